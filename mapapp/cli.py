@@ -12,9 +12,7 @@ from mapapp.model import DataError, DataMissingError
 #: Each module has ``register(subparsers)`` that adds its subcommand(s) with ``set_defaults(func=...)``;
 #: ``func(args) -> int`` returns the exit code.
 COMMAND_MODULES: tuple[str, ...] = (
-    "mapapp.commands.data",
-    "mapapp.commands.funding",
-    "mapapp.commands.export",
+    # one line per command module; keep the list sorted
 )
 
 
