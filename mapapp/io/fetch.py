@@ -67,6 +67,7 @@ __all__ = [
     "fetch_all",
     "known_items",
     "load_manifest",
+    "no_connection_message",
     "verify_file",
 ]
 
@@ -117,12 +118,18 @@ class NoConnectionError(DownloadError):
     """No connection to ``host`` at all (DNS failure, refused, connect timeout)."""
 
     def __init__(self, host: str, *, url: str) -> None:
-        super().__init__(
-            f"Keine Verbindung zu {host} – Daten mit 'mapapp fetch-data --source /pfad/zum/spiegel' "
-            "aus einem lokalen Spiegelordner laden oder MAPAPP_MIRROR setzen.",
-            url=url,
-        )
+        super().__init__(no_connection_message([host]), url=url)
         self.host = host
+
+
+def no_connection_message(hosts: Sequence[str]) -> str:
+    """The one sentence shown when hosts cannot be reached: what to do instead."""
+    names = list(dict.fromkeys(hosts))
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
+    return (
+        f"Keine Verbindung zu {joined} – Daten mit 'mapapp fetch-data --source /pfad/zum/spiegel' "
+        "aus einem lokalen Spiegelordner laden oder MAPAPP_MIRROR setzen."
+    )
 
 
 class DownloadTimeoutError(DownloadError):
@@ -327,7 +334,9 @@ class FetchReport:
         for r in self.results:
             size = f" ({_human(r.size)})" if r.size is not None else ""
             text = f"  {r.status.value:<16} {r.file}{size}"
-            if r.error is not None:
+            if isinstance(r.error, NoConnectionError):
+                text += f" – keine Verbindung zu {r.error.host}"
+            elif r.error is not None:
                 text += f" – {r.error}"
             elif r.note:
                 text += f" – {r.note}"
@@ -337,13 +346,16 @@ class FetchReport:
         return lines
 
     def error_lines(self) -> list[str]:
-        """One sentence per distinct failure; all "no connection" failures of a host are one."""
-        seen: list[str] = []
+        """One sentence per distinct failure; all "no connection" failures make one sentence."""
+        hosts = [r.error.host for r in self.failed if isinstance(r.error, NoConnectionError)]
+        lines = [no_connection_message(hosts)] if hosts else []
         for r in self.failed:
+            if isinstance(r.error, NoConnectionError):
+                continue
             text = str(r.error) if r.error is not None else f"{r.file}: fehlgeschlagen"
-            if text not in seen:
-                seen.append(text)
-        return seen
+            if text not in lines:
+                lines.append(text)
+        return lines
 
 
 def load_manifest(raw_dir: Path) -> dict[str, ManifestEntry]:
@@ -882,7 +894,7 @@ def fetch_all(
                     item = items[key]
                     _fetch_url(ctx, report, item, f"{base}/{item.relpath}", key in explicit)
         else:
-            path = Path(origin).expanduser()
+            path = Path(origin).expanduser().resolve()
             if path.is_file():
                 report = FetchReport(raw, str(path))
                 item = _item_for_filename(path.name)
