@@ -177,5 +177,6 @@ REFERENCE_FILES = {
     "status": "nrw_municipal_status.csv",
     "offers_seed": "offers_seed_nrw.csv",
     "facts": "kommin_programme_facts.md",
+    "totals": "kommin_published_totals.csv",
     "download_sources": "download_sources.csv",
 }

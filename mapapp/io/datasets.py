@@ -144,3 +144,16 @@ def load_status(settings: Settings) -> pd.DataFrame:
     frame[COL_AGS] = frame[COL_AGS].str.strip()
     frame["has_auslaenderbehoerde"] = frame["has_auslaenderbehoerde"].str.lower().eq("yes")
     return frame.rename(columns={"name": COL_NAME})
+
+
+def load_published_totals(settings: Settings) -> pd.DataFrame:
+    """The ministry's published KOMM-IN totals (``kommin_published_totals.csv``)."""
+    return pd.read_csv(reference_path(settings, "totals"), dtype={"period": str})
+
+
+def load_registry(settings: Settings) -> pd.DataFrame:
+    """The active funding registry (a stored ministry import, else the documented list), validated."""
+    from mapapp.io.funding import active_registry_path, read_registry_csv
+
+    path, _ = active_registry_path(settings)
+    return read_registry_csv(path, load_status(settings))

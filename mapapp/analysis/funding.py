@@ -1,0 +1,229 @@
+"""Funding map analysis: which units were funded in which years, counts, completeness.
+
+Pure functions on frames; no I/O. Geometry stays in EPSG:25832.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from mapapp.io.boundaries import Boundaries
+from mapapp.model import UnitType
+
+#: Map classes, in legend order.
+CLASS_FUNDED_KREIS = "funded_kreis"
+CLASS_FUNDED_STADT = "funded_stadt"
+CLASS_ELIGIBLE = "eligible"
+CLASS_OTHER = "other"
+CLASSES = (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASS_ELIGIBLE, CLASS_OTHER)
+
+
+def select_years(registry: pd.DataFrame, years: Sequence[int], include_unknown: bool = False) -> pd.DataFrame:
+    """Registry rows with at least one funding year in ``years`` (plus rows without a year if asked)."""
+    wanted = set(years)
+    mask = [bool(wanted.intersection(ys)) or (include_unknown and not ys) for ys in registry["funding_years"]]
+    return registry[mask].reset_index(drop=True)
+
+
+def _join(values: Sequence[str], sep: str = "; ") -> str:
+    return sep.join(dict.fromkeys(v for v in values if v))
+
+
+def summarize_units(registry: pd.DataFrame, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per funded Kommune.
+
+    Columns: ``ags``, ``unit_type``, ``years`` (tuple of all funding years of the Kommune within
+    ``years`` if given), ``n_projects``, ``projects`` (``"; "``-joined titles), ``focus``,
+    ``amount_eur`` (sum of known amounts, NaN if none known), ``sources`` (tuple of URLs),
+    ``confidence`` (the weakest year confidence of its rows).
+    """
+    rank = {"documented": 0, "inferred": 1, "uncertain": 2, "year unknown": 3}
+    rows = []
+    for ags, group in registry.groupby("ags", sort=True):
+        all_years = sorted({y for ys in group["funding_years"] for y in ys})
+        if years is not None:
+            all_years = [y for y in all_years if y in set(years)]
+        amounts = group["amount_eur"].dropna()
+        conf = max(group["year_confidence"], key=lambda c: rank.get(str(c), 3))
+        rows.append(
+            {
+                "ags": ags,
+                "unit_type": group["unit_type"].iloc[0],
+                "years": tuple(all_years),
+                "n_projects": len(group),
+                "projects": _join(list(group["project_title"])),
+                "focus": _join([f for fs in group["focus"] for f in fs]),
+                "amount_eur": float(amounts.sum()) if len(amounts) else float("nan"),
+                "sources": tuple(dict.fromkeys(s for s in group["source_url"] if s)),
+                "confidence": conf,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "ags",
+            "unit_type",
+            "years",
+            "n_projects",
+            "projects",
+            "focus",
+            "amount_eur",
+            "sources",
+            "confidence",
+        ],
+    )
+
+
+def funding_units(
+    boundaries: Boundaries,
+    status: pd.DataFrame,
+    registry: pd.DataFrame,
+    years: Sequence[int],
+    include_unknown: bool = False,
+) -> gpd.GeoDataFrame:
+    """Units to draw on the Förderkarte, classified for the selected years.
+
+    Rows: every Kreis and kreisfreie Stadt (Kreis polygons) and every kreisangehörige Gemeinde that is
+    eligible (runs an Ausländerbehörde) or funded (Gemeinde polygons). Draw them in this order.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:25832) with ``ags``, ``name``, ``level`` ("kreis"/"gemeinde"), ``unit_type``
+    (Kreis / kreisfreie Stadt / kreisangehörige Stadt / Gemeinde), ``eligible`` (bool),
+    ``funded`` (bool), ``map_class`` (see :data:`CLASSES`) and the :func:`summarize_units` columns
+    (empty for unfunded units).
+    """
+    selected = select_years(registry, years, include_unknown)
+    summary = summarize_units(selected, years if not include_unknown else None).set_index("ags")
+    st = status.set_index("ags")
+
+    kreise = boundaries.kreise[["ags", "geometry"]].copy()
+    kreise["level"] = "kreis"
+    # A kreisfreie Stadt is both a Kreis (5-char key) and a Gemeinde (8-char key); the status table
+    # and the registry use the Gemeinde key.
+    kreise["ags"] = [a if a in st.index else f"{a}000" for a in kreise["ags"]]
+    gem = boundaries.gemeinden[["ags", "geometry"]].copy()
+    gem["level"] = "gemeinde"
+    gem_status = st.reindex(gem["ags"])["status"].to_numpy()
+    gem_abh = st.reindex(gem["ags"])["has_auslaenderbehoerde"].fillna(False).to_numpy(dtype=bool)
+    keep = (gem_status != "kreisfreie_stadt") & (gem_abh | gem["ags"].isin(summary.index).to_numpy())
+    gem = gem[keep]
+
+    units = pd.concat([kreise, gem], ignore_index=True)
+    info = st.reindex(units["ags"])
+    units["name"] = info["name"].fillna("").to_numpy()
+    units["eligible"] = info["has_auslaenderbehoerde"].fillna(False).to_numpy(dtype=bool)
+    status_values = info["status"].fillna("").to_numpy()
+    unit_type = []
+    for level, status_value in zip(units["level"], status_values, strict=True):
+        if status_value == "kreis":
+            unit_type.append(UnitType.KREIS.value)
+        elif status_value == "kreisfreie_stadt":
+            unit_type.append(UnitType.KREISFREIE_STADT.value)
+        elif level == "gemeinde" and status_value.endswith("stadt"):
+            unit_type.append(UnitType.KREISANGEHOERIGE_STADT.value)
+        else:
+            unit_type.append("Gemeinde")
+    units["unit_type"] = unit_type
+    units = units.join(summary.drop(columns="unit_type"), on="ags")
+    units["funded"] = units["n_projects"].notna()
+    units["n_projects"] = units["n_projects"].fillna(0).astype(int)
+    for col in ("projects", "focus", "confidence"):
+        units[col] = units[col].fillna("")
+    units["years"] = [y if isinstance(y, tuple) else () for y in units["years"]]
+    units["sources"] = [s if isinstance(s, tuple) else () for s in units["sources"]]
+    units["map_class"] = [
+        (CLASS_FUNDED_KREIS if t == UnitType.KREIS.value else CLASS_FUNDED_STADT)
+        if f
+        else (CLASS_ELIGIBLE if e else CLASS_OTHER)
+        for t, f, e in zip(units["unit_type"], units["funded"], units["eligible"], strict=True)
+    ]
+    return gpd.GeoDataFrame(units, geometry="geometry", crs=boundaries.kreise.crs)
+
+
+def funding_counts(registry: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """Funded Kommunen per year and type, plus a row for all ``years`` together.
+
+    Columns: ``period`` (str), ``Kreise``, ``Städte``, ``Kommunen``, ``Projekte``.
+    A Kommune funded in several years counts once in the combined row.
+    """
+    periods: list[tuple[str, list[int]]] = [(str(y), [y]) for y in years]
+    if len(years) > 1:
+        periods.append((f"{min(years)}–{max(years)}", list(years)))
+    rows = []
+    for label, ys in periods:
+        sel = select_years(registry, ys)
+        units = sel.drop_duplicates("ags")
+        n_kreise = int((units["unit_type"] == UnitType.KREIS.value).sum())
+        rows.append(
+            {
+                "period": label,
+                "Kreise": n_kreise,
+                "Städte": len(units) - n_kreise,
+                "Kommunen": len(units),
+                "Projekte": len(sel),
+            }
+        )
+    return pd.DataFrame(rows, columns=["period", "Kreise", "Städte", "Kommunen", "Projekte"])
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How a loaded list compares with a published total."""
+
+    label: str
+    loaded: int
+    published: int
+    source: str
+
+    @property
+    def share(self) -> float:
+        return self.loaded / self.published if self.published else float("nan")
+
+
+def completeness(registry: pd.DataFrame, totals: pd.DataFrame) -> list[Completeness]:
+    """Compare distinct funded Kommunen in the list with the ministry's cumulative totals.
+
+    Parameters
+    ----------
+    totals
+        ``kommin_published_totals.csv``: ``period`` ("2005-2008"), ``kommunen``, ``staedte``,
+        ``kreise``, ``cumulative`` ("yes"/"no"), ``source``, ``as_of``.
+    """
+    out: list[Completeness] = []
+    cumulative = totals[totals["cumulative"].astype(str).str.lower() == "yes"]
+    for rec in cumulative.to_dict("records"):
+        lo, hi = (int(x) for x in str(rec["period"]).split("-"))
+        units = select_years(registry, range(lo, hi + 1)).drop_duplicates("ags")
+        period = f"{lo}–{hi}"
+        out.append(
+            Completeness(
+                label=f"Kommunen {period} (Stand {rec['as_of']})",
+                loaded=len(units),
+                published=int(rec["kommunen"]),
+                source=str(rec["source"]),
+            )
+        )
+        for col, label, is_kreis in (("staedte", "Städte", False), ("kreise", "Kreise", True)):
+            value = rec.get(col)
+            if value is None or pd.isna(value) or str(value) == "":
+                continue
+            n = int((units["unit_type"] == UnitType.KREIS.value).sum())
+            out.append(
+                Completeness(
+                    label=f"{label} {period} (Stand {rec['as_of']})",
+                    loaded=n if is_kreis else len(units) - n,
+                    published=int(value),
+                    source=str(rec["source"]),
+                )
+            )
+    return out
+
+
+def unit_projects(registry: pd.DataFrame, ags: str) -> pd.DataFrame:
+    """All registry rows of one Kommune (for the details panel)."""
+    return registry[registry["ags"] == ags].reset_index(drop=True)

@@ -1,0 +1,296 @@
+"""folium maps built from analysis frames. No Streamlit here.
+
+Every text that reaches HTML is escaped here (:func:`html.escape`); folium's tooltip/popup templates
+insert property values as HTML, so properties carry pre-escaped strings only.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASSES
+from mapapp.config import CRS_WEB, TILE_URL
+from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
+
+NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]  # south-west, north-east (lat, lon)
+COORD_DECIMALS = 5  # ~1 m; keeps the payload small
+
+
+def web_features(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> dict[str, Any]:
+    """GeoJSON FeatureCollection in EPSG:4326 with rounded coordinates and selected properties."""
+    web = frame.to_crs(CRS_WEB)
+    geoms = shapely.transform(web.geometry.values, lambda c: np.round(c, COORD_DECIMALS))
+    features = []
+    records = web[list(properties)].to_dict("records") if properties else [{}] * len(web)
+    for geom, props in zip(geoms, records, strict=True):
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {k: _jsonable(v) for k, v in props.items()},
+                "geometry": shapely.geometry.mapping(geom),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value for popups/tooltips/legends."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _years_text(years: Iterable[int]) -> str:
+    ys = list(years)
+    return ", ".join(map(str, ys)) if ys else "–"
+
+
+def unit_tooltip(rec: dict[str, Any]) -> str:
+    """Escaped tooltip HTML for one Förderkarte unit."""
+    style = FUNDING_STYLES[rec["map_class"]]
+    parts = [f"<b>{esc(rec['name'])}</b>", esc(rec["unit_type"]), esc(style.label)]
+    if rec.get("funded"):
+        parts.append(f"Förderjahre: {esc(_years_text(rec['years']))}")
+    return "<br>".join(parts)
+
+
+def unit_popup(rec: dict[str, Any]) -> str:
+    """Escaped popup HTML (used in the standalone export; the app shows a details panel)."""
+    lines = [f"<b>{esc(rec['name'])}</b> ({esc(rec['unit_type'])})"]
+    if rec.get("funded"):
+        lines.append(f"Förderjahre: {esc(_years_text(rec['years']))}")
+        lines.append(f"Projekte: {esc(rec.get('projects', ''))}")
+        if rec.get("focus"):
+            lines.append(f"Schwerpunkt: {esc(rec['focus'])}")
+        amount = rec.get("amount_eur")
+        if amount is not None and not (isinstance(amount, float) and np.isnan(amount)):
+            lines.append(f"Betrag: {esc(f'{amount:,.0f} €'.replace(',', '.'))}")
+        for url in rec.get("sources", ()):
+            if str(url).startswith(("http://", "https://")):
+                lines.append(
+                    f'Quelle: <a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
+                    f"{esc(url[:60])}</a>"
+                )
+    else:
+        lines.append(esc(FUNDING_STYLES[rec["map_class"]].label))
+    return "<br>".join(lines)
+
+
+class _Attribution(MacroElement):  # type: ignore[misc]
+    """Adds a (pre-escaped) attribution text to the map's attribution control."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
+
+
+class _Legend(MacroElement):  # type: ignore[misc]
+    """A static HTML legend in the lower-left corner (content pre-escaped)."""
+
+    _template = Template(
+        """{% macro html(this, kwargs) %}{% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+          var legend = L.control({position: 'bottomleft'});
+          legend.onAdd = function () {
+            var div = L.DomUtil.create('div', 'mapapp-legend');
+            div.innerHTML = {{ this.content|tojson }};
+            div.style.background = 'rgba(255,255,255,0.92)';
+            div.style.padding = '6px 8px';
+            div.style.font = '12px/1.35 sans-serif';
+            div.style.borderRadius = '4px';
+            div.style.boxShadow = '0 1px 4px rgba(0,0,0,.3)';
+            div.style.maxWidth = '260px';
+            return div;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, content: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.content = content
+
+
+def funding_legend_html(title: str, counts: dict[str, int] | None = None) -> str:
+    """Escaped legend HTML: one swatch per class, differing by fill, border and symbol."""
+    rows = [f"<div style='font-weight:bold;margin-bottom:4px'>{esc(title)}</div>"]
+    for cls in CLASSES:
+        st = FUNDING_STYLES[cls]
+        border = f"{max(st.weight, 1):.0f}px {'dashed' if st.dash else 'solid'} {st.edge}"
+        swatch_style = (
+            f"display:inline-block;width:18px;height:12px;margin-right:6px;vertical-align:middle;"
+            f"background:{st.fill};opacity:{max(st.fill_opacity, 0.15) if st.fill_opacity else 1};"
+            f"border:{border};"
+        )
+        if st.hatch:
+            swatch_style += (
+                "background-image:repeating-linear-gradient(45deg,rgba(255,255,255,.6) 0 2px,"
+                "transparent 2px 5px);"
+            )
+        symbol = (
+            "<span style='display:inline-block;width:8px;height:8px;border-radius:50%;"
+            f"background:#fff;border:2px solid {st.edge};margin-left:-20px;margin-right:14px;"
+            "vertical-align:middle'></span>"
+            if st.symbol
+            else ""
+        )
+        n = f" ({counts[cls]})" if counts and cls in counts else ""
+        rows.append(f"<div><span style=\"{swatch_style}\"></span>{symbol}{esc(st.label)}{esc(n)}</div>")
+    return "".join(rows)
+
+
+def base_map(*, tiles: bool, attribution: str) -> folium.Map:
+    """Empty NRW map; boundaries stay readable without tiles (light background)."""
+    m = folium.Map(
+        location=[51.45, 7.6],
+        zoom_start=7,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+    )
+    m.get_root().header.add_child(
+        folium.Element("<style>.leaflet-container{background:#f4f6f8}</style>"), name="mapapp_bg"
+    )
+    if tiles:
+        folium.TileLayer(
+            tiles=TILE_URL,
+            attr="© OpenStreetMap-Mitwirkende",
+            name="Hintergrundkarte (OpenStreetMap)",
+            max_zoom=18,
+            opacity=0.6,
+        ).add_to(m)
+    m.add_child(_Attribution(esc(attribution)))
+    m.fit_bounds(NRW_BOUNDS)
+    return m
+
+
+def _style_for(cls: str) -> dict[str, Any]:
+    st = FUNDING_STYLES[cls]
+    style: dict[str, Any] = {
+        "fillColor": st.fill,
+        "fillOpacity": st.fill_opacity,
+        "color": st.edge,
+        "weight": st.weight,
+        "opacity": 1.0,
+    }
+    if st.dash:
+        style["dashArray"] = st.dash
+    return style
+
+
+def funding_map(
+    units: gpd.GeoDataFrame,
+    gemeinden: gpd.GeoDataFrame,
+    rb: gpd.GeoDataFrame,
+    *,
+    title: str,
+    attribution: str,
+    tiles: bool = True,
+    popups: bool = False,
+) -> folium.Map:
+    """The Förderkarte: Gemeinde outlines, classified units, RB outlines, Stadt symbols, legend.
+
+    Parameters
+    ----------
+    units
+        :func:`mapapp.analysis.funding.funding_units` output (EPSG:25832).
+    gemeinden, rb
+        Boundary frames (EPSG:25832), drawn as outlines.
+    popups
+        Add popups with the unit details (for standalone HTML; the app uses a details panel).
+    """
+    m = base_map(tiles=tiles, attribution=attribution)
+
+    folium.GeoJson(
+        web_features(gemeinden, []),
+        name="Gemeinden",
+        style_function=lambda _f: {**GEMEINDE_OUTLINE, "fillOpacity": 0.0},
+        interactive=False,
+        control=False,
+    ).add_to(m)
+
+    records = units.drop(columns="geometry").to_dict("records")
+    props = units[["ags", "map_class"]].copy()
+    props["tooltip"] = [unit_tooltip(r) for r in records]
+    if popups:
+        props["popup"] = [unit_popup(r) for r in records]
+    web_units = gpd.GeoDataFrame(props, geometry=units.geometry.values, crs=units.crs)
+    layer = folium.GeoJson(
+        web_features(web_units, list(props.columns)),
+        name="Kreise und Städte",
+        style_function=lambda f: _style_for(f["properties"]["map_class"]),
+        highlight_function=lambda _f: {"weight": 3.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False) if popups else None,
+    )
+    layer.add_to(m)
+
+    folium.GeoJson(
+        web_features(rb, []),
+        name="Regierungsbezirke",
+        style_function=lambda _f: {**RB_OUTLINE, "fillOpacity": 0.0},
+        interactive=False,
+    ).add_to(m)
+
+    stadt = units[units["map_class"] == CLASS_FUNDED_STADT]
+    if len(stadt):
+        pts = stadt.geometry.representative_point().to_crs(CRS_WEB)
+        group = folium.FeatureGroup(name="Symbole geförderter Städte")
+        for geom, rec in zip(pts, stadt.drop(columns="geometry").to_dict("records"), strict=True):
+            folium.CircleMarker(
+                location=[round(geom.y, COORD_DECIMALS), round(geom.x, COORD_DECIMALS)],
+                radius=5,
+                color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
+                weight=2,
+                fill=True,
+                fill_color="#ffffff",
+                fill_opacity=1.0,
+                tooltip=folium.Tooltip(unit_tooltip(rec), sticky=True),
+            ).add_to(group)
+        group.add_to(m)
+
+    counts = {
+        cls: int((units["map_class"] == cls).sum())
+        for cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)
+    }
+    m.add_child(_Legend(funding_legend_html(title, counts)))
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def payload_size(m: folium.Map) -> int:
+    """Bytes of the map's rendered HTML/JS (what the browser receives for the map)."""
+    return len(m.get_root().render().encode("utf-8"))
+
+
+def geojson_bytes(collection: dict[str, Any]) -> int:
+    return len(json.dumps(collection, separators=(",", ":")).encode("utf-8"))
