@@ -227,3 +227,34 @@ def completeness(registry: pd.DataFrame, totals: pd.DataFrame) -> list[Completen
 def unit_projects(registry: pd.DataFrame, ags: str) -> pd.DataFrame:
     """All registry rows of one Kommune (for the details panel)."""
     return registry[registry["ags"] == ags].reset_index(drop=True)
+
+
+def funded_table(units: pd.DataFrame) -> pd.DataFrame:
+    """Plain table of the funded units (no geometry), sorted by type and name.
+
+    Columns: ``ags``, ``name``, ``unit_type``, ``years`` ("2005, 2006"), ``n_projects``,
+    ``projects``, ``focus``, ``amount_eur``, ``confidence``, ``sources`` (" | "-joined URLs).
+    """
+    funded = units[units["funded"]]
+    out = pd.DataFrame(
+        {
+            "ags": funded["ags"],
+            "name": funded["name"],
+            "unit_type": funded["unit_type"],
+            "years": [", ".join(map(str, ys)) for ys in funded["years"]],
+            "n_projects": funded["n_projects"],
+            "projects": funded["projects"],
+            "focus": funded["focus"],
+            "amount_eur": funded["amount_eur"],
+            "confidence": funded["confidence"],
+            "sources": [" | ".join(s) for s in funded["sources"]],
+        }
+    )
+    order = {UnitType.KREIS.value: 0, UnitType.KREISFREIE_STADT.value: 1}
+    out["_o"] = out["unit_type"].map(order).fillna(2)
+    return out.sort_values(["_o", "name"]).drop(columns="_o").reset_index(drop=True)
+
+
+def available_years(registry: pd.DataFrame) -> list[int]:
+    """Funding years present in the registry, sorted."""
+    return sorted({y for ys in registry["funding_years"] for y in ys})

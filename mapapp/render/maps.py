@@ -110,13 +110,13 @@ class _Attribution(MacroElement):  # type: ignore[misc]
 
 
 class _Legend(MacroElement):  # type: ignore[misc]
-    """A static HTML legend in the lower-left corner (content pre-escaped)."""
+    """A static HTML legend in the upper-right corner (content pre-escaped)."""
 
     _template = Template(
         """{% macro html(this, kwargs) %}{% endmacro %}
         {% macro script(this, kwargs) %}
         (function() {
-          var legend = L.control({position: 'bottomleft'});
+          var legend = L.control({position: 'topright'});
           legend.onAdd = function () {
             var div = L.DomUtil.create('div', 'mapapp-legend');
             div.innerHTML = {{ this.content|tojson }};
@@ -283,7 +283,7 @@ def funding_map(
         for cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)
     }
     m.add_child(_Legend(funding_legend_html(title, counts)))
-    folium.LayerControl(collapsed=True).add_to(m)
+    folium.LayerControl(collapsed=True, position='topleft').add_to(m)
     return m
 
 

@@ -1,0 +1,159 @@
+"""Förderkarte: funded Kreise and Städte per year (legend Kreis vs. Stadt), table, exports."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapapp.analysis.funding import available_years, completeness, funded_table, unit_projects
+from mapapp.io.tabular import to_safe_csv
+from mapapp.model import YearSelection
+from mapapp.render.assets import localize_assets
+from mapapp.render.exports import funding_attribution, funding_html, funding_title
+from mapapp.render.maps import funding_map
+from mapapp.ui import cached, state
+from mapapp.ui.events import clicked_feature_property
+from mapapp.ui.texts import t
+
+MAP_KEY = "foerderkarte_map"
+
+
+def _year_options(registry_years: list[int]) -> list[str]:
+    base = ["2005", "2006", "2007", "2005–2007"]
+    later = [str(y) for y in registry_years if y > 2007]
+    return base + later + (["2005–2012"] if later else [])
+
+
+def render() -> None:
+    lang = state.language()
+    st.title(t("fk.title", lang))
+    st.caption(t("fk.caption", lang))
+    version = state.require_data(lang)
+    info = cached.current_registry_info()
+    registry = cached.registry(info)
+
+    options = _year_options(available_years(registry))
+    choice = state.query_choice("jahre", options, default="2005–2007")
+    left, right = st.columns([3, 2])
+    with left:
+        choice = st.segmented_control(t("fk.years", lang), options, default=choice, key="fk_years")
+        choice = choice or "2005–2007"
+        state.set_query("jahre", choice)
+    with right:
+        include_unknown = st.toggle(t("fk.include_unknown", lang), value=False)
+        tiles = st.toggle(t("fk.tiles", lang), value=True)
+    years = YearSelection.parse(choice.replace("–", "-")).years
+
+    b = cached.boundaries(version)
+    units = cached.units_for_years(version, info, years, include_unknown)
+    m = funding_map(
+        units,
+        b.gemeinden,
+        b.rb,
+        title=funding_title(choice),
+        attribution=funding_attribution(b.year),
+        tiles=tiles,
+    )
+    localize_assets(m)
+    st.caption(t("fk.map.hint", lang))
+    returned = st_folium(
+        m,
+        key=MAP_KEY,
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    st.caption(t("fk.historic", lang, year=b.year))
+
+    _details(clicked_feature_property(returned, "ags"), units, registry, lang)
+    _completeness(registry, info.imported, info.path, lang)
+
+    table = funded_table(units)
+    st.subheader(t("fk.counts", lang))
+    st.dataframe(cached.counts_for_years(info, years), hide_index=True)
+    st.subheader(t("fk.table", lang))
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "sources": st.column_config.TextColumn(t("fk.col.sources", lang)),
+            "amount_eur": st.column_config.NumberColumn(t("fk.col.amount", lang), format="%.0f"),
+        },
+    )
+    st.subheader(t("fk.exports", lang))
+    stem = f"komm-in_foerderkarte_{choice.replace('–', '-')}"
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        t("fk.download.csv", lang), to_safe_csv(table), f"{stem}.csv", "text/csv"
+    )
+    c2.download_button(
+        t("fk.download.html", lang),
+        lambda: funding_html(units, b, choice),
+        f"{stem}.html",
+        "text/html",
+    )
+    _static_downloads(units, b, choice, stem, lang)
+
+
+def _static_downloads(units, b, choice: str, stem: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        from mapapp.render.static import static_funding_map
+    except ImportError:  # static exports not installed in this build
+        return
+    cols = st.columns(3)
+    for col, fmt, mime in zip(
+        cols, ("png", "pdf", "svg"), ("image/png", "application/pdf", "image/svg+xml"), strict=True
+    ):
+        col.download_button(
+            t(f"fk.download.{fmt}", lang),
+            lambda fmt=fmt: static_funding_map(units, b, years_label=choice, fmt=fmt),
+            f"{stem}.{fmt}",
+            mime,
+        )
+
+
+def _details(ags: str | None, units, registry, lang: str) -> None:  # type: ignore[no-untyped-def]
+    st.subheader(t("fk.details", lang))
+    if not ags:
+        st.info(t("fk.details.none", lang))
+        return
+    rows = units[units["ags"] == ags]
+    if rows.empty:
+        st.info(t("fk.details.none", lang))
+        return
+    unit = rows.iloc[0]
+    projects = unit_projects(registry, ags)
+    if not unit["funded"] or projects.empty:
+        st.write(t("fk.details.notfunded", lang, name=unit["name"], unit_type=unit["unit_type"]))
+        return
+    st.markdown(f"**{unit['name']}** – {unit['unit_type']}")
+    view = projects.assign(
+        funding_years=[", ".join(map(str, y)) for y in projects["funding_years"]],
+        focus=["; ".join(f) for f in projects["focus"]],
+    )[["funding_years", "project_title", "focus", "amount_eur", "year_confidence", "source_url"]]
+    st.dataframe(
+        view,
+        hide_index=True,
+        column_config={"source_url": st.column_config.LinkColumn(t("fk.col.sources", lang))},
+    )
+
+
+def _completeness(registry, imported: bool, path: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    with st.expander(t("fk.completeness", lang), expanded=not imported):
+        if imported:
+            st.markdown(t("fk.completeness.imported", lang, path=path))
+        else:
+            st.markdown(t("fk.completeness.documented", lang))
+        s = cached.settings()
+        for c in completeness(registry, cached.published_totals(str(s.reference_dir))):
+            st.write(
+                t(
+                    "fk.completeness.row",
+                    lang,
+                    label=c.label,
+                    loaded=c.loaded,
+                    published=c.published,
+                    share=c.share,
+                    source=c.source,
+                )
+            )

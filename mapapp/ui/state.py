@@ -1,0 +1,62 @@
+"""Session/URL state helpers: language, query parameters, data presence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from mapapp.io.datasets import DataVersion
+from mapapp.model import DataError, DataMissingError
+from mapapp.ui import cached
+from mapapp.ui.texts import available_languages, normalize_lang, t
+
+LANG_PARAM = "lang"
+
+
+def language() -> str:
+    """UI language from the URL (``?lang=ar``), German by default."""
+    return normalize_lang(st.query_params.get(LANG_PARAM, "de"))
+
+
+def set_query(name: str, value: str | None) -> None:
+    """Keep a choice in the URL so links can be shared."""
+    if value is None or value == "":
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def query_choice(name: str, options: Sequence[str], default: str) -> str:
+    value = st.query_params.get(name)
+    return value if value in options else default
+
+
+def language_selector() -> str:
+    """Sidebar language switch; writes the choice into the URL."""
+    langs = available_languages()
+    current = language()
+    codes = list(langs)
+    choice = st.sidebar.selectbox(
+        "Sprache / Language",
+        codes,
+        index=codes.index(current),
+        format_func=lambda c: langs[c][0],
+        key="ui_lang",
+    )
+    set_query(LANG_PARAM, None if choice == "de" else choice)
+    return str(choice)
+
+
+def require_data(lang: str) -> DataVersion:
+    """The loaded data version, or stop the page with one clear instruction."""
+    try:
+        return cached.data_version()
+    except DataMissingError:
+        st.error(t("data.missing", lang))
+        st.stop()
+    except DataError as exc:
+        st.error(str(exc))
+        st.stop()
+    raise AssertionError("unreachable")  # pragma: no cover

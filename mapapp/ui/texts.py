@@ -1,0 +1,51 @@
+"""UI texts. German is the default and the fallback; other languages in ``i18n/<code>.json``.
+
+Offer data is shown as entered; only the interface is translated.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+I18N_DIR = Path(__file__).resolve().parent / "i18n"
+DEFAULT_LANG = "de"
+#: Languages offered in the UI: code -> (native name, text direction).
+LANGUAGES: dict[str, tuple[str, str]] = {
+    "de": ("Deutsch", "ltr"),
+    "en": ("English", "ltr"),
+    "ar": ("العربية", "rtl"),
+    "tr": ("Türkçe", "ltr"),
+    "uk": ("Українська", "ltr"),
+    "ru": ("Русский", "ltr"),
+}
+
+
+@cache
+def _catalog(lang: str) -> dict[str, str]:
+    path = I18N_DIR / f"{lang}.json"
+    if not path.exists():
+        return {}
+    data: dict[str, str] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def available_languages() -> dict[str, tuple[str, str]]:
+    """Languages that have a catalogue file (German always)."""
+    return {k: v for k, v in LANGUAGES.items() if k == DEFAULT_LANG or (I18N_DIR / f"{k}.json").exists()}
+
+
+def normalize_lang(value: object) -> str:
+    text = str(value or "").strip().lower()[:2]
+    return text if text in available_languages() else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """Text for ``key`` in ``lang`` (falls back to German, then to the key itself)."""
+    text = _catalog(lang).get(key) or _catalog(DEFAULT_LANG).get(key) or key
+    return text.format(**fmt) if fmt else text
+
+
+def direction(lang: str) -> str:
+    return LANGUAGES.get(lang, ("", "ltr"))[1]

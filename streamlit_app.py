@@ -1,0 +1,23 @@
+"""KOMM-IN NRW map – Streamlit entry point (``streamlit run streamlit_app.py``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mapapp.ui import state
+from mapapp.ui.pages import foerderkarte
+from mapapp.ui.texts import direction, t
+
+st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
+
+lang = state.language_selector()
+if direction(lang) == "rtl":
+    st.markdown(
+        "<style>section.main, [data-testid='stMain'] {direction: rtl; text-align: right;}</style>",
+        unsafe_allow_html=True,
+    )
+
+pages = [
+    st.Page(foerderkarte.render, title=t("nav.foerderkarte", lang), url_path="foerderkarte", default=True),
+]
+st.navigation(pages).run()
