@@ -263,6 +263,13 @@ def server(real_bytes: bytes) -> Iterator[LocalServer]:
         yield srv
 
 
+@pytest.fixture
+def tiny_server() -> Iterator[LocalServer]:
+    """The server with the tiny files only (no real mirror needed)."""
+    with serve(mirror_files()) as srv:
+        yield srv
+
+
 def closed_port() -> int:
     """A 127.0.0.1 port nobody listens on (bound once to get a free number, then closed)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -484,11 +491,10 @@ def patch_official(monkeypatch: pytest.MonkeyPatch, base: str) -> None:
 
 
 @web
-@pytest.mark.data
 def test_official_download_fills_raw_and_manifest(
-    server: LocalServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    tiny_server: LocalServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    patch_official(monkeypatch, f"{server.base}/ok")
+    patch_official(monkeypatch, f"{tiny_server.base}/ok")
     report = fetch_all(settings, options=FAST)
 
     assert report.ok
@@ -510,17 +516,17 @@ def test_official_download_fills_raw_and_manifest(
     entry = manifest["destatis/31122023_Auszug_GV.xlsx"]
     assert entry.sha256 == sha(tiny_xlsx())
     assert entry.size == len(tiny_xlsx())
-    assert entry.source == f"{server.base}/ok/31122023_Auszug_GV.xlsx"
+    assert entry.source == f"{tiny_server.base}/ok/31122023_Auszug_GV.xlsx"
     assert entry.fetched_at.endswith("+00:00")
     # the big Zensus grid is only fetched on request
-    assert server.state.hits("/ok/Zensus2022_Bevoelkerungszahl.zip") == []
+    assert tiny_server.state.hits("/ok/Zensus2022_Bevoelkerungszahl.zip") == []
     assert "Zusammenfassung: 2 geladen, 2 übersprungen." in report.summary_lines()
 
     # --if-missing: nothing is requested again
-    before = len(server.state.log)
+    before = len(tiny_server.state.log)
     again = fetch_all(settings, if_missing=True, options=FAST)
     assert [r.status for r in again.results[:2]] == [FetchStatus.PRESENT, FetchStatus.PRESENT]
-    assert len(server.state.log) == before
+    assert len(tiny_server.state.log) == before
 
     # a damaged file is fetched again even with --if-missing
     (settings.raw_dir / "destatis" / "31122023_Auszug_GV.xlsx").write_bytes(b"broken")
@@ -533,11 +539,10 @@ def test_official_download_fills_raw_and_manifest(
 
 
 @web
-@pytest.mark.data
 def test_zensus_grid_only_on_request(
-    server: LocalServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    tiny_server: LocalServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    patch_official(monkeypatch, f"{server.base}/ok")
+    patch_official(monkeypatch, f"{tiny_server.base}/ok")
     report = fetch_all(settings, only=["zensus_grid"], options=FAST)
     assert [(r.file, r.status) for r in report.results] == [
         ("zensus2022/Zensus2022_Bevoelkerungszahl.zip", FetchStatus.DOWNLOADED)
