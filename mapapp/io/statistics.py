@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +47,14 @@ def _to_float(value: object) -> float:
     return float(text)
 
 
+def _to_int(value: object) -> int:
+    """Parse a count: ``631217``, ``"631217"``, ``"45.123"`` (thousands separator), ``"631217.0"``."""
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        return int(re.sub(r"[.,]", "", text))
+    return int(float(text))
+
+
 def _find_gv_sheet(path: Path) -> str:
     xls = pd.ExcelFile(path, engine="openpyxl")
     for name in xls.sheet_names:
@@ -76,7 +85,9 @@ def read_gvisys(path: str | Path, land: str | None = NRW_LAND) -> pd.DataFrame:
     sheet = _find_gv_sheet(path)
     raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="openpyxl")
     if raw.shape[1] < 16:
-        raise DataError(f"unerwartetes Layout ({raw.shape[1]} Spalten, erwartet ≥ 16)", file=str(path))
+        raise DataError(
+            f"unerwartetes Layout ({raw.shape[1]} Spalten, erwartet ≥ 16)", file=str(path)
+        )
     frame = raw[list(_GV_COLS)].rename(columns=_GV_COLS)
     frame["excel_row"] = frame.index + 1
     frame = frame[frame["satzart"].astype(str).str.strip() == "60"]
@@ -96,7 +107,7 @@ def read_gvisys(path: str | Path, land: str | None = NRW_LAND) -> pd.DataFrame:
         except ValueError as exc:
             raise DataError(str(exc), file=str(path), row=row, field="AGS") from exc
         try:
-            population = int(_to_float(rec[COL_POPULATION]))
+            population = _to_int(rec[COL_POPULATION])
             area = _to_float(rec[COL_AREA_KM2])
             lon = _to_float(rec["lon"])
             lat = _to_float(rec["lat"])

@@ -94,7 +94,7 @@ def unit_popup(rec: dict[str, Any]) -> str:
     return "<br>".join(lines)
 
 
-class _Attribution(MacroElement):  # type: ignore[misc]
+class _Attribution(MacroElement):
     """Adds a (pre-escaped) attribution text to the map's attribution control."""
 
     _template = Template(
@@ -104,12 +104,12 @@ class _Attribution(MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, text: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
         self.text = text
 
 
-class _Legend(MacroElement):  # type: ignore[misc]
+class _Legend(MacroElement):
     """A static HTML legend in the upper-right corner (content pre-escaped)."""
 
     _template = Template(
@@ -134,7 +134,7 @@ class _Legend(MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, content: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.content = content
 
@@ -163,7 +163,9 @@ def funding_legend_html(title: str, counts: dict[str, int] | None = None) -> str
             else ""
         )
         n = f" ({counts[cls]})" if counts and cls in counts else ""
-        rows.append(f"<div><span style=\"{swatch_style}\"></span>{symbol}{esc(st.label)}{esc(n)}</div>")
+        rows.append(
+            f'<div><span style="{swatch_style}"></span>{symbol}{esc(st.label)}{esc(n)}</div>'
+        )
     return "".join(rows)
 
 
@@ -177,7 +179,7 @@ def base_map(*, tiles: bool, attribution: str) -> folium.Map:
         prefer_canvas=False,
         zoom_snap=0.25,
     )
-    m.get_root().header.add_child(
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element("<style>.leaflet-container{background:#f4f6f8}</style>"), name="mapapp_bg"
     )
     if tiles:
@@ -283,7 +285,7 @@ def funding_map(
         for cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)
     }
     m.add_child(_Legend(funding_legend_html(title, counts)))
-    folium.LayerControl(collapsed=True, position='topleft').add_to(m)
+    folium.LayerControl(collapsed=True, position="topleft").add_to(m)
     return m
 
 

@@ -30,7 +30,7 @@ def set_query(name: str, value: str | None) -> None:
 
 def query_choice(name: str, options: Sequence[str], default: str) -> str:
     value = st.query_params.get(name)
-    return value if value in options else default
+    return value if value is not None and value in options else default
 
 
 def language_selector() -> str:

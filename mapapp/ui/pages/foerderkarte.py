@@ -36,8 +36,8 @@ def render() -> None:
     choice = state.query_choice("jahre", options, default="2005–2007")
     left, right = st.columns([3, 2])
     with left:
-        choice = st.segmented_control(t("fk.years", lang), options, default=choice, key="fk_years")
-        choice = choice or "2005–2007"
+        picked = st.segmented_control(t("fk.years", lang), options, default=choice, key="fk_years")
+        choice = picked or "2005–2007"
         state.set_query("jahre", choice)
     with right:
         include_unknown = st.toggle(t("fk.include_unknown", lang), value=False)
@@ -83,9 +83,7 @@ def render() -> None:
     st.subheader(t("fk.exports", lang))
     stem = f"komm-in_foerderkarte_{choice.replace('–', '-')}"
     c1, c2 = st.columns(2)
-    c1.download_button(
-        t("fk.download.csv", lang), to_safe_csv(table), f"{stem}.csv", "text/csv"
-    )
+    c1.download_button(t("fk.download.csv", lang), to_safe_csv(table), f"{stem}.csv", "text/csv")
     c2.download_button(
         t("fk.download.html", lang),
         lambda: funding_html(units, b, choice),
@@ -106,10 +104,15 @@ def _static_downloads(units, b, choice: str, stem: str, lang: str) -> None:  # t
     ):
         col.download_button(
             t(f"fk.download.{fmt}", lang),
-            lambda fmt=fmt: static_funding_map(units, b, years_label=choice, fmt=fmt),
+            _deferred(static_funding_map, units, b, choice, fmt),
             f"{stem}.{fmt}",
             mime,
         )
+
+
+def _deferred(fn, units, b, choice: str, fmt: str):  # type: ignore[no-untyped-def]
+    """A no-argument callable for st.download_button (built only when clicked)."""
+    return lambda: fn(units, b, years_label=choice, fmt=fmt)
 
 
 def _details(ags: str | None, units, registry, lang: str) -> None:  # type: ignore[no-untyped-def]
