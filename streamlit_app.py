@@ -18,6 +18,11 @@ if direction(lang) == "rtl":
     )
 
 pages = [
-    st.Page(foerderkarte.render, title=t("nav.foerderkarte", lang), url_path="foerderkarte", default=True),
+    st.Page(
+        foerderkarte.render,
+        title=t("nav.foerderkarte", lang),
+        url_path="foerderkarte",
+        default=True,
+    ),
 ]
 st.navigation(pages).run()

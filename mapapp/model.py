@@ -90,7 +90,9 @@ def normalize_ags(value: object, length: int | None = None) -> str:
             return text
         if len(text) == n - 1:
             return text.zfill(n)
-    raise ValueError(f"AGS '{value}' hat {len(text)} Stellen, erwartet {' oder '.join(map(str, allowed))}")
+    raise ValueError(
+        f"AGS '{value}' hat {len(text)} Stellen, erwartet {' oder '.join(map(str, allowed))}"
+    )
 
 
 def kreis_of(ags: str) -> str:

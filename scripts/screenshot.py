@@ -27,7 +27,9 @@ def main() -> None:
     p.add_argument("out")
     p.add_argument("--width", type=int, default=1400)
     p.add_argument("--height", type=int, default=1000)
-    p.add_argument("--wait-map", action="store_true", help="wait for Leaflet paths in the map iframe")
+    p.add_argument(
+        "--wait-map", action="store_true", help="wait for Leaflet paths in the map iframe"
+    )
     p.add_argument("--full", action="store_true", help="full-page screenshot")
     a = p.parse_args()
     with sync_playwright() as pw:

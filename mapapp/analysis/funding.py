@@ -22,10 +22,15 @@ CLASS_OTHER = "other"
 CLASSES = (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASS_ELIGIBLE, CLASS_OTHER)
 
 
-def select_years(registry: pd.DataFrame, years: Sequence[int], include_unknown: bool = False) -> pd.DataFrame:
+def select_years(
+    registry: pd.DataFrame, years: Sequence[int], include_unknown: bool = False
+) -> pd.DataFrame:
     """Registry rows with at least one funding year in ``years`` (plus rows without a year if asked)."""
     wanted = set(years)
-    mask = [bool(wanted.intersection(ys)) or (include_unknown and not ys) for ys in registry["funding_years"]]
+    mask = [
+        bool(wanted.intersection(ys)) or (include_unknown and not ys)
+        for ys in registry["funding_years"]
+    ]
     return registry[mask].reset_index(drop=True)
 
 
@@ -110,7 +115,9 @@ def funding_units(
     gem["level"] = "gemeinde"
     gem_status = st.reindex(gem["ags"])["status"].to_numpy()
     gem_abh = st.reindex(gem["ags"])["has_auslaenderbehoerde"].fillna(False).to_numpy(dtype=bool)
-    keep = (gem_status != "kreisfreie_stadt") & (gem_abh | gem["ags"].isin(summary.index).to_numpy())
+    keep = (gem_status != "kreisfreie_stadt") & (
+        gem_abh | gem["ags"].isin(summary.index).to_numpy()
+    )
     gem = gem[keep]
 
     units = pd.concat([kreise, gem], ignore_index=True)

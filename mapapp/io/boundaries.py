@@ -39,13 +39,20 @@ class Boundaries:
     year: int  # Stand (year of the "01.01." edition), for the attribution
 
     def frames(self) -> dict[str, gpd.GeoDataFrame]:
-        return {"land": self.land, "rb": self.rb, "kreise": self.kreise, "gemeinden": self.gemeinden}
+        return {
+            "land": self.land,
+            "rb": self.rb,
+            "kreise": self.kreise,
+            "gemeinden": self.gemeinden,
+        }
 
 
 def find_boundary_archive(raw_dir: Path) -> Path:
     """The BKG archive in ``raw_dir/bkg``: VG250 preferred over VG5000, newest name last."""
     folder = raw_dir / "bkg"
-    candidates = sorted(folder.glob("vg250*")) + sorted(folder.glob("vg5000*")) if folder.exists() else []
+    candidates = (
+        sorted(folder.glob("vg250*")) + sorted(folder.glob("vg5000*")) if folder.exists() else []
+    )
     candidates = [c for c in candidates if c.suffix in {".zip", ".gpkg"} or c.is_dir()]
     if not candidates:
         raise DataMissingError(
@@ -122,7 +129,9 @@ def _year_of(path: Path, product_hint: str) -> int:
 def _tidy(frame: gpd.GeoDataFrame, level: str, land: str, source: Path) -> gpd.GeoDataFrame:
     missing = {"AGS", "GEN", "SN_L"} - set(frame.columns)
     if missing:
-        raise DataError(f"Ebene {level}: Spalten fehlen: {', '.join(sorted(missing))}", file=str(source))
+        raise DataError(
+            f"Ebene {level}: Spalten fehlen: {', '.join(sorted(missing))}", file=str(source)
+        )
     sel = frame[frame["SN_L"].astype(str).str.zfill(2) == land]
     if "GF" in sel.columns:
         gf = pd.to_numeric(sel["GF"], errors="coerce")

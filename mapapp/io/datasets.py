@@ -33,7 +33,9 @@ _CACHE_VERSION = "1"
 
 def _fingerprint(path: Path, *extra: object) -> str:
     st = path.stat()
-    key = f"{_CACHE_VERSION}|{path.name}|{st.st_size}|{int(st.st_mtime)}|" + "|".join(map(str, extra))
+    key = f"{_CACHE_VERSION}|{path.name}|{st.st_size}|{int(st.st_mtime)}|" + "|".join(
+        map(str, extra)
+    )
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -78,8 +80,10 @@ def load_boundaries(settings: Settings, simplify_m: float = 0.0) -> Boundaries:
         rb = b.rb.drop(columns="geometry").merge(
             dissolve_units(gem, COL_RB).rename(columns={COL_RB: COL_AGS}), on=COL_AGS
         )
-        land = b.land.drop(columns="geometry").assign(_k=1).merge(
-            dissolve_units(gem.assign(_k=1), "_k"), on="_k"
+        land = (
+            b.land.drop(columns="geometry")
+            .assign(_k=1)
+            .merge(dissolve_units(gem.assign(_k=1), "_k"), on="_k")
         )
         b = Boundaries(
             land=gpd.GeoDataFrame(land.drop(columns="_k"), geometry="geometry", crs=gem.crs),

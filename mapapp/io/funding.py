@@ -66,7 +66,9 @@ class RegistryInfo:
     mtime: float
 
 
-def parse_years(text: object, *, file: str | None = None, row: int | None = None) -> tuple[int, ...]:
+def parse_years(
+    text: object, *, file: str | None = None, row: int | None = None
+) -> tuple[int, ...]:
     """Parse ``"2005;2006"``, ``"2005/2006"``, ``"2005-2007"``, ``"2005, 2007"`` or empty.
 
     Raises :class:`DataError` for a year outside the programme (2005-2012) or unreadable text.
@@ -87,12 +89,19 @@ def parse_years(text: object, *, file: str | None = None, row: int | None = None
             lo = int(m.group(1))
             hi = int(m.group(2)) if len(m.group(2)) == 4 else int(m.group(1)[:2] + m.group(2))
             if hi < lo:
-                raise DataError(f"Jahresbereich '{part}' ist absteigend", file=file, row=row, field="funding_years")
+                raise DataError(
+                    f"Jahresbereich '{part}' ist absteigend",
+                    file=file,
+                    row=row,
+                    field="funding_years",
+                )
             years.update(range(lo, hi + 1))
         elif re.fullmatch(r"\d{4}", part):
             years.add(int(part))
         else:
-            raise DataError(f"'{part}' ist kein Förderjahr", file=file, row=row, field="funding_years")
+            raise DataError(
+                f"'{part}' ist kein Förderjahr", file=file, row=row, field="funding_years"
+            )
     bad = sorted(y for y in years if y not in PROGRAMME_YEARS)
     if bad:
         raise DataError(
@@ -141,7 +150,9 @@ def parse_amount(text: object, *, file: str | None = None, row: int | None = Non
         return float("nan")
     if isinstance(text, int | float):
         return float(text)
-    value = str(text).strip().replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
+    value = (
+        str(text).strip().replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
+    )
     if not value:
         return float("nan")
     if "," in value:
@@ -151,7 +162,9 @@ def parse_amount(text: object, *, file: str | None = None, row: int | None = Non
     try:
         amount = float(value)
     except ValueError as exc:
-        raise DataError(f"Betrag '{text}' ist keine Zahl", file=file, row=row, field="amount_eur") from exc
+        raise DataError(
+            f"Betrag '{text}' ist keine Zahl", file=file, row=row, field="amount_eur"
+        ) from exc
     if amount < 0:
         raise DataError("Betrag ist negativ", file=file, row=row, field="amount_eur")
     return amount
@@ -174,7 +187,12 @@ def parse_unit_type(text: object, *, file: str | None = None, row: int | None = 
     }
     if value in aliases:
         return aliases[value]
-    raise DataError(f"Gebietstyp '{text}' unbekannt (Kreis / kreisfreie Stadt / kreisangehörige Stadt)", file=file, row=row, field="unit_type")
+    raise DataError(
+        f"Gebietstyp '{text}' unbekannt (Kreis / kreisfreie Stadt / kreisangehörige Stadt)",
+        file=file,
+        row=row,
+        field="unit_type",
+    )
 
 
 def validate_registry(
@@ -225,12 +243,27 @@ def collect_registry_errors(
             except ValueError as exc:
                 raise DataError(str(exc), file=file, row=row, field="ags") from exc
             if ags not in known.index:
-                raise DataError(f"AGS {ags} ist keine NRW-Gemeinde und kein NRW-Kreis", file=file, row=row, field="ags")
+                raise DataError(
+                    f"AGS {ags} ist keine NRW-Gemeinde und kein NRW-Kreis",
+                    file=file,
+                    row=row,
+                    field="ags",
+                )
             st = known.loc[ags]
             if unit is UnitType.KREISFREIE_STADT and st["status"] != "kreisfreie_stadt":
-                raise DataError(f"{st['name']} ist keine kreisfreie Stadt", file=file, row=row, field="unit_type")
-            if unit is UnitType.KREISANGEHOERIGE_STADT and st["status"] in ("kreisfreie_stadt", "kreis"):
-                raise DataError(f"{st['name']} ist nicht kreisangehörig", file=file, row=row, field="unit_type")
+                raise DataError(
+                    f"{st['name']} ist keine kreisfreie Stadt",
+                    file=file,
+                    row=row,
+                    field="unit_type",
+                )
+            if unit is UnitType.KREISANGEHOERIGE_STADT and st["status"] in (
+                "kreisfreie_stadt",
+                "kreis",
+            ):
+                raise DataError(
+                    f"{st['name']} ist nicht kreisangehörig", file=file, row=row, field="unit_type"
+                )
             parse_years(rec.get("funding_years"), file=file, row=row)
             parse_amount(rec.get("amount_eur"), file=file, row=row)
         except DataError as exc:

@@ -102,7 +102,9 @@ def standalone_html(root: Any) -> str:
             if hasattr(el, attr):
                 for name, url in getattr(el, attr):
                     if name not in LOCAL_ASSETS:
-                        raise UnvendoredAssetError(f"Asset '{name}' ({url}) ist nicht lokal vorhanden")
+                        raise UnvendoredAssetError(
+                            f"Asset '{name}' ({url}) ist nicht lokal vorhanden"
+                        )
                     rel = LOCAL_ASSETS[name]
                     if rel and rel not in bucket:
                         bucket.append(rel)
@@ -110,7 +112,9 @@ def standalone_html(root: Any) -> str:
     head = []
     for rel in css_files:
         path = VENDOR_DIR / rel
-        head.append(f"<style>{_css_with_inlined_images(path.read_text('utf-8'), path.parent)}</style>")
+        head.append(
+            f"<style>{_css_with_inlined_images(path.read_text('utf-8'), path.parent)}</style>"
+        )
     for rel in js_files:
         code = (VENDOR_DIR / rel).read_text("utf-8").replace("</script", "<\\/script")
         head.append(f"<script>{code}</script>")

@@ -33,7 +33,9 @@ def _catalog(lang: str) -> dict[str, str]:
 
 def available_languages() -> dict[str, tuple[str, str]]:
     """Languages that have a catalogue file (German always)."""
-    return {k: v for k, v in LANGUAGES.items() if k == DEFAULT_LANG or (I18N_DIR / f"{k}.json").exists()}
+    return {
+        k: v for k, v in LANGUAGES.items() if k == DEFAULT_LANG or (I18N_DIR / f"{k}.json").exists()
+    }
 
 
 def normalize_lang(value: object) -> str:
