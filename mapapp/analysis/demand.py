@@ -1,0 +1,402 @@
+"""Demand surfaces: people per grid cell inside each Gemeinde, in EPSG:25832 (metres).
+
+Two ways to get there:
+
+* :func:`build_demand_grid` spreads each Gemeinde's population (and foreign population) over a
+  regular grid - square cells in EPSG:25832 or H3 hexagons - in proportion to the area of each
+  cell inside the Gemeinde, so the cells of a Gemeinde sum to its population.
+* :func:`demand_from_population_grid` takes a real population grid (Zensus 2022 100 m / 1 km,
+  read with :func:`mapapp.io.population_grid.read_population_grid`), assigns each cell to the
+  Gemeinde that contains its centre and gives it the Gemeinde's foreign share.
+
+:func:`foreign_population_from_share` derives foreign residents from a share per Gemeinde (Zensus)
+or per Kreis (INKAR).
+
+Every result has the columns ``cell_id``, ``ags``, ``kreis_ags``, ``x``, ``y`` (cell centre or the
+centroid of the clipped piece, metres), ``population`` and, when available, ``foreign_population``,
+ready for :mod:`mapapp.analysis.accessibility`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+
+from mapapp.config import CRS_METRIC
+from mapapp.model import (
+    AGS_GEMEINDE_LEN,
+    AGS_KREIS_LEN,
+    COL_AGS,
+    COL_KREIS_AGS,
+    COL_POPULATION,
+    DataError,
+    kreis_of,
+    normalize_ags,
+)
+
+COL_FOREIGN_POPULATION = "foreign_population"
+COL_CELL_ID = "cell_id"
+
+#: Pieces smaller than this fraction of the largest piece of a Gemeinde are dropped.
+_SLIVER = 1e-6
+
+
+def _metric(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ValueError(f"{what} must be a GeoDataFrame")
+    if frame.crs is None:
+        raise ValueError(f"{what} has no CRS; expected EPSG:25832 (metres)")
+    if frame.crs != CRS_METRIC:
+        return frame.to_crs(CRS_METRIC)
+    return frame
+
+
+def _gemeinde_table(
+    gemeinden: pd.DataFrame,
+    key: str,
+    population: str | None,
+    foreign_population: str | None,
+) -> pd.DataFrame:
+    """Validated ``ags`` and optional ``population``/``foreign_population`` per Gemeinde."""
+    needed = [key] + [c for c in (population, foreign_population) if c]
+    missing = [c for c in needed if c not in gemeinden.columns]
+    if missing:
+        raise ValueError(f"gemeinden has no column(s) {', '.join(map(repr, missing))}")
+    keys = []
+    for label, value in gemeinden[key].items():
+        try:
+            keys.append(normalize_ags(value, AGS_GEMEINDE_LEN))
+        except ValueError as exc:
+            raise DataError(f"{exc} (index {label!r})", field=key) from None
+    table = pd.DataFrame({COL_AGS: keys}, index=gemeinden.index)
+    dup = table[COL_AGS].duplicated()
+    if dup.any():
+        raise DataError(f"AGS {table[COL_AGS][dup].iloc[0]} occurs more than once", field=key)
+    columns = [(population, COL_POPULATION)] if population else []
+    if foreign_population:
+        columns.append((foreign_population, COL_FOREIGN_POPULATION))
+    for source, target in columns:
+        values = pd.to_numeric(gemeinden[source], errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(values) | (values < 0)
+        if bad.any():
+            pos = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"Gemeinde {keys[pos]}: {gemeinden[source].iloc[pos]!r} is not a "
+                "non-negative number",
+                field=source,
+            )
+        table[target] = values
+    return table
+
+
+def _square_cells(geom: shapely.Geometry, size: float) -> tuple[list[str], npt.NDArray[np.object_]]:
+    """Square cells (lower-left corners on multiples of ``size``) clipped to ``geom``."""
+    minx, miny, maxx, maxy = geom.bounds
+    kx = np.arange(math.floor(minx / size), math.ceil(maxx / size))
+    ky = np.arange(math.floor(miny / size), math.ceil(maxy / size))
+    gx, gy = np.meshgrid(kx, ky)
+    x0 = gx.ravel() * size
+    y0 = gy.ravel() * size
+    boxes = shapely.box(x0, y0, x0 + size, y0 + size)
+    shapely.prepare(geom)
+    inside = shapely.contains_properly(geom, boxes)
+    edge = ~inside & shapely.intersects(geom, boxes)
+    pieces = boxes.copy()
+    pieces[edge] = shapely.intersection(boxes[edge], geom)
+    keep = inside | edge
+    label = f"{size:g}m"
+    ids = [f"CRS25832RES{label}N{y:.0f}E{x:.0f}" for x, y in zip(x0[keep], y0[keep], strict=True)]
+    return ids, pieces[keep]
+
+
+def _h3_cells(
+    geoms: gpd.GeoSeries, resolution: int
+) -> list[tuple[list[str], npt.NDArray[np.object_]]]:
+    """H3 cells overlapping each geometry, as polygons in EPSG:25832 clipped to it."""
+    import h3  # optional dependency, only for hexagon grids
+
+    wgs84 = geoms.to_crs("EPSG:4326")
+    per_unit: list[list[str]] = []
+    for geom in wgs84:
+        shape = h3.geo_to_h3shape(geom)
+        per_unit.append(sorted(h3.h3shape_to_cells_experimental(shape, resolution, "overlap")))
+    unique = sorted({c for cells in per_unit for c in cells})
+    polygons = [
+        shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in unique
+    ]
+    metric = gpd.GeoSeries(polygons, crs="EPSG:4326").to_crs(CRS_METRIC).to_numpy()
+    lookup = dict(zip(unique, metric, strict=True))
+    out = []
+    for geom, cells in zip(geoms, per_unit, strict=True):
+        hexes = np.array([lookup[c] for c in cells], dtype=object)
+        shapely.prepare(geom)
+        out.append((cells, shapely.intersection(hexes, geom)))
+    return out
+
+
+def build_demand_grid(
+    gemeinden: gpd.GeoDataFrame,
+    *,
+    cell_size: float = 1000.0,
+    kind: Literal["square", "h3"] = "square",
+    h3_resolution: int = 8,
+    key: str = COL_AGS,
+    population: str = COL_POPULATION,
+    foreign_population: str | None = COL_FOREIGN_POPULATION,
+) -> gpd.GeoDataFrame:
+    """Spread each Gemeinde's population over grid cells inside it, weighted by area.
+
+    Parameters
+    ----------
+    gemeinden
+        One row per Gemeinde with polygon geometry (any projected or geographic CRS; reprojected
+        to EPSG:25832), an 8-digit AGS column ``key``, ``population`` (people) and optionally
+        ``foreign_population`` (people).
+    cell_size
+        Edge length of square cells in metres. Cells are aligned to multiples of ``cell_size`` in
+        EPSG:25832, so grids of different Gemeinden line up.
+    kind
+        ``"square"`` (default) or ``"h3"`` (H3 hexagons of ``h3_resolution``; needs the ``h3``
+        package; e.g. resolution 8 is about 0.74 km² per cell).
+    key, population, foreign_population
+        Column names. ``foreign_population`` is used when the column exists (``None``: never).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per piece of a cell inside a Gemeinde (a cell cut by a boundary gives one row per
+        Gemeinde, so ``(cell_id, ags)`` is unique), EPSG:25832, columns ``cell_id`` (e.g.
+        ``CRS25832RES1000mN5650000E350000`` with the lower-left corner, or the H3 index),
+        ``ags``, ``kreis_ags``, ``x``, ``y`` (centroid of the piece, metres), ``area_m2``,
+        ``population``, optional ``foreign_population``, ``geometry`` (the clipped piece). The
+        people of each Gemeinde are shared in proportion to ``area_m2`` and sum to its total
+        (up to floating-point rounding); values are fractional. Slivers smaller than a
+        millionth of the Gemeinde's largest piece (noise of boundaries running along cell edges)
+        are dropped.
+
+    Raises
+    ------
+    DataError
+        Invalid AGS, duplicate AGS, negative or missing population, empty geometry.
+    """
+    if kind not in ("square", "h3"):
+        raise ValueError(f"kind must be 'square' or 'h3', not {kind!r}")
+    if kind == "square" and (not math.isfinite(cell_size) or cell_size <= 0):
+        raise ValueError("cell_size must be a positive number of metres")
+    if kind == "h3" and not 0 <= h3_resolution <= 15:
+        raise ValueError("h3_resolution must be between 0 and 15")
+    frame = _metric(gemeinden, "gemeinden")
+    if foreign_population is not None and foreign_population not in frame.columns:
+        foreign_population = None
+    table = _gemeinde_table(frame, key, population, foreign_population)
+    geoms = frame.geometry
+    empty = geoms.isna() | geoms.is_empty
+    if empty.any():
+        raise DataError(
+            f"Gemeinde {table[COL_AGS][empty.to_numpy()].iloc[0]} has no geometry",
+            field="geometry",
+        )
+
+    if kind == "square":
+        cells = [_square_cells(geom, float(cell_size)) for geom in geoms]
+    else:
+        cells = _h3_cells(geoms, h3_resolution)
+
+    parts = []
+    for (ids, pieces), (_, row) in zip(cells, table.iterrows(), strict=True):
+        areas = shapely.area(pieces)
+        # Slivers below a millionth of the largest piece are numerical noise of boundaries that run along
+        # cell edges (e.g. after a reprojection); the Gemeinde's people stay complete anyway.
+        keep = areas > _SLIVER * (areas.max() if len(areas) else 0.0)
+        ids_kept = np.asarray(ids, dtype=object)[keep]
+        pieces, areas = pieces[keep], areas[keep]
+        share = areas / areas.sum()
+        centroids = shapely.centroid(pieces)
+        part = {
+            COL_CELL_ID: ids_kept,
+            COL_AGS: row[COL_AGS],
+            COL_KREIS_AGS: kreis_of(row[COL_AGS]),
+            "x": shapely.get_x(centroids),
+            "y": shapely.get_y(centroids),
+            "area_m2": areas,
+            COL_POPULATION: row[COL_POPULATION] * share,
+        }
+        if foreign_population is not None:
+            part[COL_FOREIGN_POPULATION] = row[COL_FOREIGN_POPULATION] * share
+        part["geometry"] = pieces
+        parts.append(pd.DataFrame(part))
+    columns = [COL_CELL_ID, COL_AGS, COL_KREIS_AGS, "x", "y", "area_m2", COL_POPULATION]
+    if foreign_population is not None:
+        columns.append(COL_FOREIGN_POPULATION)
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return gpd.GeoDataFrame(data, geometry="geometry", crs=CRS_METRIC)
+
+
+def demand_from_population_grid(
+    grid: pd.DataFrame,
+    gemeinden: gpd.GeoDataFrame,
+    *,
+    key: str = COL_AGS,
+    population: str = COL_POPULATION,
+    foreign_population: str | None = COL_FOREIGN_POPULATION,
+    grid_population: str = COL_POPULATION,
+    x: str = "x",
+    y: str = "y",
+    cell_id: str = COL_CELL_ID,
+) -> pd.DataFrame:
+    """Attach Gemeinde keys and foreign residents to a real population grid.
+
+    Parameters
+    ----------
+    grid
+        Population grid cells (e.g. from
+        :func:`mapapp.io.population_grid.read_population_grid`): ``cell_id``, centre ``x``/``y``
+        in metres (EPSG:25832) and ``grid_population`` (people).
+    gemeinden
+        Gemeinde polygons with an 8-digit AGS column ``key``; with ``population`` and
+        ``foreign_population`` columns each cell gets its Gemeinde's foreign share
+        (``foreign_population / population``; 0 for a Gemeinde without people).
+    foreign_population
+        Column of ``gemeinden``; used when it exists (``None``: never).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cell_id``, ``ags``, ``kreis_ags``, ``x``, ``y``, ``population`` and optional
+        ``foreign_population``. A cell belongs to the Gemeinde containing its centre (on a
+        shared boundary: the first one in ``gemeinden``); cells whose centre lies in no
+        Gemeinde (outside the area) are left out. The grid's people are not rescaled to the
+        Gemeinde totals.
+    """
+    frame = _metric(gemeinden, "gemeinden")
+    if foreign_population is not None and foreign_population not in frame.columns:
+        foreign_population = None
+    table = _gemeinde_table(
+        frame, key, population if foreign_population else None, foreign_population
+    )
+    missing = [c for c in (cell_id, x, y, grid_population) if c not in grid.columns]
+    if missing:
+        raise ValueError(f"grid has no column(s) {', '.join(map(repr, missing))}")
+    xs = pd.to_numeric(grid[x], errors="coerce").to_numpy(dtype=np.float64)
+    ys = pd.to_numeric(grid[y], errors="coerce").to_numpy(dtype=np.float64)
+    people = pd.to_numeric(grid[grid_population], errors="coerce").to_numpy(dtype=np.float64)
+    for name, values, non_negative in (
+        (x, xs, False),
+        (y, ys, False),
+        (grid_population, people, True),
+    ):
+        bad = ~np.isfinite(values) | ((values < 0) if non_negative else False)
+        if np.any(bad):
+            label = grid.index[int(np.flatnonzero(bad)[0])]
+            raise DataError(f"grid cell at index {label!r}: bad value", field=name)
+
+    tree = shapely.STRtree(frame.geometry.to_numpy())
+    point_idx, poly_idx = tree.query(shapely.points(xs, ys), predicate="intersects")
+    order = np.lexsort((poly_idx, point_idx))
+    point_idx, poly_idx = point_idx[order], poly_idx[order]
+    first = np.ones(len(point_idx), dtype=bool)
+    first[1:] = point_idx[1:] != point_idx[:-1]
+    cells, units = point_idx[first], poly_idx[first]
+
+    ags = table[COL_AGS].to_numpy()[units]
+    out = pd.DataFrame(
+        {
+            COL_CELL_ID: grid[cell_id].to_numpy()[cells],
+            COL_AGS: ags,
+            COL_KREIS_AGS: [kreis_of(a) for a in ags],
+            "x": xs[cells],
+            "y": ys[cells],
+            COL_POPULATION: people[cells],
+        }
+    )
+    if foreign_population is not None:
+        pop = table[COL_POPULATION].to_numpy()
+        foreign = table[COL_FOREIGN_POPULATION].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(pop > 0, foreign / pop, 0.0)
+        out[COL_FOREIGN_POPULATION] = people[cells] * share[units]
+    return out
+
+
+def foreign_population_from_share(
+    gemeinden: pd.DataFrame,
+    shares: pd.DataFrame,
+    *,
+    key: str = COL_AGS,
+    population: str = COL_POPULATION,
+    share_key: str = COL_AGS,
+    share: str = "foreign_share_pct",
+    percent: bool = True,
+) -> pd.DataFrame:
+    """Copy of ``gemeinden`` with ``foreign_population = population * share``.
+
+    Parameters
+    ----------
+    gemeinden
+        One row per Gemeinde with an 8-digit AGS column ``key`` and ``population`` (people).
+    shares
+        Foreign share per Gemeinde (8-digit ``share_key``, e.g. Zensus 2022) or per Kreis
+        (5-digit ``share_key``, e.g. INKAR ``kreis_ags`` for one year); the level is taken from
+        the key length. Every Gemeinde must find its share.
+    share
+        Column with the share.
+    percent
+        ``True``: the share is in percent (0-100), ``False``: a fraction (0-1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``gemeinden`` with a new (or replaced) ``foreign_population`` column (people, float).
+    """
+    for frame, cols, what in (
+        (gemeinden, [key, population], "gemeinden"),
+        (shares, [share_key, share], "shares"),
+    ):
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{what} has no column(s) {', '.join(map(repr, missing))}")
+    share_keys = []
+    for label, value in shares[share_key].items():
+        try:
+            share_keys.append(normalize_ags(value))
+        except ValueError as exc:
+            raise DataError(f"{exc} (index {label!r})", field=share_key) from None
+    lengths = {len(k) for k in share_keys}
+    if len(lengths) > 1:
+        raise DataError("shares mix Gemeinde and Kreis keys", field=share_key)
+    values = pd.to_numeric(shares[share], errors="coerce").to_numpy(dtype=np.float64)
+    scale = 100.0 if percent else 1.0
+    bad = ~np.isfinite(values) | (values < 0) | (values > scale)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"share {shares[share].iloc[pos]!r} for {share_keys[pos]} is not between 0 and {scale:g}",
+            field=share,
+        )
+    lookup = pd.Series(values / scale, index=share_keys)
+    if not lookup.index.is_unique:
+        raise DataError("shares list a key more than once", field=share_key)
+    table = _gemeinde_table(gemeinden, key, population, None)
+    level_len = lengths.pop() if lengths else AGS_GEMEINDE_LEN
+    keys = table[COL_AGS] if level_len == AGS_GEMEINDE_LEN else table[COL_AGS].str[:AGS_KREIS_LEN]
+    found = keys.map(lookup)
+    if found.isna().any():
+        raise DataError(f"no foreign share for {keys[found.isna()].iloc[0]}", field=share_key)
+    out = gemeinden.copy()
+    out[COL_FOREIGN_POPULATION] = table[COL_POPULATION].to_numpy() * found.to_numpy(dtype=float)
+    return out
+
+
+__all__ = [
+    "COL_CELL_ID",
+    "COL_FOREIGN_POPULATION",
+    "build_demand_grid",
+    "demand_from_population_grid",
+    "foreign_population_from_share",
+]
