@@ -1,0 +1,516 @@
+"""Vocabulary of integration offers (issue 3): the :class:`Offer` record, its enums and the id rule.
+
+Shared by ``mapapp.io`` (import), ``mapapp.store`` (persistence) and ``mapapp.analysis`` (search),
+so it lives beside :mod:`mapapp.model` (which holds :class:`~mapapp.model.OfferCategory` and its
+German labels) and imports nothing but the standard library and ``mapapp.model``.
+
+Field conventions
+-----------------
+- Coordinates are WGS84 degrees (``lon``, ``lat``); analysis projects them to EPSG:25832 metres.
+- ``ags`` is the 8-digit AGS of the Gemeinde that contains the point (point-in-polygon with the
+  Gemeinde boundaries, or the Gemeinde the gazetteer found); ``None`` when the location is only
+  known at Kreis level. ``kreis_ags`` is always set for located offers (5 digits).
+- ``languages`` are ISO 639-1 codes (lower case); ``target_groups`` are :class:`TargetGroup` values.
+- Text fields are plain text; renderers must HTML-escape them.
+
+Stable ids
+----------
+Re-importing the same data updates instead of duplicating, because the id does not depend on the
+row position or the import time:
+
+1. if the file has an id column (``id``, ``ID``, ``Kennung``, ``offer_id``) and the cell is not empty,
+   the trimmed value is the id (it must be unique across every file ever imported into one store:
+   prefix it, e.g. ``caritas-ms-17``);
+2. otherwise :func:`offer_id` hashes the *normalised* category, name, street, PLZ and city: case,
+   umlaut spelling (``ü``/``ue``), accents, punctuation and whitespace do not matter, so
+   ``"HAFENSTRASSE 3-5"`` and ``"Hafenstraße  3 - 5"`` give the same id; abbreviations are not
+   expanded (``"Hafenstr. 3-5"`` is a different offer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
+
+# --------------------------------------------------------------------------------------------
+# Enums
+# --------------------------------------------------------------------------------------------
+
+
+class Precision(StrEnum):
+    """How exactly an offer's point is known (values extend :class:`mapapp.model.LocationPrecision`).
+
+    ``street`` = a geocoder found the street but not the house number. ``kreis_area`` is a point somewhere inside the Kreis (used when only the responsible Kreis is
+    known, e.g. the Ausländerbehörde of a Kreis whose seat is not in our data): the distance to it
+    says nothing about the real office.
+    """
+
+    ADDRESS = "address"
+    STREET = "street"
+    POSTCODE = "postcode"
+    GEMEINDE_CENTRE = "gemeinde_centre"
+    KREIS_AREA = "kreis_area"
+
+    @property
+    def approximate(self) -> bool:
+        return self is not Precision.ADDRESS
+
+
+PRECISION_LABELS_DE: dict[Precision, str] = {
+    Precision.ADDRESS: "Adresse",
+    Precision.STREET: "Straße (ohne Hausnummer)",
+    Precision.POSTCODE: "Postleitzahl",
+    Precision.GEMEINDE_CENTRE: "Gemeindezentrum (ungefähr)",
+    Precision.KREIS_AREA: "nur Kreisgebiet (Standort nicht erfasst)",
+}
+
+
+class CoordSource(StrEnum):
+    """Where an offer's coordinates come from."""
+
+    FILE = "file"  # given in the imported/bundled file
+    GAZETTEER = "gazetteer"  # GV-ISys centre of the Gemeinde (offline gazetteer)
+    GEOCODER = "geocoder"  # online Nominatim-compatible geocoder
+    BOUNDARY = "boundary"  # representative point of a BKG Kreis polygon
+    MANUAL = "manual"  # set by an editor
+
+
+class Accessibility(StrEnum):
+    """Barrier-free access."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class TargetGroup(StrEnum):
+    """Target groups (extensible: add a member, its labels and aliases)."""
+
+    ALL = "all"
+    ADULTS = "adults"
+    YOUTH = "youth_12_27"  # young people 12-27 (the JMD age range)
+    WOMEN = "women"
+    FAMILIES = "families"
+    REFUGEES = "refugees"
+    CHILDREN = "children"
+    SENIORS = "seniors"
+
+
+TARGET_GROUP_LABELS_DE: dict[TargetGroup, str] = {
+    TargetGroup.ALL: "alle",
+    TargetGroup.ADULTS: "Erwachsene",
+    TargetGroup.YOUTH: "junge Menschen (12–27)",
+    TargetGroup.WOMEN: "Frauen",
+    TargetGroup.FAMILIES: "Familien",
+    TargetGroup.REFUGEES: "Geflüchtete",
+    TargetGroup.CHILDREN: "Kinder",
+    TargetGroup.SENIORS: "Ältere Menschen",
+}
+
+
+class CapacityUnit(StrEnum):
+    PLACES = "places"
+    COUNSELLOR_HOURS = "counsellor_hours_per_week"
+
+
+# --------------------------------------------------------------------------------------------
+# Text normalisation
+# --------------------------------------------------------------------------------------------
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "o"})
+
+
+def fold_text(text: str) -> str:
+    """Lower-case ASCII key of a German text: ``"Straße"`` -> ``"strasse"``, ``"Köln"`` -> ``"koeln"``.
+
+    Umlauts become ``ae/oe/ue`` (so ``"Koeln"`` and ``"Köln"`` match), other accents are dropped,
+    every run of non-alphanumerics becomes one space.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def offer_id(
+    category: str, name: str, street: str | None, postcode: str | None, city: str | None
+) -> str:
+    """Stable id of an offer without an id of its own (see the module docstring).
+
+    Returns ``"o-"`` + 16 hex digits of SHA-256 over the folded fields.
+    """
+    parts = [
+        fold_text(str(p or "")).replace(" ", "") for p in (category, name, street, postcode, city)
+    ]
+    return "o-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------------------
+# Categories (free text -> taxonomy)
+# --------------------------------------------------------------------------------------------
+
+#: Folded aliases -> category. Labels (German), enum values and member names are added below.
+_CATEGORY_ALIASES: dict[str, OfferCategory] = {
+    "ki": OfferCategory.KI,
+    "integrationszentrum": OfferCategory.KI,
+    "kommunales integrationszentrum teilbereich": OfferCategory.KI,
+    "abh": OfferCategory.ABH,
+    "auslaenderamt": OfferCategory.ABH,
+    "auslaenderbehoerde": OfferCategory.ABH,
+    "zentrale auslaenderbehoerde": OfferCategory.ABH,
+    "immigration office": OfferCategory.ABH,
+    "mbe": OfferCategory.MBE,
+    "migrationsberatung": OfferCategory.MBE,
+    "migrationsberatung fuer erwachsene": OfferCategory.MBE,
+    "migrationsberatung fuer erwachsene zuwanderer": OfferCategory.MBE,
+    "migration counselling adults": OfferCategory.MBE,
+    "jmd": OfferCategory.JMD,
+    "jugendmigrationsdienst": OfferCategory.JMD,
+    "jugendmigrationsdienste": OfferCategory.JMD,
+    "youth migration service": OfferCategory.JMD,
+    "integrationskurs": OfferCategory.INTEGRATIONSKURS,
+    "integrationskurse": OfferCategory.INTEGRATIONSKURS,
+    "integration course": OfferCategory.INTEGRATIONSKURS,
+    "sprachkurs": OfferCategory.SPRACHKURS,
+    "sprachkurse": OfferCategory.SPRACHKURS,
+    "deutschkurs": OfferCategory.SPRACHKURS,
+    "language course": OfferCategory.SPRACHKURS,
+    "integration point": OfferCategory.INTEGRATION_POINT,
+    "antidiskriminierung": OfferCategory.ANTIDISKRIMINIERUNG,
+    "antidiskriminierungsstelle": OfferCategory.ANTIDISKRIMINIERUNG,
+    "servicestelle antidiskriminierungsarbeit": OfferCategory.ANTIDISKRIMINIERUNG,
+    "anti discrimination": OfferCategory.ANTIDISKRIMINIERUNG,
+    "fluechtlingsberatung": OfferCategory.FLUECHTLINGSBERATUNG,
+    "fluechtlingshilfe": OfferCategory.FLUECHTLINGSBERATUNG,
+    "refugee counselling": OfferCategory.FLUECHTLINGSBERATUNG,
+    "migrationsdienst": OfferCategory.MIGRATIONSDIENST,
+    "fachdienst fuer integration und migration": OfferCategory.MIGRATIONSDIENST,
+    "jobcenter": OfferCategory.JOBCENTER,
+    "kommunale integrations anlaufstelle": OfferCategory.KOMMUNAL,
+    "kommunal": OfferCategory.KOMMUNAL,
+    "landeskoordinierung": OfferCategory.LANDESKOORDINATION,
+    "landeskoordinierung ki": OfferCategory.LANDESKOORDINATION,
+    "laki": OfferCategory.LANDESKOORDINATION,
+    "sonstige": OfferCategory.SONSTIGES,
+    "other": OfferCategory.SONSTIGES,
+}
+for _cat, _label in OFFER_CATEGORY_LABELS_DE.items():
+    _CATEGORY_ALIASES.setdefault(fold_text(_label), _cat)
+    _CATEGORY_ALIASES.setdefault(fold_text(_label.split("(")[0]), _cat)
+    _CATEGORY_ALIASES.setdefault(fold_text(_cat.value), _cat)
+    _CATEGORY_ALIASES.setdefault(fold_text(_cat.name), _cat)
+
+
+def parse_category(text: str) -> OfferCategory | None:
+    """Map a free-text category to the taxonomy; ``None`` when it is not recognised.
+
+    Tries the whole text, then the text without parenthetical remarks (``"Flüchtlingsberatung
+    (NGO)"`` -> Flüchtlingsberatung, ``"Migrationsberatung (MBE/JMD, ...)"`` -> MBE), then the
+    acronym inside parentheses (``"(MBE)"``).
+    """
+    candidates = [text, re.sub(r"\([^)]*\)", " ", text)]
+    candidates += re.findall(r"\(([^)]*)\)", text)
+    for cand in candidates:
+        key = fold_text(cand)
+        if key in _CATEGORY_ALIASES:
+            return _CATEGORY_ALIASES[key]
+    return None
+
+
+def category_label(category: OfferCategory | str) -> str:
+    """German label of a category (the value itself for unknown strings)."""
+    try:
+        return OFFER_CATEGORY_LABELS_DE[OfferCategory(category)]
+    except ValueError:
+        return str(category)
+
+
+# --------------------------------------------------------------------------------------------
+# Languages (ISO 639-1) and target groups
+# --------------------------------------------------------------------------------------------
+
+#: All ISO 639-1 two-letter codes.
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de
+    dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id
+    ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu
+    lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu
+    rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr
+    ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split()
+)
+
+#: Folded language names (German and English) -> ISO 639-1. Dari is listed under ``fa``
+#: (ISO 639-1 has one code for the Persian macrolanguage).
+LANGUAGE_NAMES: dict[str, str] = {
+    "deutsch": "de", "german": "de", "englisch": "en", "english": "en",
+    "franzoesisch": "fr", "french": "fr", "arabisch": "ar", "arabic": "ar",
+    "tuerkisch": "tr", "turkish": "tr", "russisch": "ru", "russian": "ru",
+    "ukrainisch": "uk", "ukrainian": "uk", "polnisch": "pl", "polish": "pl",
+    "rumaenisch": "ro", "romanian": "ro", "bulgarisch": "bg", "bulgarian": "bg",
+    "spanisch": "es", "spanish": "es", "italienisch": "it", "italian": "it",
+    "portugiesisch": "pt", "portuguese": "pt", "griechisch": "el", "greek": "el",
+    "persisch": "fa", "persian": "fa", "farsi": "fa", "dari": "fa",
+    "paschtu": "ps", "paschto": "ps", "pashto": "ps", "kurdisch": "ku", "kurdish": "ku",
+    "tigrinya": "ti", "tigrinisch": "ti", "somali": "so", "albanisch": "sq", "albanian": "sq",
+    "serbisch": "sr", "serbian": "sr", "kroatisch": "hr", "croatian": "hr",
+    "bosnisch": "bs", "bosnian": "bs", "vietnamesisch": "vi", "vietnamese": "vi",
+    "chinesisch": "zh", "chinese": "zh", "urdu": "ur", "hindi": "hi",
+    "amharisch": "am", "amharic": "am", "niederlaendisch": "nl", "dutch": "nl",
+    "ungarisch": "hu", "hungarian": "hu", "tschechisch": "cs", "czech": "cs",
+    "slowakisch": "sk", "slovak": "sk", "mazedonisch": "mk", "macedonian": "mk",
+    "georgisch": "ka", "georgian": "ka", "armenisch": "hy", "armenian": "hy",
+    "tamilisch": "ta", "tamil": "ta", "litauisch": "lt", "lithuanian": "lt",
+    "lettisch": "lv", "latvian": "lv", "estnisch": "et", "estonian": "et",
+}  # fmt: skip
+
+_LIST_SPLIT = re.compile(r"\s*(?:[,;/|+]|\bund\b|\band\b)\s*", flags=re.IGNORECASE)
+
+
+def split_list(text: str) -> list[str]:
+    """Split ``"Deutsch, Arabisch und Türkisch"`` / ``"de;ar|tr"`` into trimmed, non-empty parts."""
+    return [p.strip() for p in _LIST_SPLIT.split(text) if p and p.strip()]
+
+
+def parse_language(text: str) -> str | None:
+    """ISO 639-1 code for ``"ar"``, ``"AR"``, ``"Arabisch"``, ``"arabic"``, ``"de-DE"``; else ``None``."""
+    key = fold_text(text)
+    if not key:
+        return None
+    code = key.split(" ")[0] if re.fullmatch(r"[a-z]{2}( [a-z]{2})?", key) else None
+    if code and code in ISO_639_1:
+        return code
+    return LANGUAGE_NAMES.get(key)
+
+
+_TARGET_ALIASES: dict[str, TargetGroup] = {
+    "alle": TargetGroup.ALL, "all": TargetGroup.ALL, "everyone": TargetGroup.ALL,
+    "erwachsene": TargetGroup.ADULTS, "adults": TargetGroup.ADULTS, "adult": TargetGroup.ADULTS,
+    "jugendliche": TargetGroup.YOUTH, "junge menschen": TargetGroup.YOUTH,
+    "junge menschen 12 27": TargetGroup.YOUTH, "jugendliche 12 27": TargetGroup.YOUTH,
+    "young people": TargetGroup.YOUTH, "youth": TargetGroup.YOUTH, "12 27": TargetGroup.YOUTH,
+    "frauen": TargetGroup.WOMEN, "women": TargetGroup.WOMEN,
+    "familien": TargetGroup.FAMILIES, "families": TargetGroup.FAMILIES,
+    "gefluechtete": TargetGroup.REFUGEES, "fluechtlinge": TargetGroup.REFUGEES,
+    "refugees": TargetGroup.REFUGEES, "kinder": TargetGroup.CHILDREN,
+    "children": TargetGroup.CHILDREN, "senioren": TargetGroup.SENIORS,
+    "aeltere menschen": TargetGroup.SENIORS, "seniors": TargetGroup.SENIORS,
+}  # fmt: skip
+for _tg, _tlabel in TARGET_GROUP_LABELS_DE.items():
+    _TARGET_ALIASES.setdefault(fold_text(_tlabel), _tg)
+    _TARGET_ALIASES.setdefault(fold_text(_tg.value), _tg)
+
+
+def parse_target_group(text: str) -> TargetGroup | None:
+    """Map ``"Jugendliche"``, ``"young people"``, ``"youth_12_27"`` ... to a :class:`TargetGroup`."""
+    return _TARGET_ALIASES.get(fold_text(text))
+
+
+_YES = {"ja", "yes", "y", "j", "true", "wahr", "1", "x", "barrierefrei", "vorhanden"}
+_NO = {"nein", "no", "n", "false", "falsch", "0", "nicht barrierefrei"}
+_UNKNOWN = {"", "unbekannt", "unknown", "k a", "keine angabe", "n a", "na", "teilweise", "partial"}
+
+
+def parse_accessibility(value: object) -> Accessibility | None:
+    """``ja/nein/unbekannt`` (and English, booleans, 1/0) -> :class:`Accessibility`; ``None`` if unclear.
+
+    ``"teilweise"`` (partly) counts as unknown: the filter "barrier-free" must not promise access.
+    """
+    if value is None:
+        return Accessibility.UNKNOWN
+    if isinstance(value, bool):
+        return Accessibility.YES if value else Accessibility.NO
+    key = fold_text(str(value))
+    if key in _YES:
+        return Accessibility.YES
+    if key in _NO:
+        return Accessibility.NO
+    if key in _UNKNOWN:
+        return Accessibility.UNKNOWN
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# The record
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One integration offer (a place where people get a service).
+
+    Attributes
+    ----------
+    id
+        Stable id (module docstring). ``name`` is required; everything else may be empty.
+    lon, lat
+        WGS84 degrees of the point; ``precision`` says how exact it is, ``coord_source`` where it
+        comes from.
+    capacity
+        Places or counsellor hours per week (``capacity_unit``); optional, used by coverage analysis.
+    category_original
+        The category text as the source wrote it (kept when it was mapped to the taxonomy).
+    source, source_date, last_verified, note
+        Provenance: the source (URL or document), the date the source gives, the date someone last
+        checked the entry (``None`` = never verified), and free remarks.
+    """
+
+    id: str
+    name: str
+    category: OfferCategory
+    lon: float
+    lat: float
+    precision: Precision
+    coord_source: CoordSource
+    ags: str | None = None
+    kreis_ags: str | None = None
+    provider: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    languages: tuple[str, ...] = ()
+    target_groups: tuple[TargetGroup, ...] = ()
+    opening_hours: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    barrier_free: Accessibility = Accessibility.UNKNOWN
+    capacity: float | None = None
+    capacity_unit: CapacityUnit | None = None
+    source: str | None = None
+    source_date: str | None = None
+    last_verified: date | None = None
+    note: str | None = None
+    category_original: str | None = None
+
+    @property
+    def address(self) -> str:
+        """``"Straße 1, 48143 Münster"`` (parts that are known)."""
+        town = " ".join(p for p in (self.postcode, self.city) if p)
+        return ", ".join(p for p in (self.street, town) if p)
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
+    def to_record(self) -> dict[str, Any]:
+        """Flat, JSON-serialisable dict (lists for tuples, ISO date, enum values as strings)."""
+        rec = asdict(self)
+        rec["category"] = str(self.category)
+        rec["precision"] = str(self.precision)
+        rec["coord_source"] = str(self.coord_source)
+        rec["barrier_free"] = str(self.barrier_free)
+        rec["capacity_unit"] = str(self.capacity_unit) if self.capacity_unit else None
+        rec["languages"] = list(self.languages)
+        rec["target_groups"] = [str(t) for t in self.target_groups]
+        rec["last_verified"] = self.last_verified.isoformat() if self.last_verified else None
+        return rec
+
+    @classmethod
+    def from_record(cls, rec: Mapping[str, Any]) -> Offer:
+        """Inverse of :meth:`to_record` (unknown keys are ignored)."""
+        known = {f for f in cls.__dataclass_fields__}
+        data = {k: v for k, v in rec.items() if k in known}
+        data["category"] = OfferCategory(data["category"])
+        data["precision"] = Precision(data["precision"])
+        data["coord_source"] = CoordSource(data["coord_source"])
+        data["barrier_free"] = Accessibility(data.get("barrier_free") or "unknown")
+        unit = data.get("capacity_unit")
+        data["capacity_unit"] = CapacityUnit(unit) if unit else None
+        data["languages"] = tuple(data.get("languages") or ())
+        data["target_groups"] = tuple(TargetGroup(t) for t in data.get("target_groups") or ())
+        lv = data.get("last_verified")
+        data["last_verified"] = date.fromisoformat(lv) if isinstance(lv, str) and lv else None
+        data["lon"] = float(data["lon"])
+        data["lat"] = float(data["lat"])
+        return cls(**data)
+
+    def with_changes(self, **changes: Any) -> Offer:
+        return replace(self, **changes)
+
+
+#: Column order of flat offer tables (CSV export, frames).
+OFFER_COLUMNS: tuple[str, ...] = (
+    "id", "name", "category", "category_label", "provider", "street", "postcode", "city", "ags",
+    "kreis_ags", "lat", "lon", "precision", "coord_source", "languages", "target_groups",
+    "opening_hours", "phone", "email", "website", "barrier_free", "capacity", "capacity_unit",
+    "source", "source_date", "last_verified", "note", "category_original",
+)  # fmt: skip
+
+
+def offers_table_rows(offers: Iterable[Offer]) -> list[dict[str, Any]]:
+    """Flat rows (:data:`OFFER_COLUMNS`) with lists joined by ``";"``, for tables and CSV."""
+    rows = []
+    for o in offers:
+        rec = o.to_record()
+        rec["category_label"] = o.category_label
+        rec["languages"] = ";".join(o.languages)
+        rec["target_groups"] = ";".join(str(t) for t in o.target_groups)
+        rows.append({c: rec.get(c) for c in OFFER_COLUMNS})
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Import report
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem in one row. ``row`` as a spreadsheet shows it (header = 1; GeoJSON: feature 1..n);
+    ``row = 1`` with a column name is a header-level remark; ``field`` is the canonical field name."""
+
+    row: int
+    field: str | None
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """Row-level outcome of reading one file (JSON layout in :meth:`to_dict`)."""
+
+    file: str
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: list[RowIssue] = field(default_factory=list)
+    warnings: list[RowIssue] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> column in the file
+    stored: bool = False
+    inserted: int = 0
+    updated: int = 0
+    dry_run: bool = False
+
+    def reject(self, row: int, field_name: str | None, reason: str) -> None:
+        self.rejected.append(RowIssue(row, field_name, reason))
+
+    def warn(self, row: int, field_name: str | None, message: str) -> None:
+        self.warnings.append(RowIssue(row, field_name, message))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "rows_read": self.rows_read,
+            "accepted": self.accepted,
+            "rejected": [
+                {"row": i.row, "field": i.field, "reason": i.message} for i in self.rejected
+            ],
+            "warnings": [
+                {"row": i.row, "field": i.field, "message": i.message} for i in self.warnings
+            ],
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "columns": dict(self.columns),
+            "dry_run": self.dry_run,
+            "stored": self.stored,
+            "inserted": self.inserted,
+            "updated": self.updated,
+        }
