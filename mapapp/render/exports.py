@@ -14,8 +14,7 @@ from mapapp.render.style import TITLE_DEFAULT
 def funding_attribution(boundary_year: int) -> str:
     """Attribution line for Förderkarte maps and exports."""
     return (
-        f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Förderdaten: KOMM-IN-Liste "
-        "(öffentliche Quellen bzw. Ministerium)"
+        f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Förderdaten: KOMM-IN-Liste"
     )
 
 

@@ -139,6 +139,36 @@ class _Legend(MacroElement):
         self.content = content
 
 
+class _FitOnResize(MacroElement):
+    """Fit the bounds again when the container is resized, until the user moves the map.
+
+    Inside Streamlit the map's iframe gets its final width only after the first layout, which
+    would otherwise leave NRW cut off.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (m, bounds) {
+          var touched = false;
+          m.once('mousedown touchstart wheel keydown', function () { touched = true; });
+          var opts = {paddingTopLeft: [10, 10], paddingBottomRight: [10, 36]};
+          m.fitBounds(bounds, opts);
+          if (window.ResizeObserver) {
+            new ResizeObserver(function () {
+              m.invalidateSize();
+              if (!touched) { m.fitBounds(bounds, opts); }
+            }).observe(m.getContainer());
+          }
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FitOnResize"
+        self.bounds = bounds
+
+
 def funding_legend_html(title: str, counts: dict[str, int] | None = None) -> str:
     """Escaped legend HTML: one swatch per class, differing by fill, border and symbol."""
     rows = [f"<div style='font-weight:bold;margin-bottom:4px'>{esc(title)}</div>"]
@@ -191,7 +221,7 @@ def base_map(*, tiles: bool, attribution: str) -> folium.Map:
             opacity=0.6,
         ).add_to(m)
     m.add_child(_Attribution(esc(attribution)))
-    m.fit_bounds(NRW_BOUNDS)
+    m.add_child(_FitOnResize(NRW_BOUNDS))
     return m
 
 
