@@ -1,0 +1,361 @@
+"""Reader for Zensus 2022 population grids (100 m / 1 km / 10 km cells, CSV or the official zip).
+
+The official download (``config.SOURCES["zensus_grid"]``) is a zip with one semicolon-separated
+CSV per resolution, columns like ``GITTER_ID_100m;x_mp_100m;y_mp_100m;Einwohner``: the INSPIRE
+cell id, the cell centre in EPSG:3035 (ETRS89-LAEA, metres) and the number of inhabitants.
+The reader is tolerant of the column spelling (any case, suffixes ``_100m``/``_1km``/``_10km``
+or none), of ``,`` or ``;`` as separator and of the decimal comma, and returns cell centres in
+EPSG:25832.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from mapapp.config import CRS_METRIC
+from mapapp.model import DataError
+
+#: CRS of the Zensus grid (ETRS89 / LAEA Europe).
+CRS_GRID = "EPSG:3035"
+
+#: Markers German statistics print instead of a number ("." secret, "/" too uncertain,
+#: "x" not applicable, "-"/"–" nothing). Handled by ``missing``.
+MISSING_MARKERS = frozenset({"", ".", "/", "x", "X", "-", "–", "—"})
+
+_ID = re.compile(r"^gitter_id(?:_(\d+k?m))?$", re.IGNORECASE)
+_X = re.compile(r"^x(?:_mp)?(?:_(\d+k?m))?$", re.IGNORECASE)
+_Y = re.compile(r"^y(?:_mp)?(?:_(\d+k?m))?$", re.IGNORECASE)
+_INSPIRE = re.compile(r"^CRS3035RES(\d+)mN(\d+)E(\d+)$")
+_RES_IN_NAME = re.compile(r"(\d+k?m)", re.IGNORECASE)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _metres(label: str) -> float:
+    """``"100m"`` -> 100.0, ``"1km"`` -> 1000.0."""
+    label = label.lower()
+    return float(label[:-2]) * 1000 if label.endswith("km") else float(label[:-1])
+
+
+def _pick_member(archive: zipfile.ZipFile, member: str | None, resolution: str | None) -> str:
+    names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
+    if member is not None:
+        if member not in archive.namelist():
+            raise DataError(f"the archive has no member {member!r}", file=archive.filename)
+        return member
+    if resolution is not None:
+        wanted = _metres(resolution)
+        names = [
+            n
+            for n in names
+            if (m := _RES_IN_NAME.findall(Path(n).name)) and _metres(m[-1]) == wanted
+        ]
+    if len(names) != 1:
+        found = ", ".join(n for n in archive.namelist() if n.lower().endswith(".csv"))
+        raise DataError(
+            f"cannot choose the grid CSV (give member= or resolution=); CSV members: {found}",
+            file=archive.filename,
+        )
+    return names[0]
+
+
+@contextmanager
+def _open(
+    path: Path, member: str | None, resolution: str | None
+) -> Iterator[tuple[IO[bytes], str]]:
+    """Binary handle of the CSV (inside a zip or not) and a label for error messages."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            name = _pick_member(archive, member, resolution)
+            with archive.open(name) as handle:
+                yield handle, f"{path.name}/{name}"
+    else:
+        with path.open("rb") as handle:
+            yield handle, path.name
+
+
+def _sniff(head: bytes) -> tuple[str, str]:
+    """Encoding and separator from the first bytes."""
+    try:
+        text = head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a multi-byte character cut at the end of the sample
+            text = head[: exc.start].decode("utf-8-sig")
+            encoding = "utf-8-sig"
+        else:
+            text = head.decode("cp1252", errors="replace")
+            encoding = "cp1252"
+    header = text.splitlines()[0] if text else ""
+    sep = ";" if ";" in header else ("\t" if "\t" in header else ",")
+    return encoding, sep
+
+
+def _columns(header: list[str], value: str, label: str) -> dict[str, str | None]:
+    """Map roles (id, x, y, value) to the file's column names."""
+    found: dict[str, str | None] = {"id": None, "x": None, "y": None, "value": None}
+    for name in header:
+        stripped = name.strip()
+        if _ID.match(stripped) and found["id"] is None:
+            found["id"] = name
+        elif _X.match(stripped) and found["x"] is None:
+            found["x"] = name
+        elif _Y.match(stripped) and found["y"] is None:
+            found["y"] = name
+        elif stripped.lower() == value.lower() and found["value"] is None:
+            found["value"] = name
+    if found["value"] is None:
+        raise DataError(f"no column {value!r}", file=label, row=1, field=value)
+    if (found["x"] is None or found["y"] is None) and found["id"] is None:
+        raise DataError(
+            "neither centre coordinates (x_mp_*/y_mp_*) nor a GITTER_ID column",
+            file=label,
+            row=1,
+        )
+    return found
+
+
+def _numbers(
+    raw: pd.Series, rows: npt.NDArray[np.int64], sep: str, label: str, field: str
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Parse numbers (decimal comma allowed with ``;``); also return where a marker stood."""
+    text = raw.fillna("").astype(str).str.strip()
+    if sep == ";":
+        text = text.str.replace(",", ".", regex=False)
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+    marker = text.isin(MISSING_MARKERS).to_numpy()
+    bad = ~np.isfinite(values) & ~marker
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{raw.iloc[pos]!r} is not a number", file=label, row=int(rows[pos]), field=field
+        )
+    return values, marker
+
+
+def _from_ids(
+    ids: pd.Series, rows: npt.NDArray[np.int64], label: str, field: str
+) -> tuple[FloatArray, FloatArray]:
+    """Cell centres from INSPIRE ids ``CRS3035RES100mN2689100E4337000`` (lower-left corner)."""
+    parts = ids.fillna("").astype(str).str.strip().str.extract(_INSPIRE)
+    bad = parts.isna().any(axis=1).to_numpy()
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{ids.iloc[pos]!r} is not an INSPIRE cell id (CRS3035RES<size>mN<y>E<x>)",
+            file=label,
+            row=int(rows[pos]),
+            field=field,
+        )
+    size = parts[0].astype(float).to_numpy()
+    return (
+        parts[2].astype(float).to_numpy() + size / 2,
+        parts[1].astype(float).to_numpy() + size / 2,
+    )
+
+
+def read_population_grid(
+    source: str | Path,
+    *,
+    member: str | None = None,
+    resolution: str | None = None,
+    value: str = "Einwohner",
+    bbox: tuple[float, float, float, float] | None = None,
+    clip: shapely.Geometry | None = None,
+    missing: Literal["error", "zero", "drop"] = "error",
+    chunksize: int = 500_000,
+) -> pd.DataFrame:
+    """Read a Zensus population grid and return cell centres in EPSG:25832.
+
+    Parameters
+    ----------
+    source
+        A CSV file or the official zip (``Zensus2022_Bevoelkerungszahl.zip``).
+    member, resolution
+        Which CSV of a zip: its name, or the resolution (``"100m"``, ``"1km"``, ``"10km"``)
+        found in its file name. Not needed when the zip holds one CSV.
+    value
+        Column with the people per cell (any case).
+    bbox
+        ``(minx, miny, maxx, maxy)`` in EPSG:25832 metres: keep cells whose centre lies inside
+        (borders included).
+    clip
+        A (multi)polygon in EPSG:25832: keep cells whose centre lies inside (e.g. NRW).
+    missing
+        What to do with a statistical marker (``.``, ``/``, ``x``, ``-``, ``–``, empty) instead
+        of a number of people: ``"error"`` (DataError), ``"zero"`` (0 people) or ``"drop"`` (leave
+        the cell out). Blank lines are skipped.
+    chunksize
+        Rows parsed at a time (memory bound for the 100 m file of all of Germany).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cell_id`` (the file's GITTER_ID, or built from the centre when the file has
+        none), ``x``, ``y`` (cell centre, EPSG:25832 metres) and ``population`` (float, people),
+        in file order.
+
+    Raises
+    ------
+    DataError
+        Missing columns, a row with too many fields, a non-numeric value, negative people or a
+        marker with ``missing="error"``; the error names the file, the row (header = 1) and the
+        column.
+    """
+    if missing not in ("error", "zero", "drop"):
+        raise ValueError("missing must be 'error', 'zero' or 'drop'")
+    if chunksize < 1:
+        raise ValueError("chunksize must be >= 1")
+    path = Path(source)
+    to_metric = Transformer.from_crs(CRS_GRID, CRS_METRIC, always_xy=True)
+    if clip is not None:
+        shapely.prepare(clip)
+    with _open(path, member, resolution) as (handle, label):
+        head = handle.read(65536)
+    encoding, sep = _sniff(head)
+    first_line = head.decode(encoding, errors="replace").splitlines()[:1]
+    header = next(csv.reader(first_line, delimiter=sep), [])
+    roles = _columns(header, value, label)
+    res_label = _resolution_label(roles)
+    frames: list[pd.DataFrame] = []
+    with _open(path, member, resolution) as (handle, label):
+        stream = io.TextIOWrapper(handle, encoding=encoding, newline="")
+        reader = pd.read_csv(
+            stream,
+            sep=sep,
+            header=0,  # all columns: a row with extra fields is an error, not ignored
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            chunksize=chunksize,
+        )
+        first_row = 2
+        try:
+            for chunk in reader:
+                rows = np.arange(first_row, first_row + len(chunk), dtype=np.int64)
+                first_row += len(chunk)
+                frames.append(
+                    _chunk(
+                        chunk, rows, roles, sep, label, missing, res_label, to_metric, bbox, clip
+                    )
+                )
+        except pd.errors.ParserError as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            raise DataError(
+                "malformed CSV row (wrong number of fields)",
+                file=label,
+                row=int(line.group(1)) if line else None,
+            ) from None
+        except UnicodeDecodeError:
+            raise DataError(f"not readable as {encoding}", file=label) from None
+    if not frames:
+        return pd.DataFrame(
+            {"cell_id": pd.Series(dtype=object), "x": [], "y": [], "population": []}
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _resolution_label(roles: dict[str, str | None]) -> str | None:
+    """``"100m"`` from ``x_mp_100m`` or ``GITTER_ID_100m``, else ``None``."""
+    for role, pattern in (("x", _X), ("id", _ID)):
+        name = roles[role]
+        if name is not None:
+            match = pattern.match(name.strip())
+            if match and match.group(1):
+                return match.group(1)
+    return None
+
+
+def _chunk(
+    chunk: pd.DataFrame,
+    rows: npt.NDArray[np.int64],
+    roles: dict[str, str | None],
+    sep: str,
+    label: str,
+    missing: str,
+    res_label: str | None,
+    to_metric: Transformer,
+    bbox: tuple[float, float, float, float] | None,
+    clip: shapely.Geometry | None,
+) -> pd.DataFrame:
+    """Validate, reproject and clip one chunk of rows."""
+    blank = (chunk.fillna("").astype(str).apply(lambda col: col.str.strip()) == "").all(axis=1)
+    if blank.any():
+        chunk, rows = chunk[~blank.to_numpy()], rows[~blank.to_numpy()]
+    value_col = str(roles["value"])
+    people, marker = _numbers(chunk[value_col], rows, sep, label, value_col)
+    if marker.any() and missing == "error":
+        pos = int(np.flatnonzero(marker)[0])
+        raise DataError(
+            f"no number of people ({chunk[value_col].iloc[pos]!r}); use missing='zero' or 'drop'",
+            file=label,
+            row=int(rows[pos]),
+            field=value_col,
+        )
+    negative = people < 0
+    if negative.any():
+        pos = int(np.flatnonzero(negative)[0])
+        raise DataError(
+            f"negative number of people ({people[pos]:g})",
+            file=label,
+            row=int(rows[pos]),
+            field=value_col,
+        )
+    if roles["x"] is not None and roles["y"] is not None:
+        gx, gx_marker = _numbers(chunk[roles["x"]], rows, sep, label, roles["x"])
+        gy, gy_marker = _numbers(chunk[roles["y"]], rows, sep, label, roles["y"])
+        for field, marks in ((roles["x"], gx_marker), (roles["y"], gy_marker)):
+            if marks.any():
+                pos = int(np.flatnonzero(marks)[0])
+                raise DataError("missing coordinate", file=label, row=int(rows[pos]), field=field)
+    else:
+        gx, gy = _from_ids(chunk[str(roles["id"])], rows, label, str(roles["id"]))
+    if roles["id"] is not None:
+        ids = chunk[roles["id"]].astype(str).str.strip().to_numpy(dtype=object)
+    else:
+        ids = _make_ids(gx, gy, res_label)
+    keep = ~marker if missing == "drop" else np.ones(len(people), dtype=bool)
+    people = np.where(marker, 0.0, people)
+    x, y = to_metric.transform(gx, gy)
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if bbox is not None:
+        minx, miny, maxx, maxy = bbox
+        keep &= (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+    if clip is not None:
+        keep &= shapely.intersects_xy(clip, x, y)
+    return pd.DataFrame(
+        {"cell_id": ids[keep], "x": x[keep], "y": y[keep], "population": people[keep]}
+    )
+
+
+def _make_ids(gx: FloatArray, gy: FloatArray, res_label: str | None) -> npt.NDArray[np.object_]:
+    """INSPIRE-style ids from EPSG:3035 centres when the file has no id column."""
+    if res_label is None:
+        return np.array(
+            [f"CRS3035N{y:.0f}E{x:.0f}" for x, y in zip(gx, gy, strict=True)], dtype=object
+        )
+    size = _metres(res_label)
+    return np.array(
+        [
+            f"CRS3035RES{size:.0f}mN{y - size / 2:.0f}E{x - size / 2:.0f}"
+            for x, y in zip(gx, gy, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+__all__ = ["CRS_GRID", "MISSING_MARKERS", "read_population_grid"]
