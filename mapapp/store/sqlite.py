@@ -1,0 +1,221 @@
+"""Embedded offer store: one SQLite file (standard library ``sqlite3``, no server).
+
+Layout: table ``offers`` (id primary key, the columns searched by SQL – name, category, ags,
+kreis_ags, lon, lat – and the whole record as JSON in ``record``) and table ``meta`` (schema version,
+data version counter, seeded flag). Coordinates are WGS84 degrees as in
+:class:`~mapapp.offers_model.Offer`; analysis projects them to EPSG:25832.
+
+Every write runs in one ``BEGIN IMMEDIATE`` transaction in WAL mode: an exception (including one
+raised by the iterable being written) rolls back, and a process that dies mid-write leaves the last
+committed state, because SQLite only makes a transaction visible at ``COMMIT``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mapapp.offers_model import Offer
+from mapapp.store.base import UpsertResult
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS offers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    ags TEXT,
+    kreis_ags TEXT,
+    lon REAL NOT NULL,
+    lat REAL NOT NULL,
+    record TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS offers_category ON offers(category);
+CREATE INDEX IF NOT EXISTS offers_kreis ON offers(kreis_ags);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_BATCH = 900  # SQLite's default limit of host parameters is 999
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _dump(offer: Offer) -> str:
+    return json.dumps(offer.to_record(), ensure_ascii=False, sort_keys=True)
+
+
+class SqliteOfferStore:
+    """:class:`~mapapp.store.base.OfferStore` in one SQLite file.
+
+    Parameters
+    ----------
+    path
+        The database file (created with its folder on first use).
+    timeout_s
+        How long a writer waits for another writer's lock (seconds).
+    """
+
+    def __init__(self, path: str | Path, timeout_s: float = 10.0) -> None:
+        self.path = Path(path)
+        self.timeout_s = timeout_s
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (SCHEMA_VERSION,),
+            )
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('data_version', '0')")
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    def all(self) -> list[Offer]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT record FROM offers ORDER BY id").fetchall()
+        return [Offer.from_record(json.loads(r[0])) for r in rows]
+
+    def get(self, offer_id: str) -> Offer | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT record FROM offers WHERE id = ?", (offer_id,)).fetchone()
+        return Offer.from_record(json.loads(row[0])) if row else None
+
+    def count(self) -> int:
+        with self._connect() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM offers").fetchone()[0])
+
+    def _meta(self, key: str) -> str | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def data_version(self) -> str:
+        return self._meta("data_version") or "0"
+
+    def is_seeded(self) -> bool:
+        return self._meta("seeded") is not None
+
+    # ---- writes --------------------------------------------------------------------------
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+            "WHERE key = 'data_version'"
+        )
+
+    def _upsert_in(self, conn: sqlite3.Connection, offers: Iterable[Offer]) -> UpsertResult:
+        inserted = updated = unchanged = 0
+        now = _now()
+        batch: list[Offer] = []
+
+        def flush() -> None:
+            nonlocal inserted, updated, unchanged
+            ids = [o.id for o in batch]
+            marks = ",".join("?" * len(ids))
+            existing = dict(
+                conn.execute(f"SELECT id, record FROM offers WHERE id IN ({marks})", ids).fetchall()  # noqa: S608
+            )
+            rows = []
+            for o in batch:
+                record = _dump(o)
+                old = existing.get(o.id)
+                if old == record:
+                    unchanged += 1
+                    continue
+                if old is None:
+                    inserted += 1
+                else:
+                    updated += 1
+                existing[o.id] = record
+                rows.append(
+                    (
+                        o.id,
+                        o.name,
+                        str(o.category),
+                        o.ags,
+                        o.kreis_ags,
+                        o.lon,
+                        o.lat,
+                        record,
+                        now,
+                        now,
+                    )
+                )
+            conn.executemany(
+                "INSERT INTO offers(id, name, category, ags, kreis_ags, lon, lat, record, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " name = excluded.name, category = excluded.category, ags = excluded.ags,"
+                " kreis_ags = excluded.kreis_ags, lon = excluded.lon, lat = excluded.lat,"
+                " record = excluded.record, updated_at = excluded.updated_at",
+                rows,
+            )
+            batch.clear()
+
+        for offer in offers:
+            if not isinstance(offer, Offer):
+                raise TypeError(f"kein Offer: {offer!r}")
+            batch.append(offer)
+            if len(batch) >= _BATCH:
+                flush()
+        if batch:
+            flush()
+        if inserted or updated:
+            self._bump(conn)
+        return UpsertResult(inserted=inserted, updated=updated, unchanged=unchanged)
+
+    def upsert(self, offers: Iterable[Offer]) -> UpsertResult:
+        with self._write() as conn:
+            return self._upsert_in(conn, offers)
+
+    def seed(self, offers: Iterable[Offer]) -> UpsertResult:
+        with self._write() as conn:
+            result = self._upsert_in(conn, offers)
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('seeded', ?)", (_now(),))
+            return result
+
+    def delete(self, ids: Iterable[str]) -> int:
+        removed = 0
+        with self._write() as conn:
+            id_list = list(dict.fromkeys(str(i) for i in ids))
+            for start in range(0, len(id_list), _BATCH):
+                chunk = id_list[start : start + _BATCH]
+                marks = ",".join("?" * len(chunk))
+                cur = conn.execute(f"DELETE FROM offers WHERE id IN ({marks})", chunk)  # noqa: S608
+                removed += cur.rowcount
+            if removed:
+                self._bump(conn)
+        return removed
