@@ -80,6 +80,8 @@ def parse_years(
         return ()
     if re.fullmatch(r"\d{4}\.0", value):
         value = value[:-2]
+    # "2005 - 2007": join the range before splitting on whitespace.
+    value = re.sub(r"\s*([-–])\s*", r"\1", value)
     years: set[int] = set()
     for part in re.split(r"\s*[;,/+&]\s*|\s+und\s+|\s+", value):
         if not part:
@@ -316,8 +318,20 @@ def registry_to_csv_frame(registry: pd.DataFrame) -> pd.DataFrame:
     out = registry.copy()
     out["funding_years"] = [";".join(map(str, ys)) for ys in out["funding_years"]]
     out["focus"] = ["; ".join(fs) for fs in out["focus"]]
-    out["amount_eur"] = ["" if pd.isna(a) else f"{a:g}" for a in out["amount_eur"]]
+    out["amount_eur"] = [_amount_text(a) for a in out["amount_eur"]]
     return out
+
+
+def _amount_text(amount: object) -> str:
+    """Amount text to the cent, unambiguous: whole euros as ``1234567``, else ``123456.78``.
+
+    (Two decimals never look like German thousands such as ``12.345``, which
+    :func:`parse_amount` reads as 12345.)
+    """
+    if amount is None or pd.isna(amount):  # type: ignore[call-overload]
+        return ""
+    value = float(amount)  # type: ignore[arg-type]
+    return str(int(value)) if value.is_integer() else f"{value:.2f}"
 
 
 def imported_registry_path(settings: Settings) -> Path:

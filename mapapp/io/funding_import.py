@@ -1,0 +1,1339 @@
+"""Import the ministry's KOMM-IN approval lists (Bewilligungslisten) into the funding registry.
+
+The ministry (or the Bezirksregierung Arnsberg) keeps the complete lists in its own spreadsheets.
+This module reads such a file as it comes and turns it into the canonical registry of
+:mod:`mapapp.io.funding` – or reports, row by row, why it cannot. Nothing is half-imported: the
+result carries a registry only when no row has an error.
+
+Reading (:func:`read_table`)
+    CSV with ``;``, ``,`` or tab (an Excel ``sep=;`` first line is honoured), encoded as UTF-8
+    (with or without BOM), UTF-16 with BOM or Windows-1252; ``.xlsx``/``.xlsm`` via openpyxl (the
+    sheet with the best header wins). Title lines above the header are skipped: the header row is
+    the first row with the most known column names. Fully empty lines are skipped, but every row
+    keeps the number a spreadsheet shows for it (header = 1 when it is the first line).
+
+Columns (:data:`COLUMN_ALIASES`)
+    Matched by name, case and umlaut spelling ignored, units in brackets dropped
+    ("Betrag (EUR)", "Förderjahr(e)"): AGS/Gemeindeschlüssel/Kreisschlüssel/Schlüssel/ARS;
+    Kommune/Name/Gebietskörperschaft/Zuwendungsempfänger/Antragsteller; Typ/Gebietstyp/Art;
+    Jahr/Förderjahr/Haushaltsjahr/Jahre; Projekt/Projekttitel/Maßnahme;
+    Schwerpunkt/Förderschwerpunkt; Betrag/Fördersumme/Zuwendung/Bewilligung; Quelle/Source;
+    Beleg/Bemerkung. The canonical English names work too, so an exported registry re-imports.
+    Other columns are ignored with a warning.
+
+Matching names to AGS (:class:`UnitMatcher`)
+    Against ``nrw_municipal_status.csv`` (today's 396 Gemeinden and 31 Kreise). Spellings such as
+    "Kreis Unna", "Unna, Kreis", "Stadt Solingen", "Solingen, Klingenstadt",
+    "Klingenstadt Solingen", "Städteregion Aachen", "Mülheim a.d. Ruhr", "Duesseldorf" or
+    "Koeln" are understood. A name that fits a Kreis and a Stadt ("Unna") is resolved by the
+    type column or by "Kreis"/"Stadt" in the name – otherwise it is reported as ambiguous, never
+    guessed. Fuzzy matching (rapidfuzz) only produces a "meinten Sie …?" hint in the error
+    message. When an AGS is given it is authoritative, but it must agree with the name and type.
+
+Checks per row (errors unless noted)
+    unknown AGS; name not found; ambiguous name; unknown type; a Kreis given as a Stadt or the
+    other way round (also kreisfrei vs. kreisangehörig); a year outside 2005–2012 or unreadable;
+    an unreadable or negative amount; the same Kommune with the same project and the same years
+    twice in the file. Warnings only: a kreisangehörige Gemeinde without Ausländerbehörde (the
+    2005 rules funded Kommunen with an Ausländerbehörde, later rounds also mittlere Städte and
+    smaller towns), a row without a year, skipped sum rows, ignored columns, the Aachen notes.
+
+Aachen (history)
+    In 2005–2007 Aachen was a kreisfreie Stadt (AGS 05313) and there was a Kreis Aachen (05354);
+    on 21.10.2009 both were merged into the Städteregion Aachen (05334). Today's boundaries only
+    have the Städteregion 05334 (a Kreis) and the regionsangehörige Stadt Aachen 05334002.
+    Therefore "Kreis Aachen" (or AGS 05354) is mapped to 05334 with a warning that the
+    Städteregion also covers the city; "Stadt Aachen" / "Aachen, Stadt" (or AGS 05313) is mapped
+    to 05334002 as a kreisangehörige Stadt (as the status table has it) with a warning that it
+    was kreisfrei until 2009 – the type "kreisfreie Stadt" is accepted for it. "Aachen" alone is
+    ambiguous.
+
+The registry's years are documented by the list itself (``year_confidence`` = documented unless
+the file says otherwise); ``source_url`` defaults to the imported file's name.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mapapp.io.funding import (
+    REGISTRY_COLUMNS,
+    collect_registry_errors,
+    parse_amount,
+    parse_focus,
+    parse_years,
+    validate_registry,
+)
+from mapapp.model import (
+    AGS_GEMEINDE_LEN,
+    AGS_KREIS_LEN,
+    DataError,
+    UnitType,
+    YearConfidence,
+    normalize_ags,
+)
+
+#: Largest file :func:`read_table` accepts (bytes). An approval list has a few hundred rows.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: An .xlsx may unpack to at most this multiple of ``max_bytes`` (guards against zip bombs).
+XLSX_UNPACK_FACTOR = 20
+#: Rows searched for the header line.
+HEADER_SCAN_ROWS = 30
+
+# --------------------------------------------------------------------------------------------
+# Text folding shared by column names, unit names and type words
+# --------------------------------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def fold(text: object) -> str:
+    """Lower-case ASCII key: umlauts as ae/oe/ue, ß as ss, "a.d." as "an der", "St." as "sankt",
+    punctuation as single spaces. ``"Mülheim a.d. Ruhr"`` -> ``"muelheim an der ruhr"``."""
+    value = unicodedata.normalize("NFC", str(text)).casefold().translate(_UMLAUTS)
+    value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    value = re.sub(r"\ba\.\s*d\.\s*", "an der ", value)
+    value = re.sub(r"\bst\.\s*", "sankt ", value)
+    return re.sub(r"[^a-z0-9]+", " ", value).strip()
+
+
+def _clean(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return re.sub(r"\s+", " ", str(value).replace("\u00a0", " ")).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Columns
+# --------------------------------------------------------------------------------------------
+
+#: Target column -> folded header names, most specific first. ``ags`` columns are coalesced in
+#: this order (a Gemeindeschlüssel before a Kreisschlüssel); ``evidence`` columns are joined.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "ags": (
+        "ags",
+        "amtlicher gemeindeschluessel",
+        "gemeindeschluessel",
+        "gemeindekennziffer",
+        "gkz",
+        "regionalschluessel",
+        "amtlicher regionalschluessel",
+        "ars",
+        "schluessel",
+        "kreisschluessel",
+        "kreiskennziffer",
+    ),
+    "name": (
+        "name",
+        "kommune",
+        "gebietskoerperschaft",
+        "zuwendungsempfaenger",
+        "antragsteller",
+        "empfaenger",
+        "name der kommune",
+        "kreis kreisfreie stadt",
+        "stadt kreis",
+        "kreis stadt",
+        "stadt gemeinde",
+        "gemeinde",
+        "stadt",
+    ),
+    "unit_type": (
+        "unit type",
+        "typ",
+        "gebietstyp",
+        "art",
+        "gebietsart",
+        "kommunentyp",
+        "art der kommune",
+    ),
+    "funding_years": (
+        "funding years",
+        "jahr",
+        "jahre",
+        "foerderjahr",
+        "foerderjahre",
+        "haushaltsjahr",
+        "haushaltsjahre",
+        "bewilligungsjahr",
+        "year",
+        "years",
+    ),
+    "year_confidence": ("year confidence",),
+    "project_title": (
+        "project title",
+        "projekt",
+        "projekttitel",
+        "projektname",
+        "massnahme",
+        "titel der massnahme",
+        "vorhaben",
+        "titel",
+        "project",
+    ),
+    "focus": (
+        "focus",
+        "schwerpunkt",
+        "schwerpunkte",
+        "foerderschwerpunkt",
+        "foerderschwerpunkte",
+    ),
+    "amount_eur": (
+        "amount eur",
+        "amount",
+        "betrag",
+        "foerdersumme",
+        "foerderbetrag",
+        "zuwendung",
+        "zuwendungsbetrag",
+        "zuwendungshoehe",
+        "bewilligung",
+        "bewilligungssumme",
+        "bewilligter betrag",
+    ),
+    "source_url": ("source url", "source", "quelle", "url", "fundstelle"),
+    "evidence": (
+        "evidence",
+        "beleg",
+        "belege",
+        "bemerkung",
+        "bemerkungen",
+        "anmerkung",
+        "anmerkungen",
+        "hinweis",
+    ),
+}
+_ALIAS_TARGET = {alias: target for target, aliases in COLUMN_ALIASES.items() for alias in aliases}
+_UNIT_WORDS = {"in", "eur", "euro", "ggf"}
+_NUMBER_WORDS = {"nr", "nummer", "no", "id", "kennung"}
+
+
+def header_key(text: object) -> str:
+    """Folded column name without bracketed parts and trailing units: "Betrag (EUR)" -> "betrag"."""
+    value = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(text))
+    words = fold(value).split()
+    while words and words[-1] in _UNIT_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which file columns feed which registry field, and which columns are ignored."""
+
+    targets: dict[str, tuple[str, ...]]
+    ignored: tuple[str, ...]
+
+    def get(self, target: str) -> tuple[str, ...]:
+        return self.targets.get(target, ())
+
+
+def map_columns(columns: Iterable[object]) -> ColumnMapping:
+    """Map file column names to registry fields by the aliases in :data:`COLUMN_ALIASES`.
+
+    Exact alias matches first; then a header whose first word is an alias ("Name der Kommune",
+    "Jahr der Bewilligung") takes a field no exact match took. ``ags`` and ``evidence`` may come
+    from several columns; for the other fields the first column wins and the rest are ignored.
+    """
+    cols = [str(c) for c in columns]
+    found: dict[str, list[str]] = {}
+    taken: set[str] = set()
+    for col in cols:
+        target = _ALIAS_TARGET.get(header_key(col))
+        if target:
+            found.setdefault(target, []).append(col)
+            taken.add(col)
+    for col in cols:
+        if col in taken:
+            continue
+        words = header_key(col).split()
+        if not words or words[-1] in _NUMBER_WORDS:
+            continue
+        target = _ALIAS_TARGET.get(words[0])
+        if target and target not in found:
+            found[target] = [col]
+            taken.add(col)
+    targets: dict[str, tuple[str, ...]] = {}
+    for target, sources in found.items():
+        if target == "ags":
+            order = COLUMN_ALIASES["ags"]
+            sources = sorted(
+                sources,
+                key=lambda c: order.index(header_key(c)) if header_key(c) in order else len(order),
+            )
+        if target in ("ags", "evidence"):
+            targets[target] = tuple(sources)
+        else:
+            targets[target] = (sources[0],)
+    used = {c for sources in targets.values() for c in sources}
+    return ColumnMapping(targets=targets, ignored=tuple(c for c in cols if c not in used))
+
+
+def _header_score(cells: Sequence[str]) -> int:
+    targets = {_ALIAS_TARGET.get(header_key(c)) for c in cells if c.strip()}
+    targets.discard(None)
+    if not targets & {"ags", "name"}:
+        return 0
+    return len(targets)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading CSV / Excel
+# --------------------------------------------------------------------------------------------
+
+_Rows = list[tuple[int, list[str]]]
+
+
+def _is_blank(cells: Sequence[str]) -> bool:
+    return all(not c.strip() for c in cells)
+
+
+def _decode(data: bytes, file: str) -> tuple[str, str]:
+    if data.startswith(b"PK\x03\x04"):
+        raise DataError(
+            "die Datei ist ein Zip-/Excel-Archiv – als .xlsx speichern bzw. benennen", file=file
+        )
+    boms = (
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 (BOM)"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+    )
+    for bom, codec, label in boms:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), label
+            except UnicodeDecodeError as exc:
+                raise DataError(f"ungültige {label}-Kodierung: {exc.reason}", file=file) from exc
+    if b"\x00" in data:
+        raise DataError("keine Textdatei (enthält Null-Bytes)", file=file)
+    for codec, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DataError(
+            "Zeichenkodierung nicht erkannt (UTF-8 oder Windows-1252 erwartet)", file=file
+        )
+    return str(best), str(best.encoding)
+
+
+def _csv_rows(text: str, delimiter: str, file: str) -> _Rows:
+    rows: _Rows = []
+    try:
+        for number, cells in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'), start=1
+        ):
+            rows.append((number, [c.strip() for c in cells]))
+    except csv.Error as exc:
+        raise DataError(f"CSV nicht lesbar: {exc}", file=file) from exc
+    return rows
+
+
+def _read_csv(path: Path) -> tuple[_Rows, dict[str, Any]]:
+    file = path.name
+    text, encoding = _decode(path.read_bytes(), file)
+    delimiters = [";", ",", "\t"]
+    first_line, _, rest = text.partition("\n")
+    m = re.fullmatch(r"sep=(.)\r?", first_line.strip("\ufeff"))
+    if m:
+        # Excel hides the "sep=;" hint line: the header it shows as row 1 is the second line.
+        text, delimiters = rest, [m.group(1)]
+    best: tuple[int, str, _Rows] | None = None
+    for delim in delimiters:
+        rows = _csv_rows(text, delim, file)
+        score = max((_header_score(cells) for _, cells in rows[:HEADER_SCAN_ROWS]), default=0)
+        if best is None or score > best[0]:
+            best = (score, delim, rows)
+    assert best is not None
+    _, delim, rows = best
+    return rows, {"encoding": encoding, "delimiter": delim}
+
+
+def _cell_text(value: object) -> str:
+    """Excel cell -> text. Integral numbers without ".0" (AGS 5978036, year 2006); other numbers
+    with a decimal comma (75000,5) so :func:`parse_amount` cannot mistake the point for thousands."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return format(value, ".15g").replace(".", ",")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path, max_bytes: int) -> tuple[_Rows, dict[str, Any]]:
+    file = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except zipfile.BadZipFile as exc:
+        raise DataError("keine gültige .xlsx-Datei (kein Zip-Archiv)", file=file) from exc
+    if unpacked > max_bytes * XLSX_UNPACK_FACTOR:
+        raise DataError(
+            f"die Excel-Datei entpackt zu {unpacked / 1e6:.0f} MB – zu groß für eine Bewilligungsliste",
+            file=file,
+        )
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=False, data_only=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise DataError(f"Excel-Datei nicht lesbar: {exc}", file=file) from exc
+    best: tuple[int, str, _Rows] | None = None
+    try:
+        for ws in wb.worksheets:
+            rows: _Rows = [
+                (number, [_cell_text(v) for v in values])
+                for number, values in enumerate(
+                    ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, values_only=True),
+                    start=1,
+                )
+            ]
+            score = max((_header_score(cells) for _, cells in rows[:HEADER_SCAN_ROWS]), default=0)
+            if best is None or score > best[0]:
+                best = (score, str(ws.title), rows)
+    finally:
+        wb.close()
+    if best is None:
+        raise DataError("die Excel-Datei hat kein Tabellenblatt", file=file)
+    return best[2], {"sheet": best[1]}
+
+
+def read_table(path: str | Path, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[pd.DataFrame, int]:
+    """Read a ministry list (CSV or .xlsx) into a frame of text cells.
+
+    Parameters
+    ----------
+    path
+        ``.csv``/``.txt``/``.tsv`` or ``.xlsx``/``.xlsm``.
+    max_bytes
+        Larger files are refused with a :class:`DataError`.
+
+    Returns
+    -------
+    (frame, first_data_row)
+        ``frame``: one column per header cell (text as in the file; empty header cells become
+        "Spalte N", repeated names get " (2)"), every cell a ``str`` ("" when empty), fully empty
+        rows dropped. ``frame.index`` holds each row's spreadsheet row number, so numbers stay
+        right across skipped lines. ``first_data_row`` is the row after the header.
+        ``frame.attrs`` has ``header_row`` and ``encoding``/``delimiter`` (CSV) or ``sheet``.
+
+    Raises
+    ------
+    DataError
+        Missing, empty, too large or unsupported file; unreadable encoding; no header row with a
+        name or AGS column found in the first :data:`HEADER_SCAN_ROWS` rows; no data rows.
+    """
+    path = Path(path)
+    file = path.name
+    if not path.is_file():
+        raise DataError("Datei nicht gefunden", file=str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DataError(
+            f"Datei ist {size / 1e6:.1f} MB groß, erlaubt sind höchstens {max_bytes / 1e6:.1f} MB",
+            file=file,
+        )
+    if size == 0:
+        raise DataError("Datei ist leer", file=file)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows, info = _read_xlsx(path, max_bytes)
+    elif suffix in (".csv", ".txt", ".tsv", ""):
+        rows, info = _read_csv(path)
+    elif suffix in (".xls", ".ods"):
+        raise DataError(
+            f"Format {suffix} wird nicht gelesen – bitte als .xlsx oder CSV speichern", file=file
+        )
+    else:
+        raise DataError(f"Dateiformat '{suffix}' nicht unterstützt (CSV oder .xlsx)", file=file)
+
+    candidates = [(n, cells) for n, cells in rows if not _is_blank(cells)][:HEADER_SCAN_ROWS]
+    scored = [(_header_score(cells), i) for i, (_, cells) in enumerate(candidates)]
+    best_score = max((s for s, _ in scored), default=0)
+    if best_score < 2:
+        raise DataError(
+            "keine Kopfzeile gefunden: erwartet u. a. eine Spalte Kommune/Name oder AGS und "
+            "eine Spalte wie Jahr, Typ oder Projekt",
+            file=file,
+        )
+    header_row, header_cells = candidates[next(i for s, i in scored if s == best_score)]
+    data = [(n, cells) for n, cells in rows if n > header_row and not _is_blank(cells)]
+    if not data:
+        raise DataError("keine Datenzeilen unter der Kopfzeile", file=file, row=header_row)
+    width = max(len(header_cells), *(len(c) for _, c in data))
+    while width > len(header_cells) and all(len(c) < width or not c[width - 1] for _, c in data):
+        width -= 1
+    names: list[str] = []
+    for i in range(width):
+        base = header_cells[i].strip() if i < len(header_cells) else ""
+        base = base or f"Spalte {i + 1}"
+        name, k = base, 2
+        while name in names:
+            name, k = f"{base} ({k})", k + 1
+        names.append(name)
+    body = [(cells + [""] * width)[:width] for _, cells in data]
+    frame = pd.DataFrame(
+        body, columns=names, index=pd.Index([n for n, _ in data], name="row"), dtype=str
+    )
+    frame.attrs.update(info, header_row=header_row)
+    return frame, header_row + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Units: names and keys -> today's Gemeinden and Kreise
+# --------------------------------------------------------------------------------------------
+
+KIND_KREIS = "kreis"
+KIND_KREISFREI = "kreisfrei"
+KIND_KREISANGEHOERIG = "kreisangehoerig"
+_KREIS = frozenset({KIND_KREIS})
+_KREISFREI = frozenset({KIND_KREISFREI})
+_KREISANG = frozenset({KIND_KREISANGEHOERIG})
+_STADT = frozenset({KIND_KREISFREI, KIND_KREISANGEHOERIG})
+_ANY = frozenset({KIND_KREIS, KIND_KREISFREI, KIND_KREISANGEHOERIG})
+
+#: Folded type words (type column, name prefixes/suffixes) -> the kinds of unit they allow.
+TYPE_WORDS: dict[str, frozenset[str]] = {
+    "kreis": _KREIS,
+    "landkreis": _KREIS,
+    "staedteregion": _KREIS,
+    "kreisfreie stadt": _KREISFREI,
+    "kreisfreie": _KREISFREI,
+    "kreisfrei": _KREISFREI,
+    "kreisfr stadt": _KREISFREI,
+    "stadt kreisfrei": _KREISFREI,
+    "kfs": _KREISFREI,
+    "kreisangehoerige stadt": _KREISANG,
+    "kreisangehoerig": _KREISANG,
+    "kreisangehoerige": _KREISANG,
+    "grosse kreisangehoerige stadt": _KREISANG,
+    "mittlere kreisangehoerige stadt": _KREISANG,
+    "kreisangehoerige gemeinde": _KREISANG,
+    "regionsangehoerige stadt": _KREISANG,
+    "gks": _KREISANG,
+    "mks": _KREISANG,
+    "stadt": _STADT,
+    "gemeinde": _STADT,
+    "stadt gemeinde": _STADT,
+    "kreis kreisfreie stadt": frozenset({KIND_KREIS, KIND_KREISFREI}),
+    "kreis stadt": _ANY,
+    "stadt kreis": _ANY,
+    "kommune": _ANY,
+}
+
+#: Name prefixes that say what kind of unit is meant, longest first.
+_NAME_PREFIXES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("grosse kreisangehoerige stadt ", _KREISANG),
+    ("mittlere kreisangehoerige stadt ", _KREISANG),
+    ("kreisangehoerige stadt ", _KREISANG),
+    ("kreisfreie stadt ", _KREISFREI),
+    ("landkreis ", _KREIS),
+    ("kreis ", _KREIS),
+    ("stadt ", _STADT),
+    ("gemeinde ", _STADT),
+)
+
+#: Extra name keys for Kreise: former or colloquial names of the same Kreis.
+#: 05334: the Kreis Aachen (05354) is today part of the Städteregion (see module docstring);
+#: 05162: the Rhein-Kreis Neuss was called Kreis Neuss until 2003.
+KREIS_NAME_ALIASES: dict[str, tuple[str, ...]] = {"05334": ("aachen",), "05162": ("neuss",)}
+
+AGS_STAEDTEREGION_AACHEN = "05334"
+AGS_STADT_AACHEN = "05334002"
+#: Keys of 2005-2009 that no longer exist -> today's unit.
+HISTORIC_KEYS: dict[str, str] = {
+    "05313": AGS_STADT_AACHEN,
+    "05313000": AGS_STADT_AACHEN,
+    "05354": AGS_STAEDTEREGION_AACHEN,
+}
+_MERGER_YEAR = 2009
+_AACHEN_KREIS_NOTE = (
+    "Kreis Aachen (05354) ging am 21.10.2009 in der StädteRegion Aachen auf; auf den heutigen "
+    "Grenzen als Städteregion Aachen (05334) dargestellt, deren Fläche auch die Stadt Aachen umfasst"
+)
+_AACHEN_STADT_NOTE = (
+    "Aachen war bis 2009 kreisfreie Stadt (05313); heute regionsangehörige Stadt der "
+    "StädteRegion Aachen (05334002), daher als kreisangehörige Stadt dargestellt"
+)
+_STAEDTEREGION_NOTE = (
+    "die StädteRegion Aachen besteht erst seit 21.10.2009; vorher waren Kreis Aachen (05354) und "
+    "Stadt Aachen (05313) getrennt"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A Gemeinde or Kreis of today's boundaries (from the status table)."""
+
+    ags: str
+    name: str
+    kind: str  # KIND_KREIS | KIND_KREISFREI | KIND_KREISANGEHOERIG
+    status: str
+    has_auslaenderbehoerde: bool | None
+
+    @property
+    def label(self) -> str:
+        """Readable name with its kind, e.g. "Kreis Unna", "Unna, Stadt", "Rhein-Kreis Neuss"."""
+        if (
+            self.kind == KIND_KREIS
+            and "kreis" not in fold(self.name)
+            and "region" not in fold(self.name)
+        ):
+            return f"Kreis {self.name}"
+        return self.name
+
+    @property
+    def unit_type(self) -> UnitType:
+        if self.kind == KIND_KREIS:
+            return UnitType.KREIS
+        if self.kind == KIND_KREISFREI:
+            return UnitType.KREISFREIE_STADT
+        return UnitType.KREISANGEHOERIGE_STADT
+
+
+@dataclass(frozen=True)
+class NameLookup:
+    """What a name says: the candidate units and the kinds its wording allows."""
+
+    key: str
+    kinds: frozenset[str]
+    candidates: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class KeyLookup:
+    """A key as read (``ags``, normalised) and the unit it denotes today (``None`` = unknown)."""
+
+    ags: str
+    unit: Unit | None
+    note: str | None = None
+
+
+def type_kinds(text: str) -> frozenset[str] | None:
+    """Kinds allowed by a type word ("Kreis", "kreisfreie Stadt", "Stadt"); ``None`` if unknown."""
+    return TYPE_WORDS.get(header_key(text))
+
+
+def _abh(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "ja", "true", "1"):
+        return True
+    if text in ("no", "nein", "false", "0"):
+        return False
+    return None
+
+
+class UnitMatcher:
+    """Match names and keys of an approval list to today's units in the status table.
+
+    Parameters
+    ----------
+    status
+        ``load_status()`` frame: ``ags``, ``name``, ``level``, ``status``,
+        ``has_auslaenderbehoerde``.
+    """
+
+    def __init__(self, status: pd.DataFrame) -> None:
+        self.units: dict[str, Unit] = {}
+        self._keys: dict[str, set[str]] = {}
+        for rec in status.to_dict("records"):
+            ags = str(rec["ags"]).strip()
+            st = str(rec["status"]).strip()
+            kind = (
+                KIND_KREIS
+                if st == "kreis"
+                else KIND_KREISFREI
+                if st == "kreisfreie_stadt"
+                else KIND_KREISANGEHOERIG
+            )
+            unit = Unit(
+                ags, str(rec["name"]).strip(), kind, st, _abh(rec.get("has_auslaenderbehoerde"))
+            )
+            self.units[ags] = unit
+            for key in self._name_keys(unit):
+                self._keys.setdefault(key, set()).add(ags)
+
+    @staticmethod
+    def _name_keys(unit: Unit) -> set[str]:
+        keys = {fold(unit.name)}
+        if unit.kind == KIND_KREIS:
+            words = fold(unit.name).split()
+            if "kreis" in words and len(words) > 1:
+                keys.add(" ".join(w for w in words if w != "kreis"))
+            if words and words[-1].endswith("kreis") and len(words[-1]) > len("kreis"):
+                keys.add(" ".join([*words[:-1], words[-1][: -len("kreis")]]))
+            keys.update(KREIS_NAME_ALIASES.get(unit.ags, ()))
+        else:
+            base, _, suffix = unit.name.partition(",")
+            keys.add(fold(base))
+            keys.add(fold(re.sub(r"\([^)]*\)", " ", base)))
+            keys.add(fold(base.split("/")[0]))
+            if suffix.strip():
+                keys.add(fold(f"{suffix} {base}"))
+        keys.discard("")
+        return keys
+
+    def _get(self, key: str) -> tuple[Unit, ...]:
+        return tuple(self.units[a] for a in sorted(self._keys.get(key, ())))
+
+    def lookup(self, name: str) -> NameLookup:
+        """Candidate units for a name as written in a list, and the kinds its wording allows."""
+        text = _clean(name)
+        kinds = _ANY
+        exact = self._get(fold(text))
+        m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", text)
+        if m and type_kinds(m.group(2)) is not None:
+            text, kinds = m.group(1).strip(), kinds & (type_kinds(m.group(2)) or _ANY)
+        if "," in text:
+            base, suffix = (p.strip() for p in text.split(",", 1))
+            sk = type_kinds(suffix)
+            if sk is None:
+                fs = fold(suffix)
+                sk = _STADT if "stadt" in fs or "gemeinde" in fs else _ANY
+            text, kinds = base, kinds & sk
+        key = fold(text)
+        for prefix, pk in _NAME_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                key, kinds = key[len(prefix) :], kinds & pk
+                break
+        else:
+            words = key.split()
+            if len(words) > 1 and words[0].endswith("stadt") and not self._get(key):
+                key, kinds = " ".join(words[1:]), kinds & _STADT
+            elif len(words) > 1 and words[-1] == "kreis" and not self._get(key):
+                key, kinds = " ".join(words[:-1]), kinds & _KREIS
+            elif len(words) > 1 and words[-1] == "stadt" and not self._get(key):
+                key, kinds = " ".join(words[:-1]), kinds & _STADT
+        if fold(name).startswith("staedteregion"):
+            kinds = kinds & _KREIS
+        candidates = exact if exact and not self._get(key) else self._get(key) or exact
+        return NameLookup(key=key, kinds=kinds, candidates=candidates)
+
+    def by_key(self, text: str) -> KeyLookup:
+        """Unit for an AGS / Kreisschlüssel / 12-digit ARS as written in a list.
+
+        A historic key (Aachen before 2009) maps to today's unit with a note; the Kreis key of a
+        kreisfreie Stadt (05122) means the city itself (05122000). ``unit`` is ``None`` for a
+        well-formed key that is no NRW unit.
+
+        Raises
+        ------
+        ValueError
+            The text is no key at all (letters, wrong length).
+        """
+        value = _clean(text).lstrip("'").replace(" ", "")
+        if re.fullmatch(r"\d+\.0", value):
+            value = value[:-2]
+        if re.fullmatch(r"\d{11,12}", value):
+            ars = value.zfill(12)
+            gem = ars[:5] + ars[9:]
+            if gem in self.units:
+                return KeyLookup(gem, self.units[gem])
+            if ars[5:] == "0000000" and ars[:5] in self.units:
+                return KeyLookup(ars[:5], self.units[ars[:5]])
+            return KeyLookup(gem, None)
+        ags = normalize_ags(value)
+        if ags in HISTORIC_KEYS:
+            target = HISTORIC_KEYS[ags]
+            note = _AACHEN_STADT_NOTE if target == AGS_STADT_AACHEN else _AACHEN_KREIS_NOTE
+            return KeyLookup(ags, self.units.get(target), f"AGS {ags} gibt es nicht mehr: {note}")
+        if ags in self.units:
+            return KeyLookup(ags, self.units[ags])
+        if len(ags) == AGS_KREIS_LEN:
+            city = self.units.get(ags + "000")
+            if city is not None and city.kind == KIND_KREISFREI:
+                # A kreisfreie Stadt is a Kreis-level unit too; its Kreis key means the same city.
+                return KeyLookup(ags, city)
+        return KeyLookup(ags, None)
+
+    def suggest(self, text: str, kinds: frozenset[str] = _ANY, limit: int = 3) -> list[Unit]:
+        """Close spellings (rapidfuzz), for a "meinten Sie …?" hint only."""
+        from rapidfuzz import fuzz, process
+
+        query = fold(text)
+        if not query:
+            return []
+        hits = process.extract(
+            query, list(self._keys), scorer=fuzz.WRatio, limit=12, score_cutoff=80
+        )
+        out: list[Unit] = []
+        for key, _score, _ in hits:
+            for unit in self._get(key):
+                if unit.kind in kinds and unit not in out:
+                    out.append(unit)
+        return out[:limit]
+
+
+# --------------------------------------------------------------------------------------------
+# Import
+# --------------------------------------------------------------------------------------------
+
+_SUM_ROW_NAMES = {
+    "summe",
+    "gesamt",
+    "insgesamt",
+    "gesamtsumme",
+    "zwischensumme",
+    "summe gesamt",
+    "gesamt summe",
+}
+
+
+@dataclass
+class ImportResult:
+    """Outcome of importing one list.
+
+    ``registry`` is the canonical registry (see :mod:`mapapp.io.funding`) when ``errors`` is
+    empty, else ``None`` – nothing is half-imported. ``rows_read`` counts the non-empty data rows.
+    """
+
+    file: str
+    registry: pd.DataFrame | None
+    errors: list[DataError] = field(default_factory=list)
+    warnings: list[DataError] = field(default_factory=list)
+    rows_read: int = 0
+    rows_skipped: int = 0
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.registry is not None
+
+    @property
+    def accepted(self) -> int:
+        return 0 if self.registry is None else len(self.registry)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready report."""
+
+        def item(e: DataError) -> dict[str, Any]:
+            return {"row": e.row, "field": e.field, "message": e.message, "text": str(e)}
+
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "rows_read": self.rows_read,
+            "rows_skipped": self.rows_skipped,
+            "accepted": self.accepted,
+            "columns": {k: list(v) for k, v in self.columns.items()},
+            "info": {k: v for k, v in self.info.items() if isinstance(v, str | int | float)},
+            "errors": [item(e) for e in self.errors],
+            "warnings": [item(w) for w in self.warnings],
+        }
+
+
+def _prepare_years(text: str) -> str:
+    value = re.sub(r"\s+bis\s+", "-", text.strip())
+    value = re.sub(r"\s*([-–])\s*", r"\1", value)
+
+    def expand(m: re.Match[str]) -> str:
+        return f"{m.group(1)}/{m.group(1)[:2]}{m.group(2)}"
+
+    return re.sub(r"\b((?:19|20)\d\d)/(\d\d)\b(?!\d)", expand, value)
+
+
+def _prepare_amount(text: str, *, file: str, row: int) -> float:
+    value = re.sub(r"(?i)\s*(€|eur(o)?)\s*$", "", text.strip())
+    value = re.sub(r"(?i)^(€|eur(o)?)\s*", "", value).replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", value):
+        raise DataError(
+            f"Betrag '{text}' ist mehrdeutig (Tausender-Komma?) – bitte als 75000 oder 75.000,00 schreiben",
+            file=file,
+            row=row,
+            field="amount_eur",
+        )
+    if re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+", value):
+        value = value.replace(",", "")  # English notation 1,234.56
+    return parse_amount(value, file=file, row=row)
+
+
+def _prepare_focus(text: str) -> str:
+    return "; ".join(p.strip() for p in re.split(r"[;,/+\n]", text) if p.strip())
+
+
+@dataclass
+class _Row:
+    number: int
+    unit: Unit | None = None
+    errors: list[DataError] = field(default_factory=list)
+    warnings: list[DataError] = field(default_factory=list)
+
+
+def _kind_error(unit: Unit, allowed: frozenset[str], *, file: str, row: int, fld: str) -> DataError:
+    if unit.kind == KIND_KREIS:
+        msg = f"{unit.label} ({unit.ags}) ist ein Kreis, angegeben als Stadt"
+    elif allowed == _KREIS:
+        msg = f"{unit.label} ({unit.ags}) ist eine Stadt/Gemeinde, angegeben als Kreis"
+    elif unit.kind == KIND_KREISANGEHOERIG:
+        msg = f"{unit.label} ({unit.ags}) ist kreisangehörig, angegeben als kreisfreie Stadt"
+    else:
+        msg = f"{unit.label} ({unit.ags}) ist eine kreisfreie Stadt, angegeben als kreisangehörig"
+    return DataError(msg, file=file, row=row, field=fld)
+
+
+def _units_text(units: Iterable[Unit]) -> str:
+    return " oder ".join(f"{u.label} ({u.ags})" for u in units)
+
+
+def _resolve(
+    matcher: UnitMatcher,
+    *,
+    name: str,
+    key: str,
+    type_text: str,
+    years: tuple[int, ...],
+    file: str,
+    row: int,
+) -> _Row:
+    """Find the unit of one row and check name, key and type against each other."""
+    out = _Row(row)
+    allowed = _ANY
+    if type_text:
+        tk = type_kinds(type_text)
+        if tk is None:
+            out.errors.append(
+                DataError(
+                    f"Gebietstyp '{type_text}' unbekannt (Kreis / kreisfreie Stadt / kreisangehörige Stadt)",
+                    file=file,
+                    row=row,
+                    field="unit_type",
+                )
+            )
+            return out
+        allowed = tk
+    lookup = matcher.lookup(name) if name else None
+    if lookup is not None:
+        if not (lookup.kinds & allowed):
+            out.errors.append(
+                DataError(
+                    f"Name '{name}' und Gebietstyp '{type_text}' widersprechen sich (Kreis oder Stadt?)",
+                    file=file,
+                    row=row,
+                    field="unit_type",
+                )
+            )
+            return out
+        allowed = allowed & lookup.kinds
+    kind_field = "unit_type" if type_text else "name"
+
+    unit: Unit | None
+    if key:
+        try:
+            found = matcher.by_key(key)
+        except ValueError as exc:
+            out.errors.append(DataError(str(exc), file=file, row=row, field="ags"))
+            return out
+        unit, note = found.unit, found.note
+        if unit is None:
+            hint = ""
+            if lookup is not None and lookup.candidates:
+                hint = f" – laut Name: {_units_text(lookup.candidates)}"
+            elif found.ags.endswith("000") and found.ags[:AGS_KREIS_LEN] in matcher.units:
+                hint = f" – meinten Sie {_units_text([matcher.units[found.ags[:AGS_KREIS_LEN]]])}?"
+            out.errors.append(
+                DataError(
+                    f"AGS {found.ags} ist keine NRW-Gemeinde und kein NRW-Kreis{hint}",
+                    file=file,
+                    row=row,
+                    field="ags",
+                )
+            )
+            return out
+        if note:
+            out.warnings.append(DataError(note, file=file, row=row, field="ags"))
+        if lookup is not None:
+            if lookup.candidates and unit not in lookup.candidates:
+                out.errors.append(
+                    DataError(
+                        f"AGS {unit.ags} ({unit.label}) passt nicht zum Namen '{name}' "
+                        f"({_units_text(lookup.candidates)})",
+                        file=file,
+                        row=row,
+                        field="ags",
+                    )
+                )
+                return out
+            if not lookup.candidates:
+                out.warnings.append(
+                    DataError(
+                        f"Name '{name}' nicht erkannt; AGS {unit.ags} ({unit.label}) verwendet",
+                        file=file,
+                        row=row,
+                        field="name",
+                    )
+                )
+    else:
+        assert lookup is not None
+        if not lookup.candidates:
+            hints = matcher.suggest(lookup.key, allowed) or matcher.suggest(name, allowed)
+            tip = f" – meinten Sie {_units_text(hints)}?" if hints else ""
+            out.errors.append(
+                DataError(f"Kommune '{name}' nicht gefunden{tip}", file=file, row=row, field="name")
+            )
+            return out
+        fitting = [
+            u
+            for u in lookup.candidates
+            if u.kind in allowed or (u.ags == AGS_STADT_AACHEN and KIND_KREISFREI in allowed)
+        ]
+        if not fitting:
+            closest = next(
+                (u for u in lookup.candidates if (u.kind == KIND_KREIS) == (allowed == _KREIS)),
+                lookup.candidates[0],
+            )
+            out.errors.append(_kind_error(closest, allowed, file=file, row=row, fld=kind_field))
+            return out
+        if len(fitting) > 1:
+            out.errors.append(
+                DataError(
+                    f"'{name}' ist mehrdeutig: {_units_text(fitting)} – Spalte Typ angeben oder "
+                    "'Kreis …' / 'Stadt …' schreiben",
+                    file=file,
+                    row=row,
+                    field="name",
+                )
+            )
+            return out
+        unit = fitting[0]
+    aachen_kreisfrei = unit.ags == AGS_STADT_AACHEN and KIND_KREISFREI in allowed
+    if unit.kind not in allowed and not aachen_kreisfrei:
+        out.errors.append(_kind_error(unit, allowed, file=file, row=row, fld=kind_field))
+        return out
+    out.unit = unit
+    early = not years or min(years) <= _MERGER_YEAR
+    if (
+        unit.ags == AGS_STADT_AACHEN
+        and early
+        and not any(w.message.endswith(_AACHEN_STADT_NOTE) for w in out.warnings)
+    ):
+        out.warnings.append(DataError(_AACHEN_STADT_NOTE, file=file, row=row, field="ags"))
+    if unit.ags == AGS_STAEDTEREGION_AACHEN and not any(
+        w.message.endswith(_AACHEN_KREIS_NOTE) for w in out.warnings
+    ):
+        if "staedteregion" not in fold(name):
+            out.warnings.append(DataError(_AACHEN_KREIS_NOTE, file=file, row=row, field="name"))
+        elif early:
+            out.warnings.append(DataError(_STAEDTEREGION_NOTE, file=file, row=row, field="name"))
+    if (
+        unit.kind == KIND_KREISANGEHOERIG
+        and unit.has_auslaenderbehoerde is False
+        and unit.ags != AGS_STADT_AACHEN  # status "unknown"; the Aachen note above applies
+    ):
+        what = "Gemeinde" if unit.status == "kreisangehoerige_gemeinde" else "Stadt"
+        out.warnings.append(
+            DataError(
+                f"{unit.label} ist eine kreisangehörige {what} ohne eigene Ausländerbehörde – nicht in "
+                "der Zielgruppe von 2005, spätere Runden förderten aber auch mittlere und kleinere Städte",
+                file=file,
+                row=row,
+                field="ags",
+            )
+        )
+    return out
+
+
+def _value(rec: Mapping[Any, Any], columns: Sequence[str], sep: str | None = None) -> str:
+    values = [_clean(rec.get(c, "")) for c in columns]
+    values = [v for v in values if v]
+    if not values:
+        return ""
+    return sep.join(values) if sep else values[0]
+
+
+def import_table(
+    table: pd.DataFrame,
+    status: pd.DataFrame,
+    *,
+    file: str,
+    header_row: int | None = None,
+    default_source: str | None = None,
+) -> ImportResult:
+    """Check every row of a list read by :func:`read_table` and build the canonical registry.
+
+    Parameters
+    ----------
+    table
+        Text cells; ``table.index`` = spreadsheet row numbers.
+    status
+        ``load_status()`` frame (today's units).
+    file
+        File name for the messages.
+    header_row
+        Row number of the header (for column warnings); default ``table.attrs["header_row"]``.
+    default_source
+        ``source_url`` for rows without a source column value; default ``"Import: <file>"``.
+
+    Raises
+    ------
+    DataError
+        The table has neither a name nor an AGS column (the file is unusable).
+    """
+    header_row = header_row if header_row is not None else table.attrs.get("header_row", 1)
+    mapping = map_columns(table.columns)
+    result = ImportResult(
+        file=file,
+        registry=None,
+        columns=dict(mapping.targets),
+        info={str(k): v for k, v in table.attrs.items()},
+    )
+    if not mapping.get("ags") and not mapping.get("name"):
+        raise DataError(
+            "weder eine Spalte Kommune/Name noch eine Spalte AGS gefunden",
+            file=file,
+            row=header_row,
+        )
+    for col in mapping.ignored:
+        result.warnings.append(
+            DataError(f"Spalte '{col}' unbekannt – ignoriert", file=file, row=header_row, field=col)
+        )
+    if not mapping.get("funding_years"):
+        result.warnings.append(
+            DataError(
+                "keine Spalte Jahr/Förderjahr – alle Zeilen ohne Förderjahr ('year unknown')",
+                file=file,
+                row=header_row,
+            )
+        )
+    matcher = UnitMatcher(status)
+    source = default_source or f"Import: {file}"
+    records: list[dict[str, str]] = []
+    rows: list[int] = []
+    seen: dict[tuple[str, str, tuple[int, ...]], int] = {}
+    valid_conf = {c.value for c in YearConfidence}
+
+    for number, rec in zip(table.index, table.to_dict("records"), strict=True):
+        row = int(number)
+        result.rows_read += 1
+        name = _value(rec, mapping.get("name"))
+        key = _value(rec, mapping.get("ags"))
+        if not name and not key:
+            if _value(rec, [c for c in table.columns if c not in mapping.get("name")]):
+                result.errors.append(
+                    DataError(
+                        "Kommune fehlt (weder Name noch AGS)", file=file, row=row, field="name"
+                    )
+                )
+            continue
+        if not key and fold(name) in _SUM_ROW_NAMES:
+            result.rows_skipped += 1
+            result.warnings.append(
+                DataError(f"Summenzeile '{name}' übersprungen", file=file, row=row, field="name")
+            )
+            continue
+        row_errors: list[DataError] = []
+        years: tuple[int, ...] = ()
+        years_text = _value(rec, mapping.get("funding_years"))
+        try:
+            years = parse_years(_prepare_years(years_text), file=file, row=row)
+        except DataError as exc:
+            row_errors.append(exc)
+        amount = float("nan")
+        amount_text = _value(rec, mapping.get("amount_eur"))
+        if amount_text:
+            try:
+                amount = _prepare_amount(amount_text, file=file, row=row)
+            except DataError as exc:
+                row_errors.append(exc)
+        conf = _value(rec, mapping.get("year_confidence"))
+        if conf and conf not in valid_conf:
+            row_errors.append(
+                DataError(
+                    f"'{conf}' ist keine Jahresangabe-Sicherheit ({', '.join(sorted(valid_conf))})",
+                    file=file,
+                    row=row,
+                    field="year_confidence",
+                )
+            )
+        resolved = _resolve(
+            matcher,
+            name=name,
+            key=key,
+            type_text=_value(rec, mapping.get("unit_type")),
+            years=years,
+            file=file,
+            row=row,
+        )
+        row_errors = resolved.errors + row_errors
+        result.warnings.extend(resolved.warnings)
+        if mapping.get("funding_years") and not years_text and not row_errors:
+            result.warnings.append(
+                DataError(
+                    "Förderjahr fehlt – übernommen als 'year unknown'",
+                    file=file,
+                    row=row,
+                    field="funding_years",
+                )
+            )
+        project = _value(rec, mapping.get("project_title"))
+        if resolved.unit is not None and not row_errors:
+            dup_key = (resolved.unit.ags, fold(project), years)
+            if dup_key in seen:
+                row_errors.append(
+                    DataError(
+                        f"doppelt: {resolved.unit.label}, gleiches Projekt und gleiche Jahre wie Zeile {seen[dup_key]}",
+                        file=file,
+                        row=row,
+                        field="project_title",
+                    )
+                )
+            else:
+                seen[dup_key] = row
+        if row_errors:
+            result.errors.extend(row_errors)
+            continue
+        assert resolved.unit is not None
+        unit = resolved.unit
+        records.append(
+            {
+                "ags": unit.ags,
+                "name": name or unit.name,
+                "unit_type": unit.unit_type.value,
+                "funding_years": ";".join(map(str, years)),
+                "year_confidence": conf,
+                "project_title": project,
+                "focus": "; ".join(parse_focus(_prepare_focus(_value(rec, mapping.get("focus"))))),
+                "amount_eur": "" if math.isnan(amount) else repr(amount).replace(".", ","),
+                "source_url": _value(rec, mapping.get("source_url")) or source,
+                "evidence": _value(rec, mapping.get("evidence"), sep=" | "),
+            }
+        )
+        rows.append(row)
+
+    if not result.errors and not records:
+        result.errors.append(DataError("keine Zeile mit einer Kommune gefunden", file=file))
+    if result.errors:
+        return result
+    raw = pd.DataFrame.from_records(records, columns=list(REGISTRY_COLUMNS))
+    for i, row in enumerate(rows):
+        result.errors.extend(
+            collect_registry_errors(raw.iloc[[i]], status, file=file, first_row=row)
+        )
+    if not result.errors:
+        result.registry = validate_registry(raw, status, file=file)
+    return result
+
+
+def import_file(
+    path: str | Path,
+    status: pd.DataFrame,
+    *,
+    default_source: str | None = None,
+    max_bytes: int = MAX_IMPORT_BYTES,
+) -> ImportResult:
+    """Read and check a ministry list (CSV or .xlsx); see :func:`read_table` and :func:`import_table`.
+
+    Raises
+    ------
+    DataError
+        The file is unusable as a whole (missing, too large, no header, unknown format).
+        Row problems are returned in :attr:`ImportResult.errors` instead.
+    """
+    path = Path(path)
+    table, first_data_row = read_table(path, max_bytes=max_bytes)
+    return import_table(
+        table, status, file=path.name, header_row=first_data_row - 1, default_source=default_source
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Joining the registry to today's units (for `mapapp funding show` and checks)
+# --------------------------------------------------------------------------------------------
+
+#: Columns of ``mapapp funding show``.
+SHOW_COLUMNS = (
+    "ags",
+    "name",
+    "unit_type",
+    "funding_years",
+    "project_title",
+    "focus",
+    "amount_eur",
+    "year_confidence",
+    "source_url",
+)
+
+
+def join_units(
+    registry: pd.DataFrame,
+    status: pd.DataFrame,
+    *,
+    kreis_keys: Collection[str] | None = None,
+    gemeinde_keys: Collection[str] | None = None,
+    file: str = "Förderliste",
+) -> pd.DataFrame:
+    """The registry with each row joined to its unit: Kreis rows to a Kreis AGS (5 chars), Stadt
+    rows to a Gemeinde AGS (8 chars).
+
+    Parameters
+    ----------
+    registry
+        Canonical registry.
+    status
+        ``load_status()`` frame; gives the official ``name`` (the name in the list is kept as
+        ``name_in_source``).
+    kreis_keys, gemeinde_keys
+        AGS of the boundary layers (``Boundaries.kreise.ags`` / ``.gemeinden.ags``). ``None``
+        uses the status table's Kreise / Gemeinden.
+
+    Raises
+    ------
+    DataError
+        A row whose AGS has no unit of its level (row = CSV row of the registry, first = 2).
+    """
+    st = status.assign(ags=status["ags"].astype(str).str.strip()).set_index("ags")
+    kreise = set(kreis_keys) if kreis_keys is not None else set(st.index[st["level"] == "kreis"])
+    gemeinden = (
+        set(gemeinde_keys)
+        if gemeinde_keys is not None
+        else set(st.index[st["level"] == "gemeinde"])
+    )
+    missing: list[tuple[int, str, str]] = []
+    for i, (ags, unit_type) in enumerate(zip(registry["ags"], registry["unit_type"], strict=True)):
+        want_kreis = unit_type == UnitType.KREIS.value
+        length, keys = (AGS_KREIS_LEN, kreise) if want_kreis else (AGS_GEMEINDE_LEN, gemeinden)
+        if len(str(ags)) != length or ags not in keys or ags not in st.index:
+            missing.append((i + 2, str(ags), str(unit_type)))
+    if missing:
+        row, ags, unit_type = missing[0]
+        more = f" (und {len(missing) - 1} weitere Zeilen)" if len(missing) > 1 else ""
+        raise DataError(
+            f"AGS {ags} ({unit_type}) hat keine Entsprechung in den Verwaltungsgrenzen{more}",
+            file=file,
+            row=row,
+            field="ags",
+        )
+    out = registry.copy()
+    out["name_in_source"] = out["name"]
+    out["name"] = [str(st.at[a, "name"]) for a in out["ags"]]
+    return out
