@@ -13,7 +13,9 @@ from mapapp.model import DataError, DataMissingError
 #: ``func(args) -> int`` returns the exit code.
 COMMAND_MODULES: tuple[str, ...] = (
     # one line per command module; keep the list sorted
+    "mapapp.commands.coverage",
     "mapapp.commands.data",
+    "mapapp.commands.funding",
 )
 
 

@@ -1,0 +1,140 @@
+"""``mapapp coverage`` through ``mapapp.cli.main`` on the three-tract scenario in tmp_path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mapapp.cli import main
+
+# A(0) B(3000) C(10000) D(50000) on a line; offices S1 at 0 (cap 5), S2 at 9000 (cap 3).
+DEMAND = "id,x,y,demand\nA,0,0,100\nB,3000,0,200\nC,10000,0,50\nD,50000,0,80\n"
+SUPPLY = "id,x,y,capacity\nS1,0,0,5\nS2,9000,0,3\n"
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "d.csv").write_text(DEMAND)
+    (tmp_path / "s.csv").write_text(SUPPLY)
+    return tmp_path
+
+
+def run(tmp_path, *extra: str, demand="d.csv", supply="s.csv") -> int:
+    return main(
+        [
+            "coverage",
+            "--demand",
+            str(tmp_path / demand),
+            "--supply",
+            str(tmp_path / supply),
+            "--out",
+            str(tmp_path / "out.csv"),
+            *extra,
+        ]
+    )
+
+
+def read_out(tmp_path) -> pd.DataFrame:
+    return pd.read_csv(tmp_path / "out.csv", dtype={"id": str})
+
+
+def test_2sfca(files):
+    assert run(files, "--method", "2sfca", "--max-cost", "4000") == 0
+    out = read_out(files)
+    assert list(out.columns) == ["id", "value"]
+    assert list(out["id"]) == ["A", "B", "C", "D"]
+    np.testing.assert_allclose(out["value"], [1 / 60, 1 / 60, 0.06, 0.0], rtol=1e-15)
+
+
+def test_e2sfca_steps_and_gaussian(files):
+    assert run(files, "--method", "e2sfca", "--max-cost", "4000", "--steps", "1000:1,3000:0.5") == 0
+    np.testing.assert_allclose(
+        read_out(files)["value"], [5 / 200, 0.5 * 5 / 200, 3 / 50, 0.0], rtol=1e-15
+    )
+    assert run(files, "--method", "e2sfca", "--max-cost", "4000", "--gaussian", "2000") == 0
+    g = np.exp(-(3000.0**2) / (2 * 2000.0**2))
+    w1 = 100 + 200 * g
+    w2 = 50 * np.exp(-(1000.0**2) / (2 * 2000.0**2))
+    expected = [5 / w1, g * 5 / w1, np.exp(-(1000.0**2) / (2 * 2000.0**2)) * 3 / w2, 0.0]
+    np.testing.assert_allclose(read_out(files)["value"], expected, rtol=1e-12)
+    # default weights: 1 / 0.68 / 0.22 in thirds of max-cost (1500, 3000, 4500)
+    assert run(files, "--method", "e2sfca", "--max-cost", "4500") == 0
+    w1 = 100 + 200 * 0.68
+    np.testing.assert_allclose(
+        read_out(files)["value"], [5 / w1, 0.68 * 5 / w1, 3 / 50, 0.0], rtol=1e-15
+    )
+
+
+def test_nearest_writes_empty_beyond_max_cost(files):
+    assert run(files, "--method", "nearest", "--max-cost", "5000") == 0
+    text = (files / "out.csv").read_text().splitlines()
+    assert text == ["id,value", "A,0.0", "B,3000.0", "C,1000.0", "D,"]
+    assert run(files, "--method", "nearest") == 0  # unlimited
+    np.testing.assert_array_equal(read_out(files)["value"], [0, 3000, 1000, 41000])
+
+
+def test_nearest_needs_no_capacity_and_accepts_semicolons(tmp_path):
+    (tmp_path / "d.csv").write_text("id;x;y\nA;0,5;0\nB;3000;0\n")
+    (tmp_path / "s.csv").write_text("id;x;y\nS1;0;0\n")
+    assert run(tmp_path, "--method", "nearest") == 0
+    np.testing.assert_array_equal(read_out(tmp_path)["value"], [0.5, 3000])
+
+
+def test_cost_matrix_instead_of_coordinates(files):
+    (files / "c.csv").write_text(
+        "origin,destination,cost\nA,S1,0\nB,S1,3\nC,S2,1\nC,S1,10\nX,S1,1\n"
+    )
+    assert run(files, "--method", "2sfca", "--max-cost", "4", "--cost", str(files / "c.csv")) == 0
+    np.testing.assert_allclose(read_out(files)["value"], [1 / 60, 1 / 60, 0.06, 0.0], rtol=1e-15)
+    assert run(files, "--method", "nearest", "--cost", str(files / "c.csv")) == 0
+    assert (files / "out.csv").read_text().splitlines()[1:] == ["A,0.0", "B,3.0", "C,1.0", "D,"]
+
+
+def test_formula_like_ids_are_neutralised(tmp_path):
+    (tmp_path / "d.csv").write_text("id,x,y,demand\n=HYPERLINK(1),0,0,1\n")
+    (tmp_path / "s.csv").write_text(SUPPLY)
+    assert run(tmp_path, "--method", "2sfca", "--max-cost", "10") == 0
+    assert (tmp_path / "out.csv").read_text().splitlines()[1].startswith("'=HYPERLINK(1),")
+
+
+@pytest.mark.parametrize(
+    ("demand", "args", "where"),
+    [
+        ("id,x,y,demand\nA,0,0,100\nB,zero,0,5\n", (), "d.csv, Zeile 3, Feld 'x'"),
+        ("id,x,y,demand\nA,0,0,100\n\nB,0,0,-5\n", (), "d.csv, Zeile 4, Feld 'demand'"),
+        ("id,x,y,demand\nA,0,0,100\nA,1,0,5\n", (), "d.csv, Zeile 3, Feld 'id'"),
+        ("id,x,y,people\nA,0,0,100\n", (), "d.csv, Zeile 1, Feld 'demand'"),
+        ("id,x,y,demand\nA,0,0,100\nB,0,0,5,9\n", (), "d.csv, Zeile 3"),
+        ("id,x,y,demand\n,0,0,100\n", (), "d.csv, Zeile 2, Feld 'id'"),
+        (DEMAND, ("--steps", "1000:1"), "Feld '--steps'"),
+    ],
+)
+def test_bad_input_exit_2_one_line(tmp_path, capsys, demand, args, where):
+    (tmp_path / "d.csv").write_text(demand)
+    (tmp_path / "s.csv").write_text(SUPPLY)
+    assert run(tmp_path, "--method", "2sfca", "--max-cost", "4000", *args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("mapapp: ")
+    assert where in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_bad_options_and_supply(files, capsys):
+    assert run(files, "--method", "2sfca") == 2
+    assert "--max-cost" in capsys.readouterr().err
+    assert run(files, "--method", "e2sfca", "--max-cost", "4000", "--steps", "1000:x") == 2
+    assert "Feld '--steps'" in capsys.readouterr().err
+    (files / "s.csv").write_text("id,x,y,capacity\nS1,0,0,-1\n")
+    assert run(files, "--method", "2sfca", "--max-cost", "4000") == 2
+    assert "s.csv, Zeile 2, Feld 'capacity'" in capsys.readouterr().err
+    assert run(files, "--method", "nearest", demand="missing.csv") == 2
+    assert "missing.csv" in capsys.readouterr().err
+
+
+def test_help_documents_the_output(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["coverage", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "LEER" in out and "id,value" in out and "EPSG:25832" in out
