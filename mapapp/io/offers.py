@@ -46,7 +46,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapapp.config import Settings
+from mapapp.config import (
+    ATTRIBUTION_DESTATIS,
+    ATTRIBUTION_OSM,
+    BKG_LICENCE,
+    Settings,
+    bkg_attribution,
+)
 from mapapp.io.datasets import load_boundaries, load_gvisys, load_status, reference_path
 from mapapp.io.geocode import (
     Gazetteer,
@@ -57,8 +63,10 @@ from mapapp.io.geocode import (
     to_metric,
     to_web,
 )
+from mapapp.io.tabular import to_safe_csv
 from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory, normalize_ags
 from mapapp.offers_model import (
+    OFFER_COLUMNS,
     Accessibility,
     CapacityUnit,
     CoordSource,
@@ -68,6 +76,7 @@ from mapapp.offers_model import (
     TargetGroup,
     fold_text,
     offer_id,
+    offers_table_rows,
     parse_accessibility,
     parse_category,
     parse_language,
@@ -144,7 +153,19 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 #: Columns we recognise and deliberately do not use (no "unknown column" warning).
-IGNORED_COLUMNS = ("kreis", "kreis name", "landkreis", "kreis_name", "bundesland", "land")
+IGNORED_COLUMNS = (
+    "kreis",
+    "kreis name",
+    "landkreis",
+    "kreis_name",
+    "bundesland",
+    "land",
+    # written by our own exports (derived again on import)
+    "kreis_ags",
+    "category_label",
+    "coord_source",
+    "category_original",
+)
 
 
 def _col_key(text: str) -> str:
@@ -294,6 +315,11 @@ def _rows_from_records(
 def _read_csv(data: bytes, file: str, max_rows: int) -> RawTable:
     text, encoding = _decode(data, file)
     text = text.lstrip("\ufeff")
+    skipped = 0
+    while text.startswith("# "):  # licence/source comment lines written by our CSV export
+        cut = text.find("\n")
+        text = "" if cut < 0 else text[cut + 1 :]
+        skipped += 1
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if not first:
         raise DataError("Datei ist leer", file=file)
@@ -303,9 +329,9 @@ def _read_csv(data: bytes, file: str, max_rows: int) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
 
     def records() -> Iterator[tuple[int, Sequence[Any]]]:
-        number = 0
+        number = skipped
         try:
-            for number, rec in enumerate(reader, start=1):  # noqa: B007
+            for number, rec in enumerate(reader, start=skipped + 1):  # noqa: B007
                 yield number, rec
         except csv.Error as exc:
             raise DataError(f"CSV nicht lesbar: {exc}", file=file, row=number + 1) from exc
@@ -436,6 +462,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(value: Any) -> str | None:
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value if not _is_blank(v))
     if _is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -1218,3 +1246,61 @@ def bundled_offers(settings: Settings, ctx: GeoContext | None = None) -> ImportR
     result.offers.extend(abh)
     result.report.accepted = len(result.offers)
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# Exports (CSV, GeoJSON)
+# --------------------------------------------------------------------------------------------
+
+
+def offers_attribution(offers: Sequence[Offer], bkg_year: int | None = None) -> str:
+    """Source/licence line for exports: per-offer sources plus the datasets used for locations."""
+    parts = [
+        "Integrationsangebote (KOMM-IN NRW Karte); Quelle und Lizenz je Angebot siehe Feld "
+        "'source' – bei Weitergabe Quellen nennen"
+    ]
+    if any(o.coord_source is CoordSource.GAZETTEER for o in offers):
+        parts.append(f"Gemeindezentren: {ATTRIBUTION_DESTATIS}")
+    if any(o.ags or o.kreis_ags for o in offers):
+        bkg = bkg_attribution(bkg_year, modified=False) if bkg_year else "© GeoBasis-DE / BKG"
+        parts.append(f"AGS/Kreisgebiete: {bkg}, {BKG_LICENCE}")
+    if any(o.coord_source is CoordSource.GEOCODER for o in offers):
+        parts.append(f"Geokodierung: {ATTRIBUTION_OSM} (ODbL)")
+    return "; ".join(parts)
+
+
+def offers_to_csv(offers: Sequence[Offer], attribution: str | None = None) -> str:
+    """CSV text (``,``-separated, UTF-8) of the offers, safe against spreadsheet formula injection.
+
+    The first line is ``# <attribution>``; columns are :data:`mapapp.offers_model.OFFER_COLUMNS`
+    (lists joined by ``;``). The importer reads this file back (comment line skipped).
+    """
+    frame = pd.DataFrame.from_records(offers_table_rows(offers), columns=list(OFFER_COLUMNS))
+    return to_safe_csv(frame, header_comment=attribution or offers_attribution(offers))
+
+
+def offers_to_geojson(offers: Sequence[Offer], attribution: str | None = None) -> dict[str, Any]:
+    """GeoJSON FeatureCollection (WGS84, RFC 7946) with the attribution as a top-level member.
+
+    Properties are :meth:`mapapp.offers_model.Offer.to_record` (lists stay lists) plus
+    ``category_label``; ``lon``/``lat`` are the geometry.
+    """
+    features = []
+    for o in offers:
+        props = o.to_record()
+        lon, lat = props.pop("lon"), props.pop("lat")
+        props["category_label"] = o.category_label
+        features.append(
+            {
+                "type": "Feature",
+                "id": o.id,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": props,
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "attribution": attribution or offers_attribution(offers),
+        "licence": "Quelle und Lizenz je Angebot siehe Eigenschaft 'source'",
+        "features": features,
+    }

@@ -1,0 +1,290 @@
+"""``mapapp offers``: import offer lists, search the nearest offers, export the stored offers.
+
+Exit codes of ``offers import``: 0 = every row stored, 1 = some rows rejected (the others are stored
+unless ``--all-or-nothing``), 2 = the file itself is unusable (one line on stderr, nothing stored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mapapp.analysis.offers import (
+    OfferFilter,
+    import_exit_code,
+    import_offers,
+    offer_index,
+    open_seeded_store,
+)
+from mapapp.config import get_settings
+from mapapp.io.datasets import WEB_SIMPLIFY_M, load_boundaries
+from mapapp.io.offers import (
+    DEFAULT_MAX_BYTES,
+    load_geo_context,
+    offers_attribution,
+    offers_to_csv,
+    offers_to_geojson,
+)
+from mapapp.model import DataError, OfferCategory
+from mapapp.offers_model import ImportReport, TargetGroup, parse_category, parse_language
+
+_EPILOG = """\
+Beispiele:
+  mapapp offers import angebote.csv --dry-run --report bericht.json
+  mapapp offers import angebote.xlsx --all-or-nothing
+  mapapp offers near Münster --category migrationsberatung_erwachsene --limit 5 --format json
+  mapapp offers near "51.96,7.63" --language ar
+  mapapp offers export --format html --out angebote.html
+
+Zeilennummern im Bericht: wie in der Tabellenkalkulation (Kopfzeile = 1), GeoJSON: Feature-Nummer ab 1.
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add ``offers import|near|export``."""
+    parser = subparsers.add_parser(
+        "offers",
+        help="Integrationsangebote importieren, suchen, exportieren",
+        description="Integrationsangebote: Import (CSV/XLSX/GeoJSON), Umkreissuche, Export.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="offers_command", required=True)
+
+    p_imp = sub.add_parser("import", help="Angebotsliste einlesen und speichern")
+    p_imp.add_argument("file", type=Path, help="CSV, XLSX oder GeoJSON")
+    p_imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
+    p_imp.add_argument(
+        "--all-or-nothing",
+        action="store_true",
+        help="nichts speichern, wenn eine Zeile abgelehnt wird",
+    )
+    p_imp.add_argument("--report", type=Path, help="Bericht als JSON in diese Datei schreiben")
+    p_imp.add_argument(
+        "--offline", action="store_true", help="keinen Online-Geocoder fragen (nur Gazetteer)"
+    )
+    p_imp.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        help="größte erlaubte Datei in Bytes (Standard: %(default)s)",
+    )
+    p_imp.set_defaults(func=_cmd_import)
+
+    p_near = sub.add_parser("near", help="nächste Angebote zu einem Ort oder Punkt")
+    p_near.add_argument("place", help="Gemeindename, Sitz-PLZ oder 'lat,lon' (WGS84)")
+    p_near.add_argument(
+        "--category", action="append", default=[], help="Kategorie (mehrfach möglich)"
+    )
+    p_near.add_argument(
+        "--language", action="append", default=[], help="Sprache, ISO 639-1 oder Name"
+    )
+    p_near.add_argument(
+        "--target-group",
+        action="append",
+        default=[],
+        choices=[t.value for t in TargetGroup],
+        help="Zielgruppe",
+    )
+    p_near.add_argument("--barrier-free", action="store_true", help="nur barrierefreie Angebote")
+    p_near.add_argument("--limit", type=int, default=10, help="Anzahl (Standard: %(default)s)")
+    p_near.add_argument("--max-distance-km", type=float, help="höchstens so weit entfernt")
+    p_near.add_argument("--format", choices=("json", "text"), default="text")
+    p_near.set_defaults(func=_cmd_near)
+
+    p_exp = sub.add_parser("export", help="gespeicherte Angebote exportieren")
+    p_exp.add_argument("--format", choices=("csv", "geojson", "html"), required=True)
+    p_exp.add_argument("--out", type=Path, required=True, help="Zieldatei")
+    p_exp.set_defaults(func=_cmd_export)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _summary(report: ImportReport) -> str:
+    if report.dry_run:
+        action = "Probelauf, nichts gespeichert"
+    elif report.stored:
+        action = f"gespeichert: {report.inserted} neu, {report.updated} aktualisiert"
+    elif report.rejected and report.accepted:
+        action = "nichts gespeichert (--all-or-nothing)"
+    else:
+        action = "nichts gespeichert"
+    return (
+        f"{report.file}: {report.rows_read} Zeilen, {report.accepted} angenommen, "
+        f"{len(report.rejected)} abgelehnt, {len(report.warnings)} Warnungen – {action}"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# import
+# --------------------------------------------------------------------------------------------
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    path: Path = args.file
+    if not path.is_file():
+        raise DataError("Datei nicht gefunden", file=str(path))
+    size = path.stat().st_size
+    if size > args.max_bytes:
+        raise DataError(
+            f"Datei ist {size / 1e6:.1f} MB groß – Grenze {args.max_bytes / 1e6:.1f} MB",
+            file=path.name,
+        )
+    ctx = load_geo_context(settings, online=not args.offline)
+    store = None if args.dry_run else open_seeded_store(settings, ctx)
+    try:
+        report = import_offers(
+            path.read_bytes(),
+            path.name,
+            ctx,
+            store,
+            dry_run=args.dry_run,
+            all_or_nothing=args.all_or_nothing,
+            max_bytes=args.max_bytes,
+        )
+    except DataError as exc:
+        if args.report:
+            _write_atomic(
+                args.report,
+                json.dumps(
+                    {"file": path.name, "accepted": 0, "rejected": [], "warnings": [],
+                     "error": str(exc), "stored": False},
+                    ensure_ascii=False,
+                    indent=2,
+                ),
+            )  # fmt: skip
+        raise
+    print(_summary(report))
+    for issue in report.rejected[:50]:
+        where = f"Zeile {issue.row}" + (f", {issue.field}" if issue.field else "")
+        print(f"  abgelehnt ({where}): {issue.message}")
+    if len(report.rejected) > 50:
+        print(f"  … {len(report.rejected) - 50} weitere (siehe --report)")
+    if args.report:
+        _write_atomic(args.report, json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    return import_exit_code(report)
+
+
+# --------------------------------------------------------------------------------------------
+# near
+# --------------------------------------------------------------------------------------------
+
+_LATLON = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def _filter_from_args(args: argparse.Namespace) -> OfferFilter:
+    cats: list[OfferCategory] = []
+    for text in args.category:
+        cat = parse_category(text)
+        if cat is None:
+            raise DataError(
+                f"Kategorie '{text}' unbekannt (erlaubt: {', '.join(c.value for c in OfferCategory)})",
+                field="category",
+            )
+        cats.append(cat)
+    langs: list[str] = []
+    for text in args.language:
+        code = parse_language(text)
+        if code is None:
+            raise DataError(f"Sprache '{text}' ist kein ISO-639-1-Code", field="language")
+        langs.append(code)
+    return OfferFilter(
+        categories=frozenset(cats),
+        languages=frozenset(langs),
+        target_groups=frozenset(TargetGroup(t) for t in args.target_group),
+        barrier_free=args.barrier_free,
+    )
+
+
+def _resolve_point(text: str, ctx: Any) -> tuple[float, float, str]:
+    m = _LATLON.match(text)
+    if m:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataError(f"'{text}' ist kein Punkt 'Breite,Länge' (WGS84)", field="place")
+        return lon, lat, f"Punkt {lat:.5f}, {lon:.5f}"
+    place = ctx.gazetteer.resolve(text)
+    return place.lon, place.lat, f"{place.short_name} (Gemeindezentrum, AGS {place.ags})"
+
+
+def _cmd_near(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if args.limit < 1:
+        raise DataError("--limit muss mindestens 1 sein", field="limit")
+    flt = _filter_from_args(args)
+    ctx = load_geo_context(settings, online=False)
+    lon, lat, label = _resolve_point(args.place, ctx)
+    store = open_seeded_store(settings, ctx)
+    hits = offer_index(store).nearest(
+        lon,
+        lat,
+        limit=args.limit,
+        flt=flt,
+        max_distance_m=args.max_distance_km * 1000 if args.max_distance_km else None,
+    )
+    if args.format == "json":
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    print(f"Nächste Angebote zu {label}:")
+    if not hits:
+        print("  keine passenden Angebote")
+    for h in hits:
+        o = h.offer
+        approx = "" if o.precision.value == "address" else f" [Lage ungefähr: {o.precision.value}]"
+        print(f"  {h.distance_m / 1000:7.2f} km  {o.name} – {o.category_label}{approx}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# export
+# --------------------------------------------------------------------------------------------
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    ctx = load_geo_context(settings, online=False)
+    store = open_seeded_store(settings, ctx)
+    offers = store.all()
+    year: int | None = None
+    background = None
+    try:
+        boundaries = load_boundaries(settings, simplify_m=WEB_SIMPLIFY_M)
+        year = boundaries.year or None
+        background = boundaries.kreise
+    except (DataError, FileNotFoundError) as exc:
+        print(f"mapapp: Grenzen für die Karte nicht geladen ({exc})", file=sys.stderr)
+    attribution = offers_attribution(offers, bkg_year=year)
+    if args.format == "csv":
+        text = offers_to_csv(offers, attribution)
+    elif args.format == "geojson":
+        text = json.dumps(offers_to_geojson(offers, attribution), ensure_ascii=False)
+    else:
+        from mapapp.render.offers import export_offers_html  # map stack only when needed
+
+        text = export_offers_html(offers, background=background, attribution=attribution)
+    _write_atomic(args.out, text)
+    print(f"{len(offers)} Angebote → {args.out} ({args.format})", file=sys.stderr)
+    return 0
