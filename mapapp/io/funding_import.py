@@ -879,7 +879,20 @@ def _prepare_amount(text: str, *, file: str, row: int) -> float:
 
 
 def _prepare_focus(text: str) -> str:
-    return "; ".join(p.strip() for p in re.split(r"[;,/+\n]", text) if p.strip())
+    """Split "Transparenz, Vernetzung" like "Transparenz; Vernetzung" – but not inside brackets
+    ("other (Kulturmittler/Netzwerk)" stays one part)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth <= 0 and char in ";,/+\n":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return "; ".join(p.strip() for p in parts if p.strip())
 
 
 @dataclass
@@ -1186,7 +1199,8 @@ def import_table(
         )
         row_errors = resolved.errors + row_errors
         result.warnings.extend(resolved.warnings)
-        if mapping.get("funding_years") and not years_text and not row_errors:
+        unknown_ok = conf == YearConfidence.UNKNOWN.value
+        if mapping.get("funding_years") and not years_text and not row_errors and not unknown_ok:
             result.warnings.append(
                 DataError(
                     "Förderjahr fehlt – übernommen als 'year unknown'",

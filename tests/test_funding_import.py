@@ -1,0 +1,725 @@
+"""Tests for mapapp.io.funding_import: reading messy ministry lists, name -> AGS, row report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from mapapp.config import REPO_ROOT, Settings
+from mapapp.io.funding import REGISTRY_COLUMNS, read_registry_csv, save_registry
+from mapapp.io.funding_import import (
+    ImportResult,
+    UnitMatcher,
+    import_file,
+    import_table,
+    join_units,
+    map_columns,
+    read_table,
+)
+from mapapp.model import DataError, UnitType
+
+REFERENCE = REPO_ROOT / "geodata" / "reference"
+
+
+@pytest.fixture(scope="module")
+def status() -> pd.DataFrame:
+    """The committed status table in the load_status() layout (ABH as bool)."""
+    frame = pd.read_csv(REFERENCE / "nrw_municipal_status.csv", dtype=str, keep_default_na=False)
+    frame["has_auslaenderbehoerde"] = frame["has_auslaenderbehoerde"].str.lower().eq("yes")
+    return frame
+
+
+def write_csv(path: Path, lines: list[str], encoding: str = "utf-8", newline: str = "\r\n") -> Path:
+    path.write_bytes(newline.join(lines).encode(encoding) + newline.encode(encoding))
+    return path
+
+
+def table(rows: list[list[str]], columns: list[str], first_row: int = 2) -> pd.DataFrame:
+    """A read_table()-like frame: text cells, index = spreadsheet rows."""
+    frame = pd.DataFrame(
+        rows, columns=columns, index=range(first_row, first_row + len(rows)), dtype=str
+    )
+    frame.attrs["header_row"] = first_row - 1
+    return frame
+
+
+def run(
+    status: pd.DataFrame, rows: list[list[str]], columns: list[str] | None = None
+) -> ImportResult:
+    return import_table(table(rows, columns or ["Kommune", "Jahr"]), status, file="liste.csv")
+
+
+def accepted_ags(result: ImportResult) -> list[str]:
+    assert result.errors == [], [str(e) for e in result.errors]
+    assert result.registry is not None
+    return result.registry["ags"].tolist()
+
+
+def messages(items: list[DataError]) -> list[tuple[int | None, str | None, str]]:
+    return [(e.row, e.field, e.message) for e in items]
+
+
+# --- read_table -------------------------------------------------------------------------------
+
+
+def test_read_table_windows1252_semicolons_title_lines_and_empty_rows(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "bewilligungen.csv",
+        [
+            "Bewilligungsliste KOMM-IN NRW 2005-2007;;;",
+            "",
+            "Zuwendungsempfänger;Förderjahr(e);Maßnahme;Betrag (EUR)",
+            "Kreis Unna;2005/2006;Netzwerk Zuwanderung;75.000,50 €",
+            ";;;",
+            "",
+            "Stadt Solingen;2005-2007;Integrationsnetzwerk;12.000",
+        ],
+        encoding="cp1252",
+    )
+    frame, first_data_row = read_table(path)
+    assert first_data_row == 4
+    assert frame.index.tolist() == [4, 7]
+    assert frame.columns.tolist() == [
+        "Zuwendungsempfänger",
+        "Förderjahr(e)",
+        "Maßnahme",
+        "Betrag (EUR)",
+    ]
+    assert frame.loc[4, "Betrag (EUR)"] == "75.000,50 €"
+    assert frame.loc[7, "Zuwendungsempfänger"] == "Stadt Solingen"
+    assert frame.attrs["encoding"] == "Windows-1252"
+    assert frame.attrs["delimiter"] == ";"
+    assert frame.attrs["header_row"] == 3
+
+
+def test_read_table_utf8_bom_commas_and_quoted_multiline_cells(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "liste.csv",
+        [
+            "AGS,Kommune,Jahr,Bemerkung",
+            '05978,"Unna, Kreis",2006,"zwei',
+            'Zeilen"',
+            '05122000,"Solingen, Klingenstadt",2005,',
+        ],
+        encoding="utf-8-sig",
+        newline="\n",
+    )
+    frame, first = read_table(path)
+    assert first == 2
+    # A spreadsheet shows the quoted two-line cell in one row (2), so Solingen is row 3.
+    assert frame.index.tolist() == [2, 3]
+    assert frame.loc[2, "Kommune"] == "Unna, Kreis"
+    assert frame.loc[2, "Bemerkung"] == "zwei\nZeilen"
+    assert frame.loc[3, "AGS"] == "05122000"
+    assert frame.attrs["encoding"] == "UTF-8 (BOM)"
+    assert frame.attrs["delimiter"] == ","
+
+
+def test_read_table_tabs_and_utf16(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "liste.txt",
+        ["Kommune\tJahr\tProjekt", "Köln\t2007\tKonzept"],
+        encoding="utf-16",
+    )
+    frame, _ = read_table(path)
+    assert frame.attrs["delimiter"] == "\t"
+    assert frame.loc[2, "Kommune"] == "Köln"
+
+
+def test_read_table_excel_sep_line_is_not_a_row(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "liste.csv", ["sep=;", "Kommune;Jahr", "Bochum;2005"])
+    frame, first = read_table(path)
+    assert first == 2
+    assert frame.index.tolist() == [2]
+    assert frame.loc[2, "Jahr"] == "2005"
+
+
+def test_read_table_xlsx_header_below_title_numbers_as_text(tmp_path: Path) -> None:
+    wb = Workbook()
+    info = wb.active
+    info.title = "Hinweise"
+    info["A1"] = "Stand: Februar 2010"
+    sheet = wb.create_sheet("Bewilligungen")
+    sheet["A1"] = "KOMM-IN NRW – Bewilligungen"
+    sheet.append([])
+    sheet.append(["Kreisschlüssel", "Gebietskörperschaft", "Haushaltsjahr", "Fördersumme"])
+    sheet.append([5978, "Unna", 2006, 75000.5])
+    sheet.append([None, None, None, None])
+    sheet.append([5122000, "Solingen", 2005.0, 12000])
+    path = tmp_path / "liste.xlsx"
+    wb.save(path)
+
+    frame, first = read_table(path)
+    assert frame.attrs["sheet"] == "Bewilligungen"
+    assert first == 4
+    assert frame.index.tolist() == [4, 6]
+    assert frame.loc[4].tolist() == ["5978", "Unna", "2006", "75000,5"]
+    assert frame.loc[6].tolist() == ["5122000", "Solingen", "2005", "12000"]
+
+
+def test_read_table_refuses_files_over_the_size_limit(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "gross.csv", ["Kommune;Jahr"] + ["Bochum;2005"] * 50)
+    with pytest.raises(DataError, match="höchstens"):
+        read_table(path, max_bytes=100)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "pattern"),
+    [
+        ("leer.csv", b"", "leer"),
+        ("alt.xls", b"\xd0\xcf\x11\xe0", r"\.xls"),
+        ("daten.json", b"{}", "nicht unterstützt"),
+        ("ohne_kopf.csv", b"Bochum;2005\nDortmund;2006\n", "Kopfzeile"),
+        ("nur_kopf.csv", b"Kommune;Jahr\n;;\n", "keine Datenzeilen"),
+        ("excel.csv", b"PK\x03\x04rest", "xlsx"),
+        ("kaputt.xlsx", b"Kommune;Jahr\nBochum;2005\n", "xlsx"),
+        ("binaer.csv", b"Kommune\x00;Jahr\n", "keine Textdatei"),
+    ],
+)
+def test_read_table_unusable_files_raise_data_error(
+    tmp_path: Path, name: str, content: bytes, pattern: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=pattern) as info:
+        read_table(path)
+    assert info.value.file is not None
+
+
+def test_read_table_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="nicht gefunden"):
+        read_table(tmp_path / "gibtsnicht.csv")
+
+
+# --- columns ----------------------------------------------------------------------------------
+
+
+def test_map_columns_german_and_english_aliases() -> None:
+    mapping = map_columns(
+        [
+            "Kreisschlüssel",
+            "Gemeindeschlüssel",
+            "Zuwendungsempfänger",
+            "Art",
+            "Förderjahr(e)",
+            "Projekttitel",
+            "Förderschwerpunkt",
+            "Bewilligung in €",
+            "Quelle",
+            "Beleg",
+            "Bemerkung",
+            "Sachbearbeiter/in",
+        ]
+    )
+    assert mapping.targets == {
+        # a Gemeindeschlüssel is used before a Kreisschlüssel
+        "ags": ("Gemeindeschlüssel", "Kreisschlüssel"),
+        "name": ("Zuwendungsempfänger",),
+        "unit_type": ("Art",),
+        "funding_years": ("Förderjahr(e)",),
+        "project_title": ("Projekttitel",),
+        "focus": ("Förderschwerpunkt",),
+        "amount_eur": ("Bewilligung in €",),
+        "source_url": ("Quelle",),
+        "evidence": ("Beleg", "Bemerkung"),
+    }
+    assert mapping.ignored == ("Sachbearbeiter/in",)
+
+
+def test_map_columns_first_word_fallback_and_canonical_names() -> None:
+    mapping = map_columns(["Name der Kommune", "Jahr der Bewilligung", "Projekt-Nr.", "amount_eur"])
+    assert mapping.get("name") == ("Name der Kommune",)
+    assert mapping.get("funding_years") == ("Jahr der Bewilligung",)
+    assert mapping.get("amount_eur") == ("amount_eur",)
+    assert mapping.get("project_title") == ()  # a number column is no title
+    assert mapping.ignored == ("Projekt-Nr.",)
+
+
+# --- names -> AGS -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "ags"),
+    [
+        ("Kreis Unna", "05978"),
+        ("Unna, Kreis", "05978"),
+        ("Unna (Kreis)", "05978"),
+        ("Stadt Unna", "05978036"),
+        ("Unna, Stadt", "05978036"),
+        ("Stadt Solingen", "05122000"),
+        ("Solingen, Klingenstadt", "05122000"),
+        ("Klingenstadt Solingen", "05122000"),
+        ("Solingen", "05122000"),
+        ("Städteregion Aachen", "05334"),
+        ("StädteRegion Aachen", "05334"),
+        ("Mülheim an der Ruhr", "05117000"),
+        ("Mülheim a.d. Ruhr", "05117000"),
+        ("Muelheim a. d. Ruhr", "05117000"),
+        ("Düsseldorf", "05111000"),
+        ("Duesseldorf", "05111000"),
+        ("Köln", "05315000"),
+        ("Koeln", "05315000"),
+        ("Kreis Lippe", "05766"),
+        ("Lippe", "05766"),
+        ("Hochsauerlandkreis", "05958"),
+        ("Kreis Ennepe-Ruhr", "05954"),
+        ("Märkischer Kreis", "05962"),
+        ("Rhein-Kreis Neuss", "05162"),
+        ("Kreis Neuss", "05162"),
+        ("Hansestadt Herford", "05758012"),
+        ("Kreisfreie Stadt Bochum", "05911000"),
+        ("Halle (Westf.)", "05754012"),
+        ("Siegen", "05970040"),
+    ],
+)
+def test_names_are_matched_to_ags(status: pd.DataFrame, name: str, ags: str) -> None:
+    result = run(status, [[name, "2006"]])
+    assert accepted_ags(result) == [ags]
+    assert result.registry is not None
+    assert result.registry.loc[0, "name"] == name  # the name as written in the list is kept
+
+
+def test_matcher_lookup_reports_kind_from_wording(status: pd.DataFrame) -> None:
+    matcher = UnitMatcher(status)
+    assert {u.ags for u in matcher.lookup("Unna").candidates} == {"05978", "05978036"}
+    assert matcher.lookup("Kreis Unna").kinds == frozenset({"kreis"})
+    assert matcher.lookup("Stadt Unna").kinds == frozenset({"kreisfrei", "kreisangehoerig"})
+
+
+def test_ambiguous_name_is_an_error_not_a_guess(status: pd.DataFrame) -> None:
+    result = run(status, [["Unna", "2006"]])
+    assert result.registry is None
+    [(row, fld, msg)] = messages(result.errors)
+    assert (row, fld) == (2, "name")
+    assert "mehrdeutig" in msg and "05978" in msg and "05978036" in msg
+
+
+@pytest.mark.parametrize(
+    ("typ", "ags", "unit_type"),
+    [
+        ("Kreis", "05978", "Kreis"),
+        ("Stadt", "05978036", "kreisangehörige Stadt"),
+        ("große kreisangehörige Stadt", "05978036", "kreisangehörige Stadt"),
+    ],
+)
+def test_type_column_resolves_ambiguous_names(
+    status: pd.DataFrame, typ: str, ags: str, unit_type: str
+) -> None:
+    result = run(status, [["Unna", typ, "2006"]], ["Kommune", "Typ", "Jahr"])
+    assert accepted_ags(result) == [ags]
+    assert result.registry is not None
+    assert result.registry.loc[0, "unit_type"] == unit_type
+
+
+def test_unit_type_is_derived_from_the_status_table(status: pd.DataFrame) -> None:
+    result = run(
+        status, [["Kreis Herford", "2005"], ["Bochum", "2005"], ["Stadt Paderborn", "2005"]]
+    )
+    assert result.registry is not None
+    assert result.registry["unit_type"].tolist() == [
+        UnitType.KREIS.value,
+        UnitType.KREISFREIE_STADT.value,
+        UnitType.KREISANGEHOERIGE_STADT.value,
+    ]
+
+
+def test_unknown_name_suggests_a_spelling_but_does_not_use_it(status: pd.DataFrame) -> None:
+    result = run(status, [["Solingn", "2006"]])
+    assert result.registry is None
+    [(row, fld, msg)] = messages(result.errors)
+    assert (row, fld) == (2, "name")
+    assert "nicht gefunden" in msg and "meinten Sie" in msg and "05122000" in msg
+
+
+def test_unknown_name_without_close_spelling_has_no_suggestion(status: pd.DataFrame) -> None:
+    result = run(status, [["Atlantis", "2006"]])
+    assert "meinten Sie" not in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "typ", "fragment"),
+    [
+        ("Stadt Lippe", "", "ist ein Kreis, angegeben als Stadt"),
+        ("Lippe", "Stadt", "ist ein Kreis, angegeben als Stadt"),
+        ("Bochum", "Kreis", "angegeben als Kreis"),
+        ("Kreis Bochum", "", "angegeben als Kreis"),
+        ("Paderborn", "kreisfreie Stadt", "kreisangehörig, angegeben als kreisfreie Stadt"),
+        ("Bochum", "kreisangehörige Stadt", "kreisfreie Stadt, angegeben als kreisangehörig"),
+    ],
+)
+def test_kreis_given_as_stadt_and_vice_versa(
+    status: pd.DataFrame, name: str, typ: str, fragment: str
+) -> None:
+    result = run(status, [[name, typ, "2006"]], ["Kommune", "Typ", "Jahr"])
+    assert result.registry is None
+    assert len(result.errors) == 1
+    assert fragment in result.errors[0].message
+    assert result.errors[0].row == 2
+
+
+def test_name_and_type_that_contradict_each_other(status: pd.DataFrame) -> None:
+    result = run(status, [["Kreis Unna", "Stadt", "2006"]], ["Kommune", "Typ", "Jahr"])
+    assert messages(result.errors)[0][:2] == (2, "unit_type")
+    assert "widersprechen" in result.errors[0].message
+
+
+def test_unknown_type_word(status: pd.DataFrame) -> None:
+    result = run(status, [["Bochum", "Bezirk", "2006"]], ["Kommune", "Typ", "Jahr"])
+    assert messages(result.errors)[0][:2] == (2, "unit_type")
+
+
+# --- AGS --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("05978036", "05978036"),
+        ("5978036", "05978036"),  # leading zero lost in a spreadsheet
+        ("5978036.0", "05978036"),
+        ("'05978", "05978"),
+        ("05122", "05122000"),  # Kreis key of a kreisfreie Stadt = the city
+        ("059780036036", "05978036"),  # 12-digit Regionalschlüssel
+        ("059780000000", "05978"),
+    ],
+)
+def test_keys_in_list_spellings(status: pd.DataFrame, key: str, expected: str) -> None:
+    result = run(status, [[key, "2006"]], ["AGS", "Jahr"])
+    assert accepted_ags(result) == [expected]
+
+
+def test_ags_with_matching_name_disambiguates(status: pd.DataFrame) -> None:
+    result = run(status, [["05978036", "Unna", "2006"]], ["AGS", "Kommune", "Jahr"])
+    assert accepted_ags(result) == ["05978036"]
+    assert result.warnings == []
+
+
+def test_unknown_ags_is_reported(status: pd.DataFrame) -> None:
+    result = run(
+        status, [["05999999", "2006"], ["05978000", "2006"], ["abc", "2006"]], ["AGS", "Jahr"]
+    )
+    assert result.registry is None
+    assert [(e.row, e.field) for e in result.errors] == [(2, "ags"), (3, "ags"), (4, "ags")]
+    assert "keine NRW-Gemeinde" in result.errors[0].message
+    assert "meinten Sie Kreis Unna (05978)" in result.errors[1].message
+
+
+def test_ags_that_contradicts_the_name_is_an_error(status: pd.DataFrame) -> None:
+    result = run(status, [["05978", "Kreis Lippe", "2006"]], ["AGS", "Kommune", "Jahr"])
+    [(row, fld, msg)] = messages(result.errors)
+    assert (row, fld) == (2, "ags")
+    assert "passt nicht" in msg and "05766" in msg
+
+
+def test_ags_of_a_stadt_with_kreis_in_the_name_is_an_error(status: pd.DataFrame) -> None:
+    result = run(status, [["05978036", "Kreis Unna", "2006"]], ["AGS", "Kommune", "Jahr"])
+    assert "angegeben als Kreis" in result.errors[0].message
+
+
+def test_ags_with_unrecognised_name_is_used_with_a_warning(status: pd.DataFrame) -> None:
+    result = run(status, [["05911000", "Stadtverwaltung Bo.", "2006"]], ["AGS", "Kommune", "Jahr"])
+    assert accepted_ags(result) == ["05911000"]
+    assert [(w.row, w.field) for w in result.warnings] == [(2, "name")]
+
+
+def test_ags_column_coalesces_gemeinde_and_kreis_keys(status: pd.DataFrame) -> None:
+    result = run(
+        status,
+        [["05978", "", "2006"], ["05978", "05978036", "2006"]],
+        ["Kreisschlüssel", "Gemeindeschlüssel", "Jahr"],
+    )
+    assert accepted_ags(result) == ["05978", "05978036"]
+
+
+# --- Aachen history ------------------------------------------------------------------------------
+
+
+def test_kreis_aachen_maps_to_the_staedteregion_with_a_warning(status: pd.DataFrame) -> None:
+    result = run(status, [["Kreis Aachen", "2005"]])
+    assert accepted_ags(result) == ["05334"]
+    assert result.registry is not None
+    assert result.registry.loc[0, "unit_type"] == "Kreis"
+    [warning] = result.warnings
+    assert "05354" in warning.message and "05334" in warning.message and warning.row == 2
+
+
+@pytest.mark.parametrize("name", ["Stadt Aachen", "Aachen, Stadt"])
+def test_stadt_aachen_maps_to_the_regionsangehoerige_stadt(status: pd.DataFrame, name: str) -> None:
+    result = run(status, [[name, "kreisfreie Stadt", "2006"]], ["Kommune", "Typ", "Jahr"])
+    assert accepted_ags(result) == ["05334002"]
+    assert result.registry is not None
+    assert result.registry.loc[0, "unit_type"] == "kreisangehörige Stadt"
+    [warning] = result.warnings
+    assert "kreisfreie Stadt (05313)" in warning.message
+
+
+def test_aachen_alone_is_ambiguous(status: pd.DataFrame) -> None:
+    result = run(status, [["Aachen", "2006"]])
+    assert "mehrdeutig" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"), [("05313", "05334002"), ("05313000", "05334002"), ("05354", "05334")]
+)
+def test_historic_aachen_keys(status: pd.DataFrame, key: str, expected: str) -> None:
+    result = run(status, [[key, "2006"]], ["AGS", "Jahr"])
+    assert accepted_ags(result) == [expected]
+    assert len(result.warnings) == 1 and "gibt es nicht mehr" in result.warnings[0].message
+
+
+def test_staedteregion_before_2009_gets_a_note(status: pd.DataFrame) -> None:
+    early = run(status, [["Städteregion Aachen", "2007"]])
+    late = run(status, [["Städteregion Aachen", "2011"]])
+    assert len(early.warnings) == 1 and "seit 21.10.2009" in early.warnings[0].message
+    assert late.warnings == []
+
+
+# --- years, amounts, duplicates, warnings --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2005/2006", (2005, 2006)),
+        ("2005-2007", (2005, 2006, 2007)),
+        ("2005/06", (2005, 2006)),
+        ("2005 bis 2007", (2005, 2006, 2007)),
+        ("2005 - 2006", (2005, 2006)),
+        ("2009", (2009,)),
+    ],
+)
+def test_year_spellings(status: pd.DataFrame, text: str, years: tuple[int, ...]) -> None:
+    result = run(status, [["Bochum", text]])
+    assert result.registry is not None
+    assert result.registry.loc[0, "funding_years"] == years
+    assert result.registry.loc[0, "year_confidence"] == "documented"
+
+
+@pytest.mark.parametrize("text", ["2004", "2013", "2011-2013", "2005/2014", "vorläufig"])
+def test_years_outside_the_programme_are_row_errors(status: pd.DataFrame, text: str) -> None:
+    result = run(status, [["Bochum", "2006"], ["Dortmund", text]])
+    assert result.registry is None
+    assert [(e.row, e.field) for e in result.errors] == [(3, "funding_years")]
+
+
+def test_missing_year_is_accepted_with_a_warning(status: pd.DataFrame) -> None:
+    result = run(status, [["Bochum", ""]])
+    assert result.registry is not None
+    assert result.registry.loc[0, "funding_years"] == ()
+    assert result.registry.loc[0, "year_confidence"] == "year unknown"
+    assert [(w.row, w.field) for w in result.warnings] == [(2, "funding_years")]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("75.000,50 €", 75000.5),
+        ("12.000", 12000.0),
+        ("75.000 Euro", 75000.0),
+        ("EUR 30.000,00", 30000.0),
+        ("1,234.56", 1234.56),
+        ("75000,5", 75000.5),
+        ("12,345", None),
+        ("viel", None),
+    ],
+)
+def test_amount_spellings(status: pd.DataFrame, text: str, amount: float | None) -> None:
+    result = run(status, [["Bochum", "2006", text]], ["Kommune", "Jahr", "Betrag"])
+    if amount is None:
+        assert [(e.row, e.field) for e in result.errors] == [(2, "amount_eur")]
+    else:
+        assert result.registry is not None
+        assert result.registry.loc[0, "amount_eur"] == amount
+
+
+def test_duplicates_within_the_file_name_the_first_row(status: pd.DataFrame) -> None:
+    result = run(
+        status,
+        [
+            ["Kreis Unna", "2005/2006", "Netzwerk"],
+            ["Kreis Unna", "2005", "Netzwerk"],  # other years: no duplicate
+            ["Unna, Kreis", "2005-2006", "netzwerk"],  # same Kommune, project and years
+        ],
+        ["Kommune", "Jahr", "Projekt"],
+    )
+    assert result.registry is None
+    [(row, fld, msg)] = messages(result.errors)
+    assert (row, fld) == (4, "project_title")
+    assert "Zeile 2" in msg
+
+
+def test_gemeinde_without_auslaenderbehoerde_is_only_a_warning(status: pd.DataFrame) -> None:
+    result = run(status, [["Hattingen", "2007"], ["Lippetal", "2010"], ["Bochum", "2005"]])
+    assert accepted_ags(result) == ["05954016", "05974024", "05911000"]
+    assert [(w.row, w.field) for w in result.warnings] == [(2, "ags"), (3, "ags")]
+    assert "kreisangehörige Stadt ohne eigene Ausländerbehörde" in result.warnings[0].message
+    assert "kreisangehörige Gemeinde ohne" in result.warnings[1].message
+
+
+def test_sum_rows_are_skipped_with_a_warning_and_unknown_columns_reported(
+    status: pd.DataFrame,
+) -> None:
+    result = run(
+        status,
+        [["Bochum", "2005", "Meier"], ["Summe", "", ""]],
+        ["Kommune", "Jahr", "Sachbearbeitung"],
+    )
+    assert accepted_ags(result) == ["05911000"]
+    assert result.rows_read == 2 and result.rows_skipped == 1
+    assert [(w.row, w.field) for w in result.warnings] == [(1, "Sachbearbeitung"), (3, "name")]
+
+
+def test_row_without_kommune_is_an_error(status: pd.DataFrame) -> None:
+    result = run(status, [["", "2005"]])
+    assert [(e.row, e.field) for e in result.errors] == [(2, "name")]
+
+
+def test_nothing_is_half_imported(status: pd.DataFrame) -> None:
+    result = run(
+        status, [["Bochum", "2005"], ["Dortmund", "2006"], ["Unna", "2006"], ["Herne", "2007"]]
+    )
+    assert result.registry is None
+    assert result.accepted == 0
+    assert len(result.errors) == 1 and result.errors[0].row == 4
+    assert result.to_dict()["ok"] is False
+
+
+def test_table_without_name_or_ags_column_is_unusable(status: pd.DataFrame) -> None:
+    with pytest.raises(DataError, match="weder"):
+        import_table(table([["2005", "X"]], ["Jahr", "Projekt"]), status, file="x.csv")
+
+
+# --- whole files -----------------------------------------------------------------------------------
+
+
+def test_import_realistic_ministry_csv_and_store_it(status: pd.DataFrame, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "Bewilligungen KOMM-IN.csv",
+        [
+            "Ministerium – KOMM-IN NRW, Bewilligungen;;;;;;;",
+            "",
+            "Lfd. Nr.;Zuwendungsempfänger;Gebietstyp;Haushaltsjahr;Projekttitel;Förderschwerpunkt;Zuwendung (EUR);Bemerkung",
+            "1;Kreis Unna;Kreis;2005/2006;Netzwerk Zuwanderung;Transparenz, Vernetzung;75.000,50;",
+            "2;Solingen, Klingenstadt;kreisfreie Stadt;2005-2007;Solinger Integrationsnetzwerk;Vernetzung und Koordination;120.000;Folgeantrag",
+            "3;Hattingen;Stadt;2007;KOMM-IN Hattingen;;18.500;",
+            ";;;;;;;",
+            ";Summe;;;;;213.500,50;",
+        ],
+        encoding="cp1252",
+    )
+    result = import_file(path, status, default_source="Bewilligungsliste MGFFI (Test)")
+    assert result.errors == [], [str(e) for e in result.errors]
+    reg = result.registry
+    assert reg is not None
+    assert list(reg.columns) == list(REGISTRY_COLUMNS)
+    assert reg["ags"].tolist() == ["05978", "05122000", "05954016"]
+    assert reg["funding_years"].tolist() == [(2005, 2006), (2005, 2006, 2007), (2007,)]
+    assert reg["focus"].tolist() == [
+        ("Transparenz", "Vernetzung und Koordination"),
+        ("Vernetzung und Koordination",),
+        (),
+    ]
+    assert reg["amount_eur"].tolist() == [75000.5, 120000.0, 18500.0]
+    assert reg["source_url"].tolist() == ["Bewilligungsliste MGFFI (Test)"] * 3
+    assert reg["evidence"].tolist() == ["", "Folgeantrag", ""]
+    # "Lfd. Nr." ignored, Hattingen without ABH, the sum row skipped
+    assert [(w.row, w.field) for w in result.warnings] == [(3, "Lfd. Nr."), (6, "ags"), (8, "name")]
+
+    settings = Settings(data_dir=tmp_path / "data", reference_dir=REFERENCE)
+    stored = save_registry(reg, settings)
+    pd.testing.assert_frame_equal(read_registry_csv(stored, status), reg)
+
+
+def test_import_xlsx_with_numeric_cells(status: pd.DataFrame, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["AGS", "Kommune", "Förderjahr", "Betrag"])
+    ws.append([5978, "Kreis Unna", 2006, 75000.5])
+    ws.append([5911000, "Bochum", 2005, 30000])
+    path = tmp_path / "liste.xlsx"
+    wb.save(path)
+    result = import_file(path, status)
+    assert accepted_ags(result) == ["05978", "05911000"]
+    assert result.registry is not None
+    assert result.registry["amount_eur"].tolist() == [75000.5, 30000.0]
+    assert result.registry["funding_years"].tolist() == [(2006,), (2005,)]
+    assert result.registry["source_url"].tolist() == ["Import: liste.xlsx"] * 2
+
+
+def test_exported_registry_reimports(status: pd.DataFrame) -> None:
+    """The committed documented list (canonical columns) goes through the importer unchanged."""
+    result = import_file(REFERENCE / "kommin_funding_documented.csv", status)
+    assert result.errors == []
+    reg = result.registry
+    assert reg is not None
+    documented = read_registry_csv(REFERENCE / "kommin_funding_documented.csv", status)
+    pd.testing.assert_frame_equal(reg, documented)
+
+
+def test_report_dict_lists_errors_with_rows(status: pd.DataFrame) -> None:
+    report = run(status, [["Unna", "2006"]]).to_dict()
+    assert report["accepted"] == 0
+    assert report["errors"][0]["row"] == 2
+    assert report["errors"][0]["field"] == "name"
+
+
+# --- join to the boundaries ------------------------------------------------------------------------
+
+
+def documented(status: pd.DataFrame) -> pd.DataFrame:
+    return read_registry_csv(REFERENCE / "kommin_funding_documented.csv", status)
+
+
+def test_every_documented_row_joins_to_a_unit_of_its_level(status: pd.DataFrame) -> None:
+    reg = documented(status)
+    joined = join_units(reg, status)
+    assert len(joined) == 50
+    kreis = joined["unit_type"] == "Kreis"
+    assert joined.loc[kreis, "ags"].str.len().eq(5).all()
+    assert joined.loc[~kreis, "ags"].str.len().eq(8).all()
+    names = dict(zip(status["ags"], status["name"], strict=True))
+    assert joined["name"].tolist() == [names[a] for a in joined["ags"]]
+    assert joined["name_in_source"].tolist() == reg["name"].tolist()
+
+
+def test_join_units_reports_rows_without_a_boundary(status: pd.DataFrame) -> None:
+    reg = documented(status).head(3)
+    kreise = set(status.loc[status["level"] == "kreis", "ags"]) - {"05758"}  # drop Kreis Herford
+    with pytest.raises(DataError) as info:
+        join_units(reg, status, kreis_keys=kreise)
+    assert info.value.row == 3 and info.value.field == "ags"
+    assert "05758" in info.value.message
+
+
+def _bkg_archive() -> Path | None:
+    candidates = [
+        REPO_ROOT.parent / "shared" / "geodata" / "bkg" / "vg5000_01-01.gk3.shape.ebenen.zip"
+    ]
+    mirror = os.environ.get("MAPAPP_MIRROR")
+    if mirror:
+        candidates.insert(0, Path(mirror) / "bkg" / "vg5000_01-01.gk3.shape.ebenen.zip")
+    return next((p for p in candidates if p.exists()), None)
+
+
+@pytest.mark.data
+def test_every_documented_row_joins_to_the_real_bkg_boundaries(status: pd.DataFrame) -> None:
+    archive = _bkg_archive()
+    if archive is None:
+        pytest.skip("BKG VG5000 archive not in ../shared/geodata or MAPAPP_MIRROR")
+    from mapapp.io.boundaries import read_boundaries
+
+    b = read_boundaries(archive)
+    reg = documented(status)
+    joined = join_units(
+        reg, status, kreis_keys=set(b.kreise["ags"]), gemeinde_keys=set(b.gemeinden["ags"])
+    )
+    assert len(joined) == 50
+    kreis_rows = joined[joined["unit_type"] == "Kreis"]
+    stadt_rows = joined[joined["unit_type"] != "Kreis"]
+    assert set(kreis_rows["ags"]) <= set(b.kreise["ags"])
+    assert set(stadt_rows["ags"]) <= set(b.gemeinden["ags"])
+    assert len(kreis_rows) > 0 and len(stadt_rows) > 0
