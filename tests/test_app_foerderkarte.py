@@ -1,13 +1,12 @@
 """The Förderkarte page through ``streamlit.testing.v1.AppTest`` (real data from the mirror).
 
-Expected numbers are computed here from the committed documented list with plain ``csv`` code,
-independently of the app's own functions. ``st_folium`` shows up as an unknown component in AppTest;
-these tests only make sure that rendering it raises nothing.
+Expected numbers come from the committed documented list read with plain ``csv`` code
+(``tests/documented_list.py``), independently of the app's own functions. ``st_folium`` shows up
+as an unknown component in AppTest; these tests only make sure that rendering it raises nothing.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -15,46 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapapp.config import REPO_ROOT
+from tests.documented_list import TOTALS, documented_rows, expected_counts, read_csv, row_years
 
 APP = str(REPO_ROOT / "streamlit_app.py")
-DOCUMENTED = REPO_ROOT / "geodata" / "reference" / "kommin_funding_documented.csv"
-TOTALS = REPO_ROOT / "geodata" / "reference" / "kommin_published_totals.csv"
 TIMEOUT = 120  # seconds; the first run builds the simplified boundary cache
 
 pytestmark = pytest.mark.data
-
-
-def documented_rows() -> list[dict[str, str]]:
-    with DOCUMENTED.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def row_years(text: str) -> set[int]:
-    """``"2005;2006"`` / ``"2005-2007"`` / ``""`` -> set of years (naive reference parser)."""
-    years: set[int] = set()
-    for part in re.split(r"[;,/]", text):
-        part = part.strip()
-        if not part:
-            continue
-        if "-" in part:
-            lo, hi = (int(x) for x in part.split("-"))
-            years.update(range(lo, hi + 1))
-        else:
-            years.add(int(part))
-    return years
-
-
-def expected_counts(year: int) -> dict[str, int]:
-    """Kreise / Städte / Kommunen (distinct AGS) and Projekte (rows) funded in ``year``."""
-    rows = [r for r in documented_rows() if year in row_years(r["funding_years"])]
-    kinds = {r["ags"].strip(): r["unit_type"].strip() for r in rows}
-    kreise = sum(1 for t in kinds.values() if t == "Kreis")
-    return {
-        "Kreise": kreise,
-        "Städte": len(kinds) - kreise,
-        "Kommunen": len(kinds),
-        "Projekte": len(rows),
-    }
 
 
 def counts_table(at: AppTest):  # type: ignore[no-untyped-def]
@@ -139,8 +104,7 @@ def test_year_from_url(real_data_dir: Path) -> None:
 
 
 def test_completeness_mentions_published_total(real_data_dir: Path) -> None:
-    with TOTALS.open(encoding="utf-8", newline="") as fh:
-        published = {r["kommunen"] for r in csv.DictReader(fh) if r["cumulative"] == "yes"}
+    published = {r["kommunen"] for r in read_csv(TOTALS) if r["cumulative"] == "yes"}
     assert "86" in published
     at = fresh_app()
     [expander] = [e for e in at.expander if e.label == "Vollständigkeit der geladenen Liste"]
