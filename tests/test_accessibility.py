@@ -368,7 +368,7 @@ def test_fca_accepts_point_geodataframes():
     )
     result = two_stage_fca(gd, gs, demand_value="pop", supply_value="cap", max_cost=4000)
     np.testing.assert_allclose(result.to_numpy(), [1 / 60, 1 / 60, 0.06, 0.0], rtol=1e-15)
-    with pytest.raises(ValueError, match="geographic"):
+    with pytest.raises(ValueError, match="geographisch"):
         two_stage_fca(
             gd.to_crs("EPSG:4326"), gs, demand_value="pop", supply_value="cap", max_cost=4000
         )
@@ -380,7 +380,7 @@ def test_fca_bad_input():
     with pytest.raises(DataError) as info:
         two_stage_fca(bad, supply, demand_value="pop", supply_value="cap", max_cost=4000)
     assert info.value.field == "pop" and "'B'" in str(info.value)
-    with pytest.raises(ValueError, match="no column"):
+    with pytest.raises(ValueError, match="fehlen"):
         two_stage_fca(demand, supply, demand_value="people", supply_value="cap", max_cost=4000)
     with pytest.raises(ValueError, match="max_cost"):
         two_stage_fca(demand, supply, demand_value="pop", supply_value="cap", max_cost=None)
@@ -407,7 +407,7 @@ def test_fca_bad_input():
         )
     assert info.value.field == "cost"
     dup = supply.rename(index={"S2": "S1"})
-    with pytest.raises(DataError, match="more than once"):
+    with pytest.raises(DataError, match="mehrfach"):
         two_stage_fca(
             demand,
             dup,

@@ -131,7 +131,7 @@ def test_h3_grid_sums_and_covers():
 
 def test_grid_bad_input():
     gemeinden = three_gemeinden()
-    with pytest.raises(DataError, match="more than once"):
+    with pytest.raises(DataError, match="mehrfach"):
         build_demand_grid(gemeinden.assign(ags=["05554004"] * 3))
     with pytest.raises(DataError) as info:
         build_demand_grid(gemeinden.assign(population=[1, -5, 3]))
@@ -195,5 +195,5 @@ def test_foreign_population_from_gemeinde_and_kreis_shares():
         foreign_population_from_share(
             gemeinden, inkar.iloc[:1], share_key="kreis_ags", share="share", percent=False
         )
-    with pytest.raises(DataError, match="between 0 and 100"):
+    with pytest.raises(DataError, match="zwischen 0 und 100"):
         foreign_population_from_share(gemeinden, zensus.assign(foreign_share_pct=[10, 0, 120]))

@@ -91,7 +91,7 @@ def test_zip_member_by_resolution(tmp_path):
     assert len(fine) == 3 and coarse["population"].tolist() == [155.0]
     named = read_population_grid(archive, member="Zensus2022_Bevoelkerungszahl_1km-Gitter.csv")
     assert named["cell_id"].tolist() == ["CRS3035RES1000mN3128000E4095000"]
-    with pytest.raises(DataError, match="cannot choose"):
+    with pytest.raises(DataError, match="nicht eindeutig"):
         read_population_grid(archive)
 
 
@@ -108,11 +108,11 @@ def test_clip_to_bbox_and_polygon(tmp_path):
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        ("CRS3035RES100mN3128500E4095100;4095150;3128550;zwölf;", "Einwohner", "not a number"),
+        ("CRS3035RES100mN3128500E4095100;4095150;3128550;zwölf;", "Einwohner", "keine Zahl"),
         ("CRS3035RES100mN3128500E4095100;4095150;3128550;-1;", "Einwohner", "negative"),
-        ("CRS3035RES100mN3128500E4095100;4095150;3128550;.;", "Einwohner", "no number"),
-        ("CRS3035RES100mN3128500E4095100;abc;3128550;1;", "x_mp_100m", "not a number"),
-        ("CRS3035RES100mN3128500E4095100;;3128550;1;", "x_mp_100m", "missing coordinate"),
+        ("CRS3035RES100mN3128500E4095100;4095150;3128550;.;", "Einwohner", "keine Einwohnerzahl"),
+        ("CRS3035RES100mN3128500E4095100;abc;3128550;1;", "x_mp_100m", "keine Zahl"),
+        ("CRS3035RES100mN3128500E4095100;;3128550;1;", "x_mp_100m", "Koordinate fehlt"),
     ],
 )
 def test_bad_rows_name_file_row_and_field(tmp_path, row, field, message):

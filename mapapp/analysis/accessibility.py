@@ -90,15 +90,15 @@ class StepWeights:
 
     def __post_init__(self) -> None:
         if not self.thresholds:
-            raise ValueError("step weights need at least one band")
+            raise ValueError("Stufengewichte brauchen mindestens eine Stufe")
         if len(self.thresholds) != len(self.weights):
-            raise ValueError("step weights need one weight per threshold")
+            raise ValueError("Stufengewichte brauchen ein Gewicht je Grenze")
         if any(not math.isfinite(t) or t < 0 for t in self.thresholds):
-            raise ValueError("step thresholds must be finite and non-negative")
+            raise ValueError("Stufengrenzen müssen endliche Zahlen >= 0 sein")
         if any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:], strict=False)):
-            raise ValueError("step thresholds must be strictly ascending")
+            raise ValueError("Stufengrenzen müssen streng aufsteigen")
         if any(not math.isfinite(w) or w < 0 for w in self.weights):
-            raise ValueError("step weights must be finite and non-negative")
+            raise ValueError("Stufengewichte müssen endliche Zahlen >= 0 sein")
 
     def __call__(self, cost: FloatArray, /) -> FloatArray:
         bands = np.asarray(self.thresholds, dtype=np.float64)
@@ -115,11 +115,11 @@ class StepWeights:
                 continue
             limit, sep, weight = part.partition(":")
             if not sep:
-                raise ValueError(f"step '{part}' is not of the form threshold:weight")
+                raise ValueError(f"Stufe '{part}' hat nicht die Form GRENZE:GEWICHT")
             try:
                 pairs.append((float(limit), float(weight)))
             except ValueError:
-                raise ValueError(f"step '{part}' is not of the form threshold:weight") from None
+                raise ValueError(f"Stufe '{part}' hat nicht die Form GRENZE:GEWICHT") from None
         return step_weights(pairs)
 
     @classmethod
@@ -130,7 +130,7 @@ class StepWeights:
         (``step_fn({10: 1, 20: 0.68, 30: 0.22})``, minutes).
         """
         if not math.isfinite(max_cost) or max_cost <= 0:
-            raise ValueError("max_cost must be a positive finite number for the classic bands")
+            raise ValueError("max_cost muss für die klassischen Stufen eine endliche Zahl > 0 sein")
         return cls((max_cost / 3, 2 * max_cost / 3, float(max_cost)), (1.0, 0.68, 0.22))
 
 
@@ -146,7 +146,7 @@ class GaussianWeights:
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.sigma) or self.sigma <= 0:
-            raise ValueError("sigma must be a positive finite number")
+            raise ValueError("sigma muss eine endliche Zahl > 0 sein")
 
     def __call__(self, cost: FloatArray, /) -> FloatArray:
         # Same expression (and evaluation order) as access.weights.gaussian.
@@ -210,7 +210,7 @@ class _Chunk:
 def _require_columns(frame: pd.DataFrame, columns: Collection[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{what} has no column(s) {', '.join(map(repr, missing))}")
+        raise ValueError(f"{what}: Spalte(n) {', '.join(map(repr, missing))} fehlen")
 
 
 def _values(frame: pd.DataFrame, column: str, what: str, *, non_negative: bool) -> FloatArray:
@@ -223,9 +223,9 @@ def _values(frame: pd.DataFrame, column: str, what: str, *, non_negative: bool) 
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         label = frame.index[pos]
-        kind = "not a finite non-negative number" if non_negative else "not a finite number"
+        kind = "keine endliche Zahl >= 0" if non_negative else "keine endliche Zahl"
         raise DataError(
-            f"{what}: value {frame[column].iloc[pos]!r} at index {label!r} is {kind}",
+            f"{what}: Wert {frame[column].iloc[pos]!r} (Index {label!r}) ist {kind}",
             field=column,
         )
     return values
@@ -239,15 +239,15 @@ def _xy(frame: pd.DataFrame, x: str, y: str, what: str) -> FloatArray:
         return np.column_stack([xs, ys])
     geometry = getattr(frame, "geometry", None)
     if geometry is None or x in frame.columns or y in frame.columns:
-        raise ValueError(f"{what} has neither columns {x!r} and {y!r} nor a point geometry")
+        raise ValueError(f"{what}: weder Spalten {x!r} und {y!r} noch eine Punktgeometrie")
     crs = getattr(frame, "crs", None)
     if crs is not None and crs.is_geographic:
-        raise ValueError(f"{what} is in a geographic CRS; reproject it to EPSG:25832 (metres)")
+        raise ValueError(f"{what}: geographisches CRS; bitte nach EPSG:25832 (Meter) umprojizieren")
     if len(frame) and not (geometry.geom_type == "Point").all():
-        raise ValueError(f"{what}: every geometry must be a point (use centroids)")
+        raise ValueError(f"{what}: alle Geometrien müssen Punkte sein (Schwerpunkte verwenden)")
     coords = np.column_stack([geometry.x.to_numpy(float), geometry.y.to_numpy(float)])
     if not np.isfinite(coords).all():
-        raise DataError(f"{what}: empty or non-finite point geometry", field="geometry")
+        raise DataError(f"{what}: leere oder ungültige Punktgeometrie", field="geometry")
     return coords
 
 
@@ -257,24 +257,24 @@ def _ids(frame: pd.DataFrame, column: str | None, what: str) -> pd.Index:
     ids = pd.Index(frame.index if column is None else frame[column])
     if not ids.is_unique:
         dup = ids[ids.duplicated()][0]
-        raise DataError(f"{what}: id {dup!r} occurs more than once", field=column or "index")
+        raise DataError(f"{what}: id {dup!r} kommt mehrfach vor", field=column or "index")
     return ids
 
 
 def _check_max_cost(max_cost: float | None, *, required: bool) -> float:
     if max_cost is None:
         if required:
-            raise ValueError("max_cost is required")
+            raise ValueError("max_cost fehlt")
         return math.inf
     value = float(max_cost)
     if math.isnan(value) or value < 0:
-        raise ValueError("max_cost must be a non-negative number")
+        raise ValueError("max_cost muss eine Zahl >= 0 sein")
     return value
 
 
 def _check_workers(workers: int) -> int:
     if workers < 1:
-        raise ValueError("workers must be >= 1")
+        raise ValueError("workers muss >= 1 sein")
     return workers
 
 
@@ -286,8 +286,8 @@ def _table_pairs(
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Positions (demand, supply) and costs of the table's pairs with ``cost <= max_cost``."""
     frame = table.frame
-    _require_columns(frame, [table.origin, table.destination, table.cost], "cost table")
-    cost = _values(frame, table.cost, "cost table", non_negative=True)
+    _require_columns(frame, [table.origin, table.destination, table.cost], "Kostentabelle")
+    cost = _values(frame, table.cost, "Kostentabelle", non_negative=True)
     origin = demand_ids.get_indexer(pd.Index(frame[table.origin]))
     dest = supply_ids.get_indexer(pd.Index(frame[table.destination]))
     keep = (origin >= 0) & (dest >= 0) & (cost <= max_cost)
@@ -353,9 +353,9 @@ def _apply_weight(weight_fn: WeightFunction | None, cost: FloatArray) -> FloatAr
         return None
     weights = np.asarray(weight_fn(cost), dtype=np.float64)
     if weights.shape != cost.shape:
-        raise ValueError("weight_fn must return one weight per cost")
+        raise ValueError("weight_fn muss je Kostenwert ein Gewicht liefern")
     if not (np.isfinite(weights).all() and (weights >= 0).all()):
-        raise ValueError("weight_fn must return finite non-negative weights")
+        raise ValueError("weight_fn muss endliche Gewichte >= 0 liefern")
     return weights
 
 
@@ -402,21 +402,21 @@ def _fca(
 ) -> pd.Series:
     limit = _check_max_cost(max_cost, required=cost is None)
     _check_workers(workers)
-    demand_values = _values(demand, demand_value, "demand", non_negative=True)
-    supply_values = _values(supply, supply_value, "supply", non_negative=True)
+    demand_values = _values(demand, demand_value, "Nachfrage", non_negative=True)
+    supply_values = _values(supply, supply_value, "Angebot", non_negative=True)
     n = len(demand)
     access = np.zeros(n, dtype=np.float64)
     reached = np.zeros(n, dtype=bool)
 
     if cost is not None:
         origin, dest, pair_cost = _table_pairs(
-            cost, _ids(demand, demand_id, "demand"), _ids(supply, supply_id, "supply"), limit
+            cost, _ids(demand, demand_id, "Nachfrage"), _ids(supply, supply_id, "Angebot"), limit
         )
         chunk = _Chunk(np.arange(len(supply), dtype=np.intp), origin, dest, pair_cost)
         _fca_chunk(chunk, demand_values, supply_values, weight_fn, access, reached)
     elif n and len(supply):
-        demand_xy = _xy(demand, x, y, "demand")
-        supply_xy = _xy(supply, x, y, "supply")
+        demand_xy = _xy(demand, x, y, "Nachfrage")
+        supply_xy = _xy(supply, x, y, "Angebot")
         tree, chunks = _euclidean_chunks(demand_xy, supply_xy, limit)
 
         def run(part: Sequence[IntArray], acc: FloatArray, hit: npt.NDArray[np.bool_]) -> None:
@@ -500,19 +500,19 @@ def nearest_cost(
     _check_workers(workers)
     if categories is not None:
         if category is None:
-            raise ValueError("categories needs the category column name")
-        _require_columns(supply, [category], "supply")
+            raise ValueError("categories braucht den Spaltennamen category")
+        _require_columns(supply, [category], "Angebot")
         supply = supply[supply[category].isin(list(categories))]
     elif category is not None:
-        raise ValueError("category needs categories (the set of categories that count)")
-    supply_ids = _ids(supply, supply_id, "supply")
+        raise ValueError("category braucht categories (die zählenden Kategorien)")
+    supply_ids = _ids(supply, supply_id, "Angebot")
     n = len(demand)
     best = np.full(n, np.inf)
     which = np.full(n, -1, dtype=np.intp)
 
     if cost is not None:
         origin, dest, pair_cost = _table_pairs(
-            cost, _ids(demand, demand_id, "demand"), supply_ids, limit
+            cost, _ids(demand, demand_id, "Nachfrage"), supply_ids, limit
         )
         order = np.lexsort((dest, pair_cost, origin))
         origin, dest, pair_cost = origin[order], dest[order], pair_cost[order]
@@ -521,8 +521,8 @@ def nearest_cost(
         best[origin[first]] = pair_cost[first]
         which[origin[first]] = dest[first]
     elif n and len(supply):
-        demand_xy = _xy(demand, x, y, "demand")
-        supply_xy = _xy(supply, x, y, "supply")
+        demand_xy = _xy(demand, x, y, "Nachfrage")
+        supply_xy = _xy(supply, x, y, "Angebot")
         # cKDTree's distance_upper_bound is exclusive; max_cost is inclusive.
         bound = np.nextafter(limit, np.inf) if math.isfinite(limit) else np.inf
         dist, idx = cKDTree(supply_xy).query(
@@ -669,10 +669,10 @@ def _level_frames(
 ) -> Iterator[tuple[str, pd.Series]]:
     """(level name, key per row) for each requested level."""
     if gemeinde is not None:
-        _require_columns(frame, [gemeinde], "frame")
+        _require_columns(frame, [gemeinde], "Tabelle")
         yield LEVEL_GEMEINDE, frame[gemeinde].astype(str)
     if kreis is not None:
-        _require_columns(frame, [kreis], "frame")
+        _require_columns(frame, [kreis], "Tabelle")
         yield LEVEL_KREIS, frame[kreis].astype(str)
     if land is not None:
         yield LEVEL_LAND, pd.Series(land, index=frame.index, dtype=object)
@@ -687,7 +687,7 @@ def _sum_by_level(values: pd.DataFrame, keys: Iterator[tuple[str, pd.Series]]) -
         summed.insert(0, "level", level)
         parts.append(summed)
     if not parts:
-        raise ValueError("at least one of gemeinde, kreis, land is needed")
+        raise ValueError("mindestens eine Ebene (gemeinde, kreis, land) nötig")
     return pd.concat(parts, ignore_index=True)
 
 
@@ -740,16 +740,16 @@ def share_beyond(
     """
     threshold = float(threshold)
     if math.isnan(threshold):
-        raise ValueError("threshold must be a number")
-    _require_columns(cells, [cost], "cells")
+        raise ValueError("threshold muss eine Zahl sein")
+    _require_columns(cells, [cost], "Zellen")
     values = pd.to_numeric(cells[cost], errors="coerce").to_numpy(dtype=np.float64)
     beyond = ~(values <= threshold)  # NaN and inf count as beyond
     columns = {
-        "population": _values(cells, population, "cells", non_negative=True),
+        "population": _values(cells, population, "Zellen", non_negative=True),
     }
     if foreign_population is not None:
         columns["foreign_population"] = _values(
-            cells, foreign_population, "cells", non_negative=True
+            cells, foreign_population, "Zellen", non_negative=True
         )
     data = pd.DataFrame(index=cells.index)
     for name, vals in columns.items():
@@ -804,19 +804,19 @@ def offers_per_capita(
         ``offers_per_10000``, and with ``foreign_population`` also ``foreign_population``,
         ``offers_per_1000_foreign``. Rates are ``NaN`` where the population is 0.
     """
-    _require_columns(units, [key], "units")
-    _require_columns(offers, [offer_key], "offers")
+    _require_columns(units, [key], "Gebiete")
+    _require_columns(offers, [offer_key], "Angebote")
     unit_keys = units[key].astype(str)
     if not unit_keys.is_unique:
         dup = unit_keys[unit_keys.duplicated()].iloc[0]
-        raise DataError(f"units: key {dup!r} occurs more than once", field=key)
+        raise DataError(f"Gebiete: Schlüssel {dup!r} kommt mehrfach vor", field=key)
     if offers[offer_key].isna().any():
         label = offers.index[offers[offer_key].isna().to_numpy()][0]
-        raise DataError(f"offers: no unit key at index {label!r}", field=offer_key)
+        raise DataError(f"Angebote: Gebietsschlüssel fehlt (Index {label!r})", field=offer_key)
     amount = (
         np.ones(len(offers))
         if capacity is None
-        else _values(offers, capacity, "offers", non_negative=True)
+        else _values(offers, capacity, "Angebote", non_negative=True)
     )
     per_unit = (
         pd.Series(amount, index=offers[offer_key].astype(str).to_numpy()).groupby(level=0).sum()
@@ -824,12 +824,14 @@ def offers_per_capita(
     data = pd.DataFrame(
         {
             "offers": per_unit.reindex(unit_keys.to_numpy(), fill_value=0.0).to_numpy(),
-            "population": _values(units, population, "units", non_negative=True),
+            "population": _values(units, population, "Gebiete", non_negative=True),
         },
         index=units.index,
     )
     if foreign_population is not None:
-        data["foreign_population"] = _values(units, foreign_population, "units", non_negative=True)
+        data["foreign_population"] = _values(
+            units, foreign_population, "Gebiete", non_negative=True
+        )
     keyed = units.assign(_kreis=unit_keys.map(kreis_of))
     out = _sum_by_level(data, _level_frames(keyed, key, "_kreis" if kreis else None, land))
     out["offers_per_10000"] = _share(out["offers"], out["population"]) * 10_000
@@ -872,14 +874,14 @@ def rank_gaps(
         optional name, then the measure columns. Write it with ``to_csv`` or
         :func:`mapapp.io.tabular.to_safe_csv`.
     """
-    _require_columns(table, ["level", COL_AGS, affected], "table")
+    _require_columns(table, ["level", COL_AGS, affected], "Tabelle")
     out = table[table["level"].isin(list(levels))].copy()
     for other in others:
-        _require_columns(other, ["level", COL_AGS], "other table")
+        _require_columns(other, ["level", COL_AGS], "weitere Tabelle")
         new = [c for c in other.columns if c not in out.columns]
         out = out.merge(other[["level", COL_AGS, *new]], on=["level", COL_AGS], how="left")
     if names is not None:
-        _require_columns(names, [COL_AGS, name_column], "names")
+        _require_columns(names, [COL_AGS, name_column], "Namen")
         lookup = names.drop_duplicates(COL_AGS).set_index(COL_AGS)[name_column]
         out.insert(list(out.columns).index(COL_AGS) + 1, name_column, out[COL_AGS].map(lookup))
     out["_order"] = out["level"].map({level: k for k, level in enumerate(levels)})

@@ -49,9 +49,9 @@ _SLIVER = 1e-6
 
 def _metric(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise ValueError(f"{what} must be a GeoDataFrame")
+        raise ValueError(f"{what} muss ein GeoDataFrame sein")
     if frame.crs is None:
-        raise ValueError(f"{what} has no CRS; expected EPSG:25832 (metres)")
+        raise ValueError(f"{what} hat kein CRS; erwartet EPSG:25832 (Meter)")
     if frame.crs != CRS_METRIC:
         return frame.to_crs(CRS_METRIC)
     return frame
@@ -67,17 +67,17 @@ def _gemeinde_table(
     needed = [key] + [c for c in (population, foreign_population) if c]
     missing = [c for c in needed if c not in gemeinden.columns]
     if missing:
-        raise ValueError(f"gemeinden has no column(s) {', '.join(map(repr, missing))}")
+        raise ValueError(f"gemeinden: Spalte(n) {', '.join(map(repr, missing))} fehlen")
     keys = []
     for label, value in gemeinden[key].items():
         try:
             keys.append(normalize_ags(value, AGS_GEMEINDE_LEN))
         except ValueError as exc:
-            raise DataError(f"{exc} (index {label!r})", field=key) from None
+            raise DataError(f"{exc} (Index {label!r})", field=key) from None
     table = pd.DataFrame({COL_AGS: keys}, index=gemeinden.index)
     dup = table[COL_AGS].duplicated()
     if dup.any():
-        raise DataError(f"AGS {table[COL_AGS][dup].iloc[0]} occurs more than once", field=key)
+        raise DataError(f"AGS {table[COL_AGS][dup].iloc[0]} kommt mehrfach vor", field=key)
     columns = [(population, COL_POPULATION)] if population else []
     if foreign_population:
         columns.append((foreign_population, COL_FOREIGN_POPULATION))
@@ -87,8 +87,7 @@ def _gemeinde_table(
         if bad.any():
             pos = int(np.flatnonzero(bad)[0])
             raise DataError(
-                f"Gemeinde {keys[pos]}: {gemeinden[source].iloc[pos]!r} is not a "
-                "non-negative number",
+                f"Gemeinde {keys[pos]}: {gemeinden[source].iloc[pos]!r} ist keine Zahl >= 0",
                 field=source,
             )
         table[target] = values
@@ -186,11 +185,11 @@ def build_demand_grid(
         Invalid AGS, duplicate AGS, negative or missing population, empty geometry.
     """
     if kind not in ("square", "h3"):
-        raise ValueError(f"kind must be 'square' or 'h3', not {kind!r}")
+        raise ValueError(f"kind muss 'square' oder 'h3' sein, nicht {kind!r}")
     if kind == "square" and (not math.isfinite(cell_size) or cell_size <= 0):
-        raise ValueError("cell_size must be a positive number of metres")
+        raise ValueError("cell_size muss eine Zahl > 0 (Meter) sein")
     if kind == "h3" and not 0 <= h3_resolution <= 15:
-        raise ValueError("h3_resolution must be between 0 and 15")
+        raise ValueError("h3_resolution muss zwischen 0 und 15 liegen")
     frame = _metric(gemeinden, "gemeinden")
     if foreign_population is not None and foreign_population not in frame.columns:
         foreign_population = None
@@ -199,7 +198,7 @@ def build_demand_grid(
     empty = geoms.isna() | geoms.is_empty
     if empty.any():
         raise DataError(
-            f"Gemeinde {table[COL_AGS][empty.to_numpy()].iloc[0]} has no geometry",
+            f"Gemeinde {table[COL_AGS][empty.to_numpy()].iloc[0]} hat keine Geometrie",
             field="geometry",
         )
 
@@ -282,7 +281,7 @@ def demand_from_population_grid(
     )
     missing = [c for c in (cell_id, x, y, grid_population) if c not in grid.columns]
     if missing:
-        raise ValueError(f"grid has no column(s) {', '.join(map(repr, missing))}")
+        raise ValueError(f"grid: Spalte(n) {', '.join(map(repr, missing))} fehlen")
     xs = pd.to_numeric(grid[x], errors="coerce").to_numpy(dtype=np.float64)
     ys = pd.to_numeric(grid[y], errors="coerce").to_numpy(dtype=np.float64)
     people = pd.to_numeric(grid[grid_population], errors="coerce").to_numpy(dtype=np.float64)
@@ -294,7 +293,7 @@ def demand_from_population_grid(
         bad = ~np.isfinite(values) | ((values < 0) if non_negative else False)
         if np.any(bad):
             label = grid.index[int(np.flatnonzero(bad)[0])]
-            raise DataError(f"grid cell at index {label!r}: bad value", field=name)
+            raise DataError(f"Gitterzelle (Index {label!r}): ungültiger Wert", field=name)
 
     tree = shapely.STRtree(frame.geometry.to_numpy())
     point_idx, poly_idx = tree.query(shapely.points(xs, ys), predicate="intersects")
@@ -360,34 +359,34 @@ def foreign_population_from_share(
     ):
         missing = [c for c in cols if c not in frame.columns]
         if missing:
-            raise ValueError(f"{what} has no column(s) {', '.join(map(repr, missing))}")
+            raise ValueError(f"{what}: Spalte(n) {', '.join(map(repr, missing))} fehlen")
     share_keys = []
     for label, value in shares[share_key].items():
         try:
             share_keys.append(normalize_ags(value))
         except ValueError as exc:
-            raise DataError(f"{exc} (index {label!r})", field=share_key) from None
+            raise DataError(f"{exc} (Index {label!r})", field=share_key) from None
     lengths = {len(k) for k in share_keys}
     if len(lengths) > 1:
-        raise DataError("shares mix Gemeinde and Kreis keys", field=share_key)
+        raise DataError("Anteile mischen Gemeinde- und Kreisschlüssel", field=share_key)
     values = pd.to_numeric(shares[share], errors="coerce").to_numpy(dtype=np.float64)
     scale = 100.0 if percent else 1.0
     bad = ~np.isfinite(values) | (values < 0) | (values > scale)
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"share {shares[share].iloc[pos]!r} for {share_keys[pos]} is not between 0 and {scale:g}",
+            f"Anteil {shares[share].iloc[pos]!r} für {share_keys[pos]} liegt nicht zwischen 0 und {scale:g}",
             field=share,
         )
     lookup = pd.Series(values / scale, index=share_keys)
     if not lookup.index.is_unique:
-        raise DataError("shares list a key more than once", field=share_key)
+        raise DataError("Anteile nennen einen Schlüssel mehrfach", field=share_key)
     table = _gemeinde_table(gemeinden, key, population, None)
     level_len = lengths.pop() if lengths else AGS_GEMEINDE_LEN
     keys = table[COL_AGS] if level_len == AGS_GEMEINDE_LEN else table[COL_AGS].str[:AGS_KREIS_LEN]
     found = keys.map(lookup)
     if found.isna().any():
-        raise DataError(f"no foreign share for {keys[found.isna()].iloc[0]}", field=share_key)
+        raise DataError(f"kein Ausländeranteil für {keys[found.isna()].iloc[0]}", field=share_key)
     out = gemeinden.copy()
     out[COL_FOREIGN_POPULATION] = table[COL_POPULATION].to_numpy() * found.to_numpy(dtype=float)
     return out

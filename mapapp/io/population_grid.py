@@ -54,7 +54,7 @@ def _pick_member(archive: zipfile.ZipFile, member: str | None, resolution: str |
     names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
     if member is not None:
         if member not in archive.namelist():
-            raise DataError(f"the archive has no member {member!r}", file=archive.filename)
+            raise DataError(f"das Archiv enthält {member!r} nicht", file=archive.filename)
         return member
     if resolution is not None:
         wanted = _metres(resolution)
@@ -66,7 +66,7 @@ def _pick_member(archive: zipfile.ZipFile, member: str | None, resolution: str |
     if len(names) != 1:
         found = ", ".join(n for n in archive.namelist() if n.lower().endswith(".csv"))
         raise DataError(
-            f"cannot choose the grid CSV (give member= or resolution=); CSV members: {found}",
+            f"Gitter-CSV nicht eindeutig (member= oder resolution= angeben); CSV-Dateien: {found}",
             file=archive.filename,
         )
     return names[0]
@@ -118,10 +118,10 @@ def _columns(header: list[str], value: str, label: str) -> dict[str, str | None]
         elif stripped.lower() == value.lower() and found["value"] is None:
             found["value"] = name
     if found["value"] is None:
-        raise DataError(f"no column {value!r}", file=label, row=1, field=value)
+        raise DataError(f"Spalte {value!r} fehlt", file=label, row=1, field=value)
     if (found["x"] is None or found["y"] is None) and found["id"] is None:
         raise DataError(
-            "neither centre coordinates (x_mp_*/y_mp_*) nor a GITTER_ID column",
+            "weder Mittelpunktkoordinaten (x_mp_*/y_mp_*) noch eine Spalte GITTER_ID",
             file=label,
             row=1,
         )
@@ -141,7 +141,7 @@ def _numbers(
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"{raw.iloc[pos]!r} is not a number", file=label, row=int(rows[pos]), field=field
+            f"{raw.iloc[pos]!r} ist keine Zahl", file=label, row=int(rows[pos]), field=field
         )
     return values, marker
 
@@ -155,7 +155,7 @@ def _from_ids(
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"{ids.iloc[pos]!r} is not an INSPIRE cell id (CRS3035RES<size>mN<y>E<x>)",
+            f"{ids.iloc[pos]!r} ist keine INSPIRE-Zellkennung (CRS3035RES<Größe>mN<y>E<x>)",
             file=label,
             row=int(rows[pos]),
             field=field,
@@ -216,9 +216,9 @@ def read_population_grid(
         column.
     """
     if missing not in ("error", "zero", "drop"):
-        raise ValueError("missing must be 'error', 'zero' or 'drop'")
+        raise ValueError("missing muss 'error', 'zero' oder 'drop' sein")
     if chunksize < 1:
-        raise ValueError("chunksize must be >= 1")
+        raise ValueError("chunksize muss >= 1 sein")
     path = Path(source)
     to_metric = Transformer.from_crs(CRS_GRID, CRS_METRIC, always_xy=True)
     if clip is not None:
@@ -255,12 +255,12 @@ def read_population_grid(
         except pd.errors.ParserError as exc:
             line = re.search(r"line (\d+)", str(exc))
             raise DataError(
-                "malformed CSV row (wrong number of fields)",
+                "fehlerhafte CSV-Zeile (falsche Anzahl Felder)",
                 file=label,
                 row=int(line.group(1)) if line else None,
             ) from None
         except UnicodeDecodeError:
-            raise DataError(f"not readable as {encoding}", file=label) from None
+            raise DataError(f"nicht als {encoding} lesbar", file=label) from None
     if not frames:
         return pd.DataFrame(
             {"cell_id": pd.Series(dtype=object), "x": [], "y": [], "population": []}
@@ -300,7 +300,7 @@ def _chunk(
     if marker.any() and missing == "error":
         pos = int(np.flatnonzero(marker)[0])
         raise DataError(
-            f"no number of people ({chunk[value_col].iloc[pos]!r}); use missing='zero' or 'drop'",
+            f"keine Einwohnerzahl ({chunk[value_col].iloc[pos]!r}); missing='zero' oder 'drop' verwenden",
             file=label,
             row=int(rows[pos]),
             field=value_col,
@@ -309,7 +309,7 @@ def _chunk(
     if negative.any():
         pos = int(np.flatnonzero(negative)[0])
         raise DataError(
-            f"negative number of people ({people[pos]:g})",
+            f"negative Einwohnerzahl ({people[pos]:g})",
             file=label,
             row=int(rows[pos]),
             field=value_col,
@@ -320,7 +320,7 @@ def _chunk(
         for field, marks in ((roles["x"], gx_marker), (roles["y"], gy_marker)):
             if marks.any():
                 pos = int(np.flatnonzero(marks)[0])
-                raise DataError("missing coordinate", file=label, row=int(rows[pos]), field=field)
+                raise DataError("Koordinate fehlt", file=label, row=int(rows[pos]), field=field)
     else:
         gx, gy = _from_ids(chunk[str(roles["id"])], rows, label, str(roles["id"]))
     if roles["id"] is not None:
