@@ -13,6 +13,7 @@ it (no creation dates in SVG/PDF, fixed SVG id salt).
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import threading
 from collections.abc import Iterable, Sequence
@@ -73,8 +74,6 @@ _GEM_ALPHA = float(str(GEMEINDE_OUTLINE["opacity"]))
 _MAP_MM = (8.0, 17.0, 182.0, 170.0)
 #: Side panel (legend, counts, names), same units.
 _PANEL_MM = (196.0, 17.0, 93.0, 165.0)
-#: Longest list of names per group in the side panel before "... und N weitere".
-_MAX_NAME_LINES = 12
 #: Year the Kreis Aachen and the kreisfreie Stadt Aachen became the StädteRegion Aachen.
 _AACHEN_MERGER = 2009
 
@@ -396,6 +395,8 @@ def _draw_map(
 
 
 _SYMBOL_PT = 5.0  # diameter of the Stadt symbol in points
+#: Share of a label's box that may lie on other labels/symbols before the label is left out.
+_MAX_LABEL_OVERLAP = 0.15
 
 
 def _symbol_classes() -> set[str]:
@@ -449,9 +450,15 @@ def _north_arrow(ax: Any) -> None:
 
 
 def short_name(name: str, unit_type: str) -> str:
-    """Label text: ``"Bochum, Stadt"`` -> ``"Bochum"``; Kreise as ``"Kreis Düren"``."""
+    """Label text: ``"Bochum, Stadt"`` -> ``"Bochum"``; ``"Düren"`` (Kreis) -> ``"Kreis Düren"``.
+
+    Kreis names that already say what they are (``"Ennepe-Ruhr-Kreis"``, ``"Städteregion
+    Aachen"``) stay as they are.
+    """
     base = str(name).split(",")[0].strip() or str(name)
-    return f"Kreis {base}" if unit_type == UnitType.KREIS.value else base
+    if unit_type != UnitType.KREIS.value or re.search(r"kreis|region", base, re.IGNORECASE):
+        return base
+    return f"Kreis {base}"
 
 
 @dataclass(frozen=True)
@@ -486,24 +493,27 @@ _KREIS_CANDIDATES = (
 
 
 def _label_units(
-    ax: Any, units: gpd.GeoDataFrame, renderer: RendererAgg, occupied: list[Bbox]
+    ax: Any, units: gpd.GeoDataFrame, renderer: RendererAgg, background: list[Bbox]
 ) -> None:
     """Names of funded units with a white halo; greedy placement that avoids overlaps.
 
     Städte are labelled next to their symbol, Kreise inside their polygon. Each label takes the
-    first candidate position that overlaps neither an earlier label nor a symbol and stays inside
-    the map; if none is free, the least-overlapping one.
+    first candidate position that overlaps no earlier label, no symbol and no ``background`` box
+    (the Regierungsbezirk names) and stays inside the map; otherwise the least-overlapping one.
+    A label that would cover more than :data:`_MAX_LABEL_OVERLAP` of itself with other labels or
+    symbols is left out (the symbol and the side panel still show the unit).
     """
     fig = ax.figure
     funded = units[units["funded"].astype(bool)]
     if funded.empty:
         return
     symbols = _symbol_classes()
+    hard: list[Bbox] = []
     pts = _stadt_points(units)
     if len(pts):
         half = _SYMBOL_PT / 2 * fig.dpi / 72
         for x, y in ax.transData.transform(pts):
-            occupied.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+            hard.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
     frame = ax.get_window_extent(renderer)
 
     def order(cls: str) -> int:
@@ -517,7 +527,7 @@ def _label_units(
         style: dict[str, Any] = (
             {"size": 6.8, "weight": "bold"} if is_stadt else {"size": 6.8, "style": "italic"}
         )
-        best: tuple[float, Text, Bbox] | None = None
+        tried: list[tuple[float, float, Text, Bbox]] = []
         for cand in _STADT_CANDIDATES if is_stadt else _KREIS_CANDIDATES:
             label = Text(
                 anchor.x,
@@ -536,21 +546,22 @@ def _label_units(
                 offset_copy(ax.transData, fig=fig, x=cand.dx, y=cand.dy, units="points")
             )
             box = label.get_window_extent(renderer).expanded(1.06, 1.12)
-            cost = sum(_overlap(box, other) for other in occupied)
+            clash = sum(_overlap(box, other) for other in hard)
+            cost = 10 * clash + sum(_overlap(box, other) for other in background)
             if not (
                 frame.x0 <= box.x0
                 and box.x1 <= frame.x1
                 and frame.y0 <= box.y0
                 and box.y1 <= frame.y1
             ):
-                cost += box.width * box.height
-            if best is None or cost < best[0]:
-                best = (cost, label, box)
+                cost += 10 * box.width * box.height
+            tried.append((cost, clash, label, box))
             if cost == 0:
                 break
-        assert best is not None  # the candidate tuples are not empty
-        _, label, box = best
-        occupied.append(box)
+        _, clash, label, box = min(tried, key=lambda item: item[0])
+        if clash > _MAX_LABEL_OVERLAP * box.width * box.height:
+            continue
+        hard.append(box)
         halo = Text(
             label.get_position()[0],
             label.get_position()[1],
@@ -754,49 +765,87 @@ def _side_panel(
             y -= 0.006
     y -= 0.03
 
+    note_top = 0.0
+    if note:
+        wrapped = "\n".join(textwrap.wrap(note, width=60, break_on_hyphens=False))
+        t = panel.text(
+            0.0,
+            0.0,
+            wrapped,
+            transform=panel.transAxes,
+            va="bottom",
+            ha="left",
+            size=8,
+            color=_MUTED,
+            style="italic",
+            linespacing=1.3,
+            family=FONT,
+            parse_math=False,
+        )
+        note_top = _panel_y(panel, t.get_window_extent(renderer).y1) + 0.015
+
+    # Names of the funded units, cut to the space left above the note.
     funded = units[units["funded"].astype(bool)]
+    groups = []
     for group, cls in (("Kreise", CLASS_FUNDED_KREIS), ("Städte", CLASS_FUNDED_STADT)):
         names = sorted(
             short_name(str(n), UnitType.KREISFREIE_STADT.value)
             for n in funded.loc[funded["map_class"] == cls, "name"]
         )
+        groups.append((group, names))
+    pitch = _line_pitch(panel, renderer)
+    head = 2 * (pitch + 0.026)
+    budget = max(2, int((y - note_top - head) / pitch))
+    need_kreise = len(_wrap_names(groups[0][1]))
+    limits = [min(need_kreise, max(1, budget // 3)), 0]
+    limits[1] = max(1, budget - max(1, limits[0]))
+    for (group, names), limit in zip(groups, limits, strict=True):
         y = _panel_text(panel, y, group, size=9, weight="bold", renderer=renderer)
         y = _panel_text(
             panel,
             y - 0.004,
-            _name_list(names) if names else "–",
+            _name_list(names, max(1, limit)) if names else "–",
             size=9,
             renderer=renderer,
             linespacing=1.3,
         )
         y -= 0.022
-    if note:
-        y -= 0.01
-        wrapped = "\n".join(textwrap.wrap(note, width=60, break_on_hyphens=False))
-        _panel_text(
-            panel,
-            y,
-            wrapped,
-            size=8,
-            renderer=renderer,
-            color=_MUTED,
-            style="italic",
-            linespacing=1.3,
-        )
 
 
-def _name_list(names: Sequence[str], width: int = 52) -> str:
-    lines = textwrap.wrap(", ".join(names), width=width, break_on_hyphens=False)
-    if len(lines) <= _MAX_NAME_LINES:
+def _panel_y(panel: Any, y_px: float) -> float:
+    return float(panel.transAxes.inverted().transform((0.0, y_px))[1])
+
+
+def _line_pitch(panel: Any, renderer: RendererAgg) -> float:
+    """Height of one more line of 9 pt list text (panel axes fraction)."""
+    heights = []
+    for s in ("Ag", "Ag\nAg"):
+        t = panel.text(0, 0, s, size=9, linespacing=1.3, family=FONT, transform=panel.transAxes)
+        ext = t.get_window_extent(renderer)
+        heights.append(_panel_y(panel, ext.y1) - _panel_y(panel, ext.y0))
+        t.remove()
+    return heights[1] - heights[0]
+
+
+def _wrap_names(names: Sequence[str], width: int = 50) -> list[str]:
+    return textwrap.wrap(", ".join(names), width=width, break_on_hyphens=False)
+
+
+def _name_list(names: Sequence[str], max_lines: int, width: int = 50) -> str:
+    """Comma-separated names wrapped to ``width``; cut with "… und N weitere" at ``max_lines``."""
+    lines = _wrap_names(names, width)
+    if len(lines) <= max_lines:
         return "\n".join(lines)
     shown: list[str] = []
     for name in names:
-        candidate = ", ".join([*shown, name])
-        if len(textwrap.wrap(candidate, width=width)) >= _MAX_NAME_LINES:
+        rest = len(names) - len(shown) - 1
+        if len(_wrap_names([*shown, name, f"… und {rest} weitere"], width)) > max_lines:
             break
         shown.append(name)
     rest = len(names) - len(shown)
-    return "\n".join(textwrap.wrap(", ".join(shown) + f" … und {rest} weitere", width=width))
+    if not shown:
+        return f"{rest} Kommunen"
+    return "\n".join(_wrap_names([*shown, f"… und {rest} weitere"], width))
 
 
 def _panel_text(
