@@ -192,6 +192,8 @@ def map_columns(columns: Sequence[str]) -> tuple[dict[str, str], list[str], list
     for col in columns:
         key = _col_key(str(col))
         fld = _ALIAS_INDEX.get(key)
+        if fld is None:  # "Kapazität (Plätze)", "PLZ [Sitz]": try without the bracket
+            fld = _ALIAS_INDEX.get(_col_key(re.sub(r"[(\[][^)\]]*[)\]]", " ", str(col))))
         if fld is None:
             if key and key not in _IGNORED_KEYS:
                 unknown.append(str(col))
@@ -536,18 +538,15 @@ def _parse_website(text: str) -> str | None:
 
 def _parse_capacity_unit(text: str) -> CapacityUnit | None:
     key = fold_text(text)
-    if key in {"places", "plaetze", "platz", "teilnehmende", "plaetze pro kurs"}:
-        return CapacityUnit.PLACES
-    if (
-        "stunde" in key
-        or "hour" in key
-        or key == CapacityUnit.COUNSELLOR_HOURS.value.replace("_", " ")
-    ):
-        return CapacityUnit.COUNSELLOR_HOURS
     try:
         return CapacityUnit(text.strip())
     except ValueError:
-        return None
+        pass
+    if any(w in key for w in ("plaetze", "platz", "places", "teilnehm")):
+        return CapacityUnit.PLACES
+    if "stunde" in key or "hour" in key:
+        return CapacityUnit.COUNSELLOR_HOURS
+    return None
 
 
 # --------------------------------------------------------------------------------------------
