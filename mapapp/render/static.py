@@ -329,17 +329,29 @@ def _draw_map(
             geoms = units.geometry[(units["map_class"] == cls).to_numpy() & (levels == level)]
             if geoms.empty or st.fill_opacity <= 0:
                 continue
+            zorder = 1 + level_order.get(str(level), 2) * 0.1 + z * 0.01
             ax.add_collection(
                 _collection(
                     geoms,
                     facecolors=[to_rgba(st.fill, st.fill_opacity)],
-                    edgecolors=[st.edge],  # the hatch colour
                     linewidths=0.0,
-                    hatch=st.hatch,
-                    zorder=1 + level_order.get(str(level), 2) * 0.1 + z * 0.01,
+                    zorder=zorder,
                 ),
                 autolim=False,
             )
+            if st.hatch:
+                # Separate, unfilled layer: the PDF backend would fade a hatch with the fill alpha.
+                ax.add_collection(
+                    _collection(
+                        geoms,
+                        facecolors="none",
+                        edgecolors=[st.edge],  # the hatch colour
+                        linewidths=0.0,
+                        hatch=st.hatch,
+                        zorder=zorder + 0.001,
+                    ),
+                    autolim=False,
+                )
     edge_order = [c for c in CLASSES if c not in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)]
     edge_order += [CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT]
     for z, cls in enumerate(edge_order):
@@ -655,26 +667,30 @@ def _legend_handles(counts: dict[str, int]) -> tuple[list[Any], list[str]]:
     labels: list[str] = []
     for cls in CLASSES:
         st = FUNDING_STYLES[cls]
-        patch = Patch(
-            facecolor=to_rgba(st.fill, st.fill_opacity),
-            edgecolor=st.edge,
-            linewidth=max(st.weight * _LINE_SCALE, 0.5),
-            linestyle=_linestyle(st.dash),
-            hatch=st.hatch,
-        )
-        handle: Any = patch
-        if st.symbol:
-            marker = Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=_SYMBOL_PT,
-                markerfacecolor="white",
-                markeredgecolor=st.edge,
-                markeredgewidth=1.2,
+        layers: list[Any] = [
+            Patch(
+                facecolor=to_rgba(st.fill, st.fill_opacity),
+                edgecolor=st.edge,
+                linewidth=max(st.weight * _LINE_SCALE, 0.5),
+                linestyle=_linestyle(st.dash),
             )
-            handle = (patch, marker)
+        ]
+        if st.hatch:
+            layers.append(Patch(facecolor="none", edgecolor=st.edge, linewidth=0.0, hatch=st.hatch))
+        if st.symbol:
+            layers.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="none",
+                    markersize=_SYMBOL_PT,
+                    markerfacecolor="white",
+                    markeredgecolor=st.edge,
+                    markeredgewidth=1.2,
+                )
+            )
+        handle: Any = tuple(layers) if len(layers) > 1 else layers[0]
         handles.append(handle)
         n = counts.get(cls, 0)
         show_count = cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASS_ELIGIBLE)
