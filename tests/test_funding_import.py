@@ -258,6 +258,8 @@ def test_map_columns_first_word_fallback_and_canonical_names() -> None:
         ("StädteRegion Aachen", "05334"),
         ("Mülheim an der Ruhr", "05117000"),
         ("Mülheim a.d. Ruhr", "05117000"),
+        ("Mülheim/Ruhr", "05117000"),
+        ("Landeshauptstadt Düsseldorf", "05111000"),
         ("Muelheim a. d. Ruhr", "05117000"),
         ("Düsseldorf", "05111000"),
         ("Duesseldorf", "05111000"),
@@ -632,6 +634,26 @@ def test_import_realistic_ministry_csv_and_store_it(status: pd.DataFrame, tmp_pa
     settings = Settings(data_dir=tmp_path / "data", reference_dir=REFERENCE)
     stored = save_registry(reg, settings)
     pd.testing.assert_frame_equal(read_registry_csv(stored, status), reg)
+
+
+def test_comma_file_with_unquoted_decimal_comma_is_a_row_error(
+    status: pd.DataFrame, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "komma.csv",
+        [
+            "Kommune,Jahr,Betrag",
+            "Bochum,2005,30000",
+            "Kreis Unna,2006,75000,50",
+            '"Herne",2007,"12,5"',
+        ],
+    )
+    result = import_file(path, status)
+    assert result.registry is None
+    [(row, fld, msg)] = messages(result.errors)
+    assert (row, fld) == (3, None)
+    assert "Anführungszeichen" in msg
+    assert result.warnings == []
 
 
 def test_import_xlsx_with_numeric_cells(status: pd.DataFrame, tmp_path: Path) -> None:

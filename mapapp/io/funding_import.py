@@ -504,6 +504,9 @@ def read_table(path: str | Path, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[pd.
         body, columns=names, index=pd.Index([n for n, _ in data], name="row"), dtype=str
     )
     frame.attrs.update(info, header_row=header_row)
+    if "delimiter" in info and width > len(header_cells):
+        # CSV rows with more cells than the header: usually a separator inside an unquoted value.
+        frame.attrs["overflow_columns"] = names[len(header_cells) :]
     return frame, header_row + 1
 
 
@@ -696,6 +699,7 @@ class UnitMatcher:
         else:
             base, _, suffix = unit.name.partition(",")
             keys.add(fold(base))
+            keys.add(fold(base).replace(" an der ", " "))  # "Mülheim/Ruhr"
             keys.add(fold(re.sub(r"\([^)]*\)", " ", base)))
             keys.add(fold(base.split("/")[0]))
             if suffix.strip():
@@ -1126,7 +1130,10 @@ def import_table(
             file=file,
             row=header_row,
         )
+    overflow = [c for c in table.attrs.get("overflow_columns", []) if c in table.columns]
     for col in mapping.ignored:
+        if col in overflow:
+            continue
         result.warnings.append(
             DataError(f"Spalte '{col}' unbekannt – ignoriert", file=file, row=header_row, field=col)
         )
@@ -1165,6 +1172,16 @@ def import_table(
             )
             continue
         row_errors: list[DataError] = []
+        if _value(rec, overflow):
+            sep = table.attrs.get("delimiter", ";")
+            row_errors.append(
+                DataError(
+                    f"mehr Zellen als Spalten in der Kopfzeile – Trennzeichen {sep!r} in einem "
+                    "Wert (z. B. Dezimalkomma)? Solche Werte in Anführungszeichen setzen",
+                    file=file,
+                    row=row,
+                )
+            )
         years: tuple[int, ...] = ()
         years_text = _value(rec, mapping.get("funding_years"))
         try:
