@@ -180,7 +180,9 @@ def fake_nominatim() -> Iterator[tuple[str, ThreadingHTTPServer, FakeClock]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.log = []
     server.clock = FakeClock()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", server, server.clock

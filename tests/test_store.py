@@ -1,0 +1,131 @@
+"""Offer store: upsert/update/delete, data version, transactions (also a real process crash), seeding.
+
+Offers are SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mapapp.model import OfferCategory
+from mapapp.offers_model import CoordSource, Offer, Precision
+from mapapp.store import OfferStore, SqliteOfferStore, ensure_seeded
+
+
+def offer(i: int, name: str | None = None, **kw) -> Offer:
+    return Offer(
+        id=f"t-{i}",
+        name=name or f"Angebot {i}",
+        category=OfferCategory.MBE,
+        lon=7.0 + i * 0.001,
+        lat=51.0,
+        precision=Precision.ADDRESS,
+        coord_source=CoordSource.FILE,
+        languages=("de",),
+        **kw,
+    )
+
+
+@pytest.fixture
+def store(tmp_path) -> SqliteOfferStore:
+    return SqliteOfferStore(tmp_path / "store" / "offers.sqlite")
+
+
+def test_store_implements_the_protocol(store):
+    assert isinstance(store, OfferStore)
+
+
+def test_upsert_insert_update_unchanged_and_roundtrip(store):
+    v0 = store.data_version()
+    r1 = store.upsert([offer(1), offer(2)])
+    assert (r1.inserted, r1.updated, r1.unchanged) == (2, 0, 0)
+    v1 = store.data_version()
+    assert v1 != v0
+    r2 = store.upsert([offer(1), offer(2, name="Neu"), offer(3)])
+    assert (r2.inserted, r2.updated, r2.unchanged) == (1, 1, 1)
+    assert store.count() == 3
+    assert store.get("t-2").name == "Neu"
+    assert store.all() == [offer(1), offer(2, name="Neu"), offer(3)]
+    v2 = store.data_version()
+    r3 = store.upsert([offer(1)])
+    assert r3.unchanged == 1 and store.data_version() == v2  # nothing changed, same version
+
+
+def test_delete(store):
+    store.upsert([offer(1), offer(2)])
+    v = store.data_version()
+    assert store.delete(["t-1", "t-1", "nope"]) == 1
+    assert [o.id for o in store.all()] == ["t-2"]
+    assert store.data_version() != v
+    v = store.data_version()
+    assert store.delete(["nope"]) == 0 and store.data_version() == v
+
+
+def test_failure_mid_import_keeps_previous_state(store):
+    store.upsert([offer(1), offer(2, name="alt")])
+    before = store.all()
+    version = store.data_version()
+
+    def rows():
+        yield offer(2, name="halb importiert")
+        yield from (offer(i) for i in range(10, 2000))  # crosses the internal batch size
+        raise RuntimeError("Absturz mitten im Import")
+
+    with pytest.raises(RuntimeError, match="Absturz"):
+        store.upsert(rows())
+    assert store.all() == before
+    assert store.data_version() == version
+
+
+def test_process_killed_mid_import_keeps_previous_state(store):
+    store.upsert([offer(1, name="vorher")])
+    script = textwrap.dedent(
+        f"""
+        import os
+        from mapapp.model import OfferCategory
+        from mapapp.offers_model import CoordSource, Offer, Precision
+        from mapapp.store import SqliteOfferStore
+
+        def rows():
+            for i in range(5000):
+                if i == 3000:
+                    os._exit(9)  # simulated crash: no cleanup, no rollback, no commit
+                yield Offer(id=f"t-{{i}}", name="nachher", category=OfferCategory.KI, lon=7.0,
+                            lat=51.0, precision=Precision.ADDRESS, coord_source=CoordSource.FILE)
+
+        SqliteOfferStore({str(store.path)!r}).upsert(rows())
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[1])
+    assert proc.returncode == 9
+    reopened = SqliteOfferStore(store.path)
+    assert reopened.count() == 1
+    assert reopened.get("t-1").name == "vorher"
+
+
+def test_seeding_happens_once(store):
+    calls = []
+
+    def bundled():
+        calls.append(1)
+        return [offer(1), offer(2)]
+
+    assert ensure_seeded(store, bundled) is True
+    store.delete(["t-1"])  # an editor removed a bundled offer
+    assert ensure_seeded(store, bundled) is False
+    assert calls == [1]
+    assert [o.id for o in store.all()] == ["t-2"]
+
+
+def test_failed_seed_leaves_store_unseeded(store):
+    def broken():
+        raise OSError("Daten fehlen")
+
+    with pytest.raises(OSError):
+        ensure_seeded(store, broken)
+    assert not store.is_seeded() and store.count() == 0
