@@ -40,7 +40,7 @@ Checks per row (errors unless noted)
 
 Aachen (history)
     In 2005–2007 Aachen was a kreisfreie Stadt (AGS 05313) and there was a Kreis Aachen (05354);
-    on 21.10.2009 both were merged into the Städteregion Aachen (05334). Today's boundaries only
+    in 2009 both were merged into the Städteregion Aachen (05334). Today's boundaries only
     have the Städteregion 05334 (a Kreis) and the regionsangehörige Stadt Aachen 05334002.
     Therefore "Kreis Aachen" (or AGS 05354) is mapped to 05334 with a warning that the
     Städteregion also covers the city; "Stadt Aachen" / "Aachen, Stadt" (or AGS 05313) is mapped
@@ -566,7 +566,7 @@ _NAME_PREFIXES: tuple[tuple[str, frozenset[str]], ...] = (
 
 #: Extra name keys for Kreise: former or colloquial names of the same Kreis.
 #: 05334: the Kreis Aachen (05354) is today part of the Städteregion (see module docstring);
-#: 05162: the Rhein-Kreis Neuss was called Kreis Neuss until 2003.
+#: 05162: "Kreis Neuss" is a common short form of Rhein-Kreis Neuss (older lists use it).
 KREIS_NAME_ALIASES: dict[str, tuple[str, ...]] = {"05334": ("aachen",), "05162": ("neuss",)}
 
 AGS_STAEDTEREGION_AACHEN = "05334"
@@ -579,7 +579,7 @@ HISTORIC_KEYS: dict[str, str] = {
 }
 _MERGER_YEAR = 2009
 _AACHEN_KREIS_NOTE = (
-    "Kreis Aachen (05354) ging am 21.10.2009 in der StädteRegion Aachen auf; auf den heutigen "
+    "Kreis Aachen (05354) ging 2009 in der StädteRegion Aachen auf; auf den heutigen "
     "Grenzen als Städteregion Aachen (05334) dargestellt, deren Fläche auch die Stadt Aachen umfasst"
 )
 _AACHEN_STADT_NOTE = (
@@ -587,7 +587,7 @@ _AACHEN_STADT_NOTE = (
     "StädteRegion Aachen (05334002), daher als kreisangehörige Stadt dargestellt"
 )
 _STAEDTEREGION_NOTE = (
-    "die StädteRegion Aachen besteht erst seit 21.10.2009; vorher waren Kreis Aachen (05354) und "
+    "die StädteRegion Aachen besteht erst seit 2009; vorher waren Kreis Aachen (05354) und "
     "Stadt Aachen (05313) getrennt"
 )
 
