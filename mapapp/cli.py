@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     # one line per command module; keep the list sorted
     "mapapp.commands.coverage",
     "mapapp.commands.data",
+    "mapapp.commands.export",
     "mapapp.commands.funding",
     "mapapp.commands.offers",
 )

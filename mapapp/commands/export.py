@@ -1,0 +1,218 @@
+"""``mapapp export-map``: the Förderkarte as a file for presentations (PNG, SVG, PDF or HTML).
+
+Exit codes: 0 written; 2 bad arguments or missing/unusable data (one line on stderr, printed by
+:func:`mapapp.cli.main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from mapapp.analysis.funding import CLASS_FUNDED_KREIS, funding_units
+from mapapp.config import PROGRAMME_YEARS, Settings, get_settings
+from mapapp.io import datasets
+from mapapp.io.boundaries import Boundaries
+from mapapp.io.funding import active_registry_path
+from mapapp.model import DataError, YearSelection
+
+#: ``--format`` choices; ``html`` is the interactive, standalone (offline) map.
+EXPORT_FORMATS = ("png", "svg", "pdf", "html")
+
+_EPILOG = """\
+Formate:
+  png    A4 quer, 300 dpi (3508 × 2480 px) – für Folien und Druck
+  svg    A4 quer, Vektor mit echtem Text – zum Weiterbearbeiten
+  pdf    A4 quer, Vektor, Schrift eingebettet – zum Drucken und Versenden
+  html   interaktive Karte in einer Datei, funktioniert offline
+
+Beispiele:
+  mapapp export-map --years 2005-2007 --format png --out foerderkarte_2005-2007.png
+  mapapp export-map --years 2005,2007 --format pdf --out karte.pdf --title "Förderung 2005 und 2007"
+  mapapp export-map --years 2005-2012 --format html --out foerderkarte.html --include-unknown
+"""
+
+IMPORTED_NOTE = "Förderdaten: importierte Bewilligungsliste ({name})."
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``export-map`` subcommand."""
+    parser = subparsers.add_parser(
+        "export-map",
+        help="Förderkarte als PNG/SVG/PDF (A4 quer) oder HTML exportieren",
+        description=(
+            "Schreibt die Förderkarte der gewählten Jahre in eine Datei: statisch als A4-Querformat "
+            "(PNG 300 dpi, SVG, PDF; ohne Hintergrundkacheln, offline) oder als eigenständige, "
+            "interaktive HTML-Datei. Daten aus dem Datenverzeichnis (MAPAPP_DATA_DIR)."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--years",
+        required=True,
+        metavar="JAHRE",
+        help="Förderjahr(e) 2005–2012: 2005, 2005-2007 oder 2005,2007",
+    )
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=EXPORT_FORMATS,
+        help="Dateiformat (Standard: aus der Endung von --out)",
+    )
+    parser.add_argument("--out", required=True, type=Path, metavar="PFAD", help="Zieldatei")
+    parser.add_argument(
+        "--include-unknown",
+        action="store_true",
+        help="Projekte ohne bekanntes Förderjahr einbeziehen",
+    )
+    parser.add_argument("--title", metavar="TEXT", help="Titel (Standard: KOMM-IN NRW – …)")
+    parser.add_argument(
+        "--note",
+        metavar="TEXT",
+        help="Hinweis zur Datenlage (Standard: je nach geladener Förderliste)",
+    )
+    parser.add_argument(
+        "--dpi",
+        type=_dpi,
+        default=300,
+        help="Auflösung für PNG (Standard: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-labels", action="store_true", help="keine Namen in der Karte (PNG/SVG/PDF)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the arguments, load the data, render and write the file atomically."""
+    selection = parse_years(args.years)
+    fmt = _format(args.fmt, args.out)
+    settings = get_settings()
+    boundaries = datasets.load_boundaries(settings, simplify_m=datasets.WEB_SIMPLIFY_M)
+    units = funding_units(
+        boundaries,
+        datasets.load_status(settings),
+        datasets.load_registry(settings),
+        selection.years,
+        include_unknown=args.include_unknown,
+    )
+    label = selection.label
+    if fmt == "html":
+        data = _html(units, boundaries, label, args.title).encode("utf-8")
+    else:
+        from mapapp.render.static import static_funding_map
+
+        data = static_funding_map(
+            units,
+            boundaries,
+            years_label=label,
+            fmt=fmt,
+            title=args.title,
+            dpi=args.dpi,
+            note=args.note if args.note is not None else default_note(settings),
+            labels=not args.no_labels,
+        )
+    write_atomic(args.out, data)
+    funded = units[units["funded"].astype(bool)]
+    n_kreise = int((funded["map_class"] == CLASS_FUNDED_KREIS).sum())
+    print(
+        f"{args.out} geschrieben ({fmt}, {len(data) / 1024:.0f} KB): {len(funded)} geförderte "
+        f"Kommunen {label} ({n_kreise} Kreise, {len(funded) - n_kreise} Städte)"
+    )
+    return 0
+
+
+def _html(units: gpd.GeoDataFrame, boundaries: Boundaries, label: str, title: str | None) -> str:
+    """Standalone HTML via :func:`funding_html`; with the same pieces when a title is given."""
+    from mapapp.render.exports import funding_attribution, funding_html
+
+    if not title:
+        return funding_html(units, boundaries, label)
+    from mapapp.render.assets import standalone_html
+    from mapapp.render.maps import funding_map
+
+    m = funding_map(
+        units,
+        boundaries.gemeinden,
+        boundaries.rb,
+        title=title,
+        attribution=funding_attribution(boundaries.year),
+        tiles=False,
+        popups=True,
+    )
+    return standalone_html(m)
+
+
+def parse_years(text: str) -> YearSelection:
+    """``--years`` as a :class:`YearSelection` within the programme years (2005–2012).
+
+    Raises
+    ------
+    DataError
+        Unparsable text or a year outside :data:`mapapp.config.PROGRAMME_YEARS`.
+    """
+    try:
+        selection = YearSelection.parse(text)
+    except ValueError as exc:
+        raise DataError(f"--years: {exc}") from exc
+    outside = [y for y in selection.years if y not in PROGRAMME_YEARS]
+    if outside:
+        first, last = PROGRAMME_YEARS[0], PROGRAMME_YEARS[-1]
+        raise DataError(
+            f"--years: {outside[0]} liegt außerhalb der Programmlaufzeit {first}–{last}"
+        )
+    return selection
+
+
+def default_note(settings: Settings) -> str:
+    """Completeness note for the active funding list (documented list or an import)."""
+    from mapapp.render.static import DEFAULT_NOTE
+
+    path, imported = active_registry_path(settings)
+    return IMPORTED_NOTE.format(name=path.name) if imported else DEFAULT_NOTE
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _format(fmt: str | None, out: Path) -> str:
+    if fmt:
+        return str(fmt)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix == "htm":
+        return "html"
+    if suffix in EXPORT_FORMATS:
+        return suffix
+    raise DataError(
+        f"--format fehlt und die Endung von {out.name!r} ist keins von {', '.join(EXPORT_FORMATS)}"
+    )
+
+
+def _dpi(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' ist keine ganze Zahl") from exc
+    if not 50 <= value <= 1200:
+        raise argparse.ArgumentTypeError("muss zwischen 50 und 1200 liegen")
+    return value
