@@ -556,6 +556,12 @@ def test_offers_per_capita_by_hand():
     assert out.loc[("land", "05"), "offers"] == 3  # the Hessian offer is not counted
     by_capacity = offers_per_capita(units, offers, capacity="places").set_index(["level", "ags"])
     assert by_capacity.loc[("kreis", "05111"), "offers"] == 40
+    # AGS that lost their leading zero in a spreadsheet are restored; missing keys are errors
+    as_int = offers_per_capita(units.assign(ags=[5554004, 5554008, 5111000]), offers)
+    pd.testing.assert_frame_equal(as_int, offers_per_capita(units, offers))
+    with pytest.raises(DataError) as info:
+        offers_per_capita(units, offers.assign(ags=["05554004", None, "05111000", "x"]))
+    assert info.value.field == "ags"
 
 
 def test_rank_gaps_orders_by_people_affected_and_joins_measures():

@@ -42,7 +42,14 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from mapapp.config import NRW_LAND
-from mapapp.model import COL_AGS, COL_KREIS_AGS, DataError, kreis_of
+from mapapp.model import (
+    AGS_GEMEINDE_LEN,
+    COL_AGS,
+    COL_KREIS_AGS,
+    DataError,
+    kreis_of,
+    normalize_ags,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -768,6 +775,17 @@ def share_beyond(
     return out
 
 
+def _ags_column(frame: pd.DataFrame, column: str, what: str) -> pd.Series:
+    """8-digit Gemeinde AGS of every row (leading zeros restored); DataError names the row."""
+    keys = []
+    for label, value in frame[column].items():
+        try:
+            keys.append(normalize_ags(value, AGS_GEMEINDE_LEN))
+        except ValueError as exc:
+            raise DataError(f"{what}: {exc} (Index {label!r})", field=column) from None
+    return pd.Series(keys, index=frame.index, dtype=object)
+
+
 def offers_per_capita(
     units: pd.DataFrame,
     offers: pd.DataFrame,
@@ -785,7 +803,8 @@ def offers_per_capita(
     Parameters
     ----------
     units
-        One row per Gemeinde: ``key`` (8-digit AGS), ``population`` and optionally
+        One row per Gemeinde: ``key`` (8-digit AGS; lost leading zeros are restored),
+        ``population`` and optionally
         ``foreign_population`` (people).
     offers
         One row per offer with the AGS of the Gemeinde it lies in (``offer_key``). Offers whose
@@ -806,21 +825,17 @@ def offers_per_capita(
     """
     _require_columns(units, [key], "Gebiete")
     _require_columns(offers, [offer_key], "Angebote")
-    unit_keys = units[key].astype(str)
+    unit_keys = _ags_column(units, key, "Gebiete")
     if not unit_keys.is_unique:
         dup = unit_keys[unit_keys.duplicated()].iloc[0]
         raise DataError(f"Gebiete: Schlüssel {dup!r} kommt mehrfach vor", field=key)
-    if offers[offer_key].isna().any():
-        label = offers.index[offers[offer_key].isna().to_numpy()][0]
-        raise DataError(f"Angebote: Gebietsschlüssel fehlt (Index {label!r})", field=offer_key)
+    offer_keys = _ags_column(offers, offer_key, "Angebote")
     amount = (
         np.ones(len(offers))
         if capacity is None
         else _values(offers, capacity, "Angebote", non_negative=True)
     )
-    per_unit = (
-        pd.Series(amount, index=offers[offer_key].astype(str).to_numpy()).groupby(level=0).sum()
-    )
+    per_unit = pd.Series(amount, index=offer_keys.to_numpy()).groupby(level=0).sum()
     data = pd.DataFrame(
         {
             "offers": per_unit.reindex(unit_keys.to_numpy(), fill_value=0.0).to_numpy(),
@@ -832,8 +847,8 @@ def offers_per_capita(
         data["foreign_population"] = _values(
             units, foreign_population, "Gebiete", non_negative=True
         )
-    keyed = units.assign(_kreis=unit_keys.map(kreis_of))
-    out = _sum_by_level(data, _level_frames(keyed, key, "_kreis" if kreis else None, land))
+    keyed = pd.DataFrame({"_ags": unit_keys, "_kreis": unit_keys.map(kreis_of)})
+    out = _sum_by_level(data, _level_frames(keyed, "_ags", "_kreis" if kreis else None, land))
     out["offers_per_10000"] = _share(out["offers"], out["population"]) * 10_000
     if foreign_population is not None:
         out["offers_per_1000_foreign"] = _share(out["offers"], out["foreign_population"]) * 1_000
