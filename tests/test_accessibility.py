@@ -216,52 +216,41 @@ def random_scenario(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.mark.parametrize(
-    "weight_fn",
+    ("theirs_fn", "ours_fn"),
     [
-        None,
-        access_weights.step_fn({1500: 1, 3000: 0.68, 4000: 0.22}),
-        access_weights.gaussian(1500),
+        (None, None),
+        (
+            access_weights.step_fn({1500: 1, 3000: 0.68, 4000: 0.22}),
+            step_weights({1500: 1, 3000: 0.68, 4000: 0.22}),
+        ),
+        (access_weights.gaussian(1500), gaussian_weights(1500)),
     ],
     ids=["2sfca", "e2sfca-step", "e2sfca-gaussian"],
 )
-def test_fca_equals_pysal_access_on_coordinates(weight_fn):
+def test_fca_equals_pysal_access_on_coordinates(theirs_fn, ours_fn):
     demand, supply = random_scenario()
     max_cost = 4000.0
-    theirs = access_result(demand, supply, dense_cost_table(demand, supply), max_cost, weight_fn)
-    if weight_fn is None:
-        ours = two_stage_fca(
-            demand,
-            supply,
-            demand_value="pop",
-            supply_value="cap",
-            max_cost=max_cost,
-            unreachable=np.nan,
-        )
-    else:
-        ours_fn = (
-            step_weights({1500: 1, 3000: 0.68, 4000: 0.22})
-            if "step" in weight_fn.__qualname__
-            else gaussian_weights(1500)
-        )
-        ours = enhanced_two_stage_fca(
-            demand,
-            supply,
-            demand_value="pop",
-            supply_value="cap",
-            max_cost=max_cost,
-            weight_fn=ours_fn,
-            unreachable=np.nan,
-        )
+    theirs = access_result(demand, supply, dense_cost_table(demand, supply), max_cost, theirs_fn)
+    measure = two_stage_fca if ours_fn is None else enhanced_two_stage_fca
+    extra = {} if ours_fn is None else {"weight_fn": ours_fn}
+    ours = measure(
+        demand,
+        supply,
+        demand_value="pop",
+        supply_value="cap",
+        max_cost=max_cost,
+        unreachable=np.nan,
+        **extra,
+    )
     assert theirs.isna().sum() > 0  # the scenario has unreachable cells
     assert np.isinf(theirs["lonely1"]) and np.isinf(ours["lonely1"])
     assert theirs["lonely2"] == 0 and ours["lonely2"] == 0
     np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-9, equal_nan=True)
     # default unreachable=0 is access with NaN filled
-    filled = two_stage_fca(
-        demand, supply, demand_value="pop", supply_value="cap", max_cost=max_cost
+    filled = measure(
+        demand, supply, demand_value="pop", supply_value="cap", max_cost=max_cost, **extra
     )
-    if weight_fn is None:
-        np.testing.assert_allclose(filled.to_numpy(), theirs.fillna(0).to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(filled.to_numpy(), theirs.fillna(0).to_numpy(), rtol=1e-9)
 
 
 @pytest.mark.parametrize("max_cost", [None, 12.5])

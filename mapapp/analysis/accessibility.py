@@ -501,7 +501,8 @@ def nearest_cost(
     pandas.DataFrame
         Indexed like ``demand`` (same order), columns ``cost`` (float; ``inf`` where no offer is
         within ``max_cost`` or there is no offer at all) and ``nearest`` (id of the nearest offer,
-        missing (``pd.isna``) where there is none; ties go to the first one found).
+        missing (``pd.isna``) where there is none; on ties the first supply row with a cost
+        table, whichever one the tree returns for straight-line distances).
     """
     limit = _check_max_cost(max_cost, required=False)
     _check_workers(workers)
