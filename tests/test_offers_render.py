@@ -1,0 +1,114 @@
+"""Offer map layer and HTML export: compact payload, escaping, offline assets. SYNTHETIC offers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+
+from mapapp.model import OfferCategory
+from mapapp.offers_model import Accessibility, CoordSource, Offer, Precision
+from mapapp.render.offers import (
+    CATEGORY_COLOURS,
+    add_offers_layer,
+    export_offers_html,
+    filter_bbox,
+    legend_html,
+    offers_payload,
+)
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def make(i: int, **kw) -> Offer:
+    base = dict(
+        id=f"r-{i}",
+        name=f"Angebot {i}",
+        category=OfferCategory.MBE,
+        lon=7.0 + i * 0.01,
+        lat=51.0 + i * 0.01,
+        precision=Precision.ADDRESS,
+        coord_source=CoordSource.FILE,
+        city="Aheim",
+    )
+    base.update(kw)
+    return Offer(**base)
+
+
+OFFERS = [
+    make(0, name=XSS, provider="Träger & Söhne <b>", website="https://example.org/?a=1&b=2"),
+    make(
+        1,
+        category=OfferCategory.ABH,
+        precision=Precision.GEMEINDE_CENTRE,
+        barrier_free=Accessibility.YES,
+    ),
+    make(2, note="x"),
+]
+
+
+def test_payload_is_columnar_with_deduplicated_strings():
+    p = offers_payload(OFFERS)
+    assert p["lat"] == [51.0, 51.01, 51.02] and p["lon"] == [7.0, 7.01, 7.02]
+    cats = [c[0] for c in p["cats"]]
+    assert [cats[i] for i in p["c"]] == ["migrationsberatung_erwachsene", "auslaenderbehoerde",
+                                         "migrationsberatung_erwachsene"]  # fmt: skip
+    assert p["s"].count("Aheim") == 1  # the address of all three, stored once
+    assert {p["s"][i] for i in p["f"]["addr"]} == {"Aheim"}
+    assert p["s"][p["f"]["name"][0]] == XSS  # raw in the data, escaped on output
+    assert [p["prec"][i][0] for i in p["p"]] == ["address", "gemeinde_centre", "address"]
+
+
+def _rendered(offers) -> str:
+    m = folium.Map(location=[51, 7], zoom_start=8, tiles=None)
+    add_offers_layer(m, offers)
+    return m.get_root().render()
+
+
+def test_layer_html_never_contains_raw_markup_from_data():
+    html = _rendered(OFFERS)
+    assert XSS not in html
+    assert '<b>"' not in html and "Söhne <b>" not in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html  # present, but only as JSON data
+    # the popup builder escapes every value before it reaches innerHTML
+    assert "replace(/[&<>\"']/g" in html
+    assert "L.markerClusterGroup" in html and "chunkedLoading" in html
+
+
+def test_payload_json_is_embedded_once_and_parses():
+    html = _rendered(OFFERS)
+    m = re.search(r"var D = (\{.*?\});\n", html)
+    data = json.loads(m.group(1))
+    assert data["s"][data["f"]["name"][0]] == XSS
+    assert html.count('"lat":[') == 1
+
+
+def test_no_per_offer_markers_in_output():
+    many = [make(i) for i in range(300)]
+    html = _rendered(many)
+    assert html.count("L.marker(") == 0 and html.count("L.circleMarker(") == 1
+
+
+def test_legend_is_escaped_and_lists_present_categories():
+    html = legend_html([OfferCategory.ABH])
+    assert "Ausländerbehörde" in html and CATEGORY_COLOURS[OfferCategory.ABH] in html
+    assert "Jobcenter" not in html
+    page = _rendered(OFFERS)
+    assert "Migrationsberatung für Erwachsene (MBE)" in json.loads(
+        re.search(r"div.innerHTML = (\".*?\");", page).group(1)
+    )
+
+
+def test_bbox_filter():
+    assert [o.id for o in filter_bbox(OFFERS, (51.005, 6.9, 51.03, 7.1))] == ["r-1", "r-2"]
+    assert filter_bbox(OFFERS, None) == OFFERS
+
+
+def test_standalone_export_is_offline_and_escaped():
+    html = export_offers_html(OFFERS, attribution="Quelle <script>x</script>")
+    assert XSS not in html and "<script>x</script>" not in html
+    assert "Quelle &lt;script&gt;x&lt;/script&gt;" in html
+    external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"(https?://[^\"]+)", html)
+    assert external == []  # Leaflet and markercluster are inlined
+    assert "L.markerClusterGroup" in html and "leaflet" in html.lower()
