@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mapapp.ui import state
-from mapapp.ui.pages import foerderkarte
+from mapapp.ui.pages import datenpflege, foerderkarte
 from mapapp.ui.texts import direction, t
 
 st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
@@ -24,5 +24,6 @@ pages = [
         url_path="foerderkarte",
         default=True,
     ),
+    st.Page(datenpflege.render, title="Datenpflege", url_path="datenpflege"),
 ]
 st.navigation(pages).run()

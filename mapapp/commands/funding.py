@@ -18,9 +18,9 @@ import pandas as pd
 from mapapp.config import PROGRAMME_YEARS, Settings, get_settings
 from mapapp.io.funding import (
     active_registry_path,
-    imported_registry_path,
     read_registry_csv,
     registry_to_csv_frame,
+    reset_registry,
     save_registry,
 )
 from mapapp.io.funding_import import SHOW_COLUMNS, ImportResult, import_file, join_units
@@ -206,10 +206,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_reset(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    path = imported_registry_path(settings)
-    if path.exists():
-        path.unlink()
+    path = reset_registry(get_settings())
+    if path is not None:
         print(f"Gelöscht: {path} – aktiv ist wieder die dokumentierte Liste.")
     else:
         print("Keine importierte Liste vorhanden – aktiv ist die dokumentierte Liste.")

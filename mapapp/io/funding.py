@@ -377,3 +377,15 @@ def distinct_kommunen(registry: pd.DataFrame, years: Iterable[int] | None = None
         wanted = set(years)
         frame = frame[[bool(wanted.intersection(ys)) for ys in frame["funding_years"]]]
     return frame[["ags", "unit_type"]].drop_duplicates("ags").reset_index(drop=True)
+
+
+def reset_registry(settings: Settings) -> Path | None:
+    """Remove a stored ministry import (the documented list is active again).
+
+    Returns the removed path, or ``None`` when there was no import.
+    """
+    path = imported_registry_path(settings)
+    if path.exists():
+        path.unlink()
+        return path
+    return None

@@ -1,0 +1,94 @@
+"""Datenpflege: load the ministry's funding list (and offer lists) – editors only."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from mapapp.io.funding import reset_registry, save_registry
+from mapapp.io.funding_import import MAX_IMPORT_BYTES, import_file
+from mapapp.model import DataError
+from mapapp.ui import auth, cached
+
+_RESULT = "funding_import_result"
+
+
+def _report_frame(items: list[DataError]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Zeile": e.row, "Feld": e.field, "Meldung": e.message} for e in items],
+        columns=["Zeile", "Feld", "Meldung"],
+    )
+
+
+def _check_upload(name: str, data: bytes) -> object:
+    """Run the importer on an uploaded file (a temporary copy; nothing is stored)."""
+    s = cached.settings()
+    suffix = Path(name).suffix.lower()
+    tmp_dir = s.data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp_dir) as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        return import_file(
+            path,
+            cached.status(str(s.reference_dir)),
+            default_source=f"Import: {Path(name).name}",
+        )
+
+
+def _funding_section() -> None:
+    st.subheader("Förderliste des Ministeriums")
+    info = cached.current_registry_info()
+    registry = cached.registry(info)
+    which = "importierte Liste" if info.imported else "dokumentierte Liste (öffentliche Quellen)"
+    st.write(
+        f"Aktiv: **{which}** – {len(registry)} Projekte, {registry['ags'].nunique()} Kommunen."
+    )
+    upload = st.file_uploader(
+        "Bewilligungsliste (CSV oder Excel, Namen oder AGS)",
+        type=["csv", "txt", "xlsx"],
+        key="funding_upload",
+    )
+    if upload is not None and st.button("Datei prüfen", key="funding_check"):
+        data = upload.getvalue()
+        if len(data) > MAX_IMPORT_BYTES:
+            st.error(f"{upload.name}: Datei zu groß (höchstens {MAX_IMPORT_BYTES // 2**20} MB).")
+            return
+        try:
+            st.session_state[_RESULT] = _check_upload(upload.name, data)
+        except DataError as exc:
+            st.session_state.pop(_RESULT, None)
+            st.error(str(exc))
+    result = st.session_state.get(_RESULT)
+    if result is not None:
+        st.write(
+            f"Geprüft: {result.accepted} Zeilen übernehmbar, {len(result.errors)} Fehler, "
+            f"{len(result.warnings)} Warnungen."
+        )
+        if result.errors:
+            st.error("Die Liste hat Fehler und wird nicht übernommen (nichts wurde gespeichert).")
+            st.dataframe(_report_frame(result.errors), hide_index=True)
+        if result.warnings:
+            st.dataframe(_report_frame(result.warnings), hide_index=True)
+        if result.ok and st.button("Liste übernehmen", type="primary", key="funding_save"):
+            path = save_registry(result.registry, cached.settings())
+            st.session_state.pop(_RESULT, None)
+            st.success(f"Gespeichert ({path.name}). Die Förderkarte zeigt jetzt diese Liste.")
+    if info.imported and st.button("Zurück zur dokumentierten Liste", key="funding_reset"):
+        reset_registry(cached.settings())
+        st.session_state.pop(_RESULT, None)
+        st.rerun()
+
+
+def render() -> None:
+    st.title("Datenpflege")
+    st.caption(
+        "Für Planerinnen und Planer sowie das Ministerium: Listen laden und prüfen. "
+        "Jede Datei wird zuerst vollständig geprüft; gespeichert wird nur eine fehlerfreie Liste."
+    )
+    if not auth.login_form():
+        return
+    _funding_section()
