@@ -31,7 +31,7 @@ from mapapp.io.offers import (
     offers_to_csv,
     offers_to_geojson,
 )
-from mapapp.model import DataError, OfferCategory
+from mapapp.model import DataError, DataMissingError, OfferCategory
 from mapapp.offers_model import ImportReport, TargetGroup, parse_category, parse_language
 
 _EPILOG = """\
@@ -145,17 +145,17 @@ def _summary(report: ImportReport) -> str:
 def _cmd_import(args: argparse.Namespace) -> int:
     settings = get_settings()
     path: Path = args.file
-    if not path.is_file():
-        raise DataError("Datei nicht gefunden", file=str(path))
-    size = path.stat().st_size
-    if size > args.max_bytes:
-        raise DataError(
-            f"Datei ist {size / 1e6:.1f} MB groß – Grenze {args.max_bytes / 1e6:.1f} MB",
-            file=path.name,
-        )
-    ctx = load_geo_context(settings, online=not args.offline)
-    store = None if args.dry_run else open_seeded_store(settings, ctx)
     try:
+        if not path.is_file():
+            raise DataError("Datei nicht gefunden", file=str(path))
+        size = path.stat().st_size
+        if size > args.max_bytes:
+            raise DataError(
+                f"Datei ist {size / 1e6:.1f} MB groß – Grenze {args.max_bytes / 1e6:.1f} MB",
+                file=path.name,
+            )
+        ctx = load_geo_context(settings, online=not args.offline)
+        store = None if args.dry_run else open_seeded_store(settings, ctx)
         report = import_offers(
             path.read_bytes(),
             path.name,
@@ -165,17 +165,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
             all_or_nothing=args.all_or_nothing,
             max_bytes=args.max_bytes,
         )
-    except DataError as exc:
+    except (DataError, DataMissingError) as exc:
         if args.report:
-            _write_atomic(
-                args.report,
-                json.dumps(
-                    {"file": path.name, "accepted": 0, "rejected": [], "warnings": [],
-                     "error": str(exc), "stored": False},
-                    ensure_ascii=False,
-                    indent=2,
-                ),
-            )  # fmt: skip
+            failed = {
+                "file": path.name,
+                "accepted": 0,
+                "rejected": [],
+                "warnings": [],
+                "error": str(exc),
+                "stored": False,
+            }
+            _write_atomic(args.report, json.dumps(failed, ensure_ascii=False, indent=2))
         raise
     print(_summary(report))
     for issue in report.rejected[:50]:
