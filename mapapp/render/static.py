@@ -76,6 +76,7 @@ _MAP_MM = (8.0, 17.0, 182.0, 170.0)
 _PANEL_MM = (196.0, 17.0, 93.0, 165.0)
 #: Year the Kreis Aachen and the kreisfreie Stadt Aachen became the StädteRegion Aachen.
 _AACHEN_MERGER = 2009
+_STAEDTEREGION_AACHEN = "05334"
 
 # rcParams are process-global: hold them (and the save) under one lock so concurrent exports in
 # Streamlit threads cannot see each other's temporary settings.
@@ -87,6 +88,8 @@ _RC: Any = {
     "svg.hashsalt": "mapapp-foerderkarte",
     "pdf.fonttype": 42,  # embedded TrueType: text stays selectable/editable in PDF
     "hatch.linewidth": 0.6,
+    # Unhinted glyphs: the label halos (text drawn as paths) then match the text exactly.
+    "text.hinting": "none",
 }
 _SAVE_METADATA: dict[str, dict[str, Any]] = {
     "png": {"Software": "mapapp (matplotlib)"},
@@ -228,8 +231,9 @@ def _build_figure(
             location="lower right",
             length_fraction=0.22,
             width_fraction=0.008,
-            box_alpha=0.0,
-            frameon=False,
+            box_alpha=0.85,
+            box_color="white",
+            frameon=True,
             color=_INK,
             font_properties={"family": FONT, "size": 8.5},
             border_pad=0.4,
@@ -253,7 +257,8 @@ def _boundary_note(boundaries: Boundaries, units: gpd.GeoDataFrame) -> str:
     """Which boundaries are drawn, and the Aachen merger when the years predate it."""
     text = f"Verwaltungsgrenzen: BKG {boundaries.product}, Gebietsstand {boundaries.year}."
     years = {int(y) for ys in units["years"] for y in ys} if "years" in units else set()
-    if boundaries.year >= _AACHEN_MERGER and any(y < _AACHEN_MERGER for y in years):
+    has_aachen = _STAEDTEREGION_AACHEN in set(boundaries.kreise["ags"])
+    if has_aachen and boundaries.year >= _AACHEN_MERGER and any(y < _AACHEN_MERGER for y in years):
         text += (
             " Bis 2009 waren die Stadt Aachen kreisfrei und der Kreis Aachen eigenständig; "
             "heute bilden sie die StädteRegion Aachen."
