@@ -129,14 +129,16 @@ def static_funding_map(
     dpi
         Raster resolution for PNG (300 = print; 3508 × 2480 px). Vector formats ignore it.
     note
-        Completeness note printed under the attribution (``None`` or ``""`` for none).
+        Completeness note at the foot of the side panel (``None`` or ``""`` for none). The
+        default says the documented list is incomplete; pass another text for an imported list.
     labels
         Write the names of funded units on the map (collisions are avoided where possible).
 
     Returns
     -------
     bytes
-        The encoded file.
+        The encoded file. Renders are serialised by a module lock (matplotlib's rcParams are
+        process-global), so calling this from several Streamlit threads is safe.
 
     Raises
     ------
