@@ -18,12 +18,12 @@ from PIL import Image
 
 from mapapp.analysis.funding import CLASS_FUNDED_KREIS, funding_units
 from mapapp.cli import main
-from mapapp.commands.export import IMPORTED_NOTE, default_note, parse_years, write_atomic
+from mapapp.commands.export import default_note, parse_years, write_atomic
 from mapapp.config import REPO_ROOT, get_settings
 from mapapp.io import datasets
 from mapapp.io.funding import imported_registry_path
 from mapapp.model import DataError
-from mapapp.render.exports import funding_attribution, funding_title
+from mapapp.render.exports import IMPORTED_NOTE, funding_attribution, funding_title
 from mapapp.render.static import DEFAULT_NOTE
 
 MIRROR = Path(os.environ.get("MAPAPP_MIRROR") or REPO_ROOT.parent / "shared" / "geodata")

@@ -37,8 +37,6 @@ Beispiele:
   mapapp export-map --years 2005-2012 --format html --out foerderkarte.html --include-unknown
 """
 
-IMPORTED_NOTE = "Förderdaten: importierte Bewilligungsliste ({name})."
-
 
 def register(subparsers: Any) -> None:
     """Add the ``export-map`` subcommand."""
@@ -172,10 +170,10 @@ def parse_years(text: str) -> YearSelection:
 
 def default_note(settings: Settings) -> str:
     """Completeness note for the active funding list (documented list or an import)."""
-    from mapapp.render.static import DEFAULT_NOTE
+    from mapapp.render.exports import funding_note
 
     path, imported = active_registry_path(settings)
-    return IMPORTED_NOTE.format(name=path.name) if imported else DEFAULT_NOTE
+    return funding_note(imported, str(path))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 
 from mapapp.config import bkg_attribution
@@ -13,9 +15,7 @@ from mapapp.render.style import TITLE_DEFAULT
 
 def funding_attribution(boundary_year: int) -> str:
     """Attribution line for Förderkarte maps and exports."""
-    return (
-        f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Förderdaten: KOMM-IN-Liste"
-    )
+    return f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Förderdaten: KOMM-IN-Liste"
 
 
 def funding_title(years_label: str) -> str:
@@ -34,3 +34,13 @@ def funding_html(units: gpd.GeoDataFrame, boundaries: Boundaries, years_label: s
         popups=True,
     )
     return standalone_html(m)
+
+
+IMPORTED_NOTE = "Förderdaten: importierte Bewilligungsliste ({name})."
+
+
+def funding_note(imported: bool, registry_path: str) -> str:
+    """Completeness note for exports: the documented list is incomplete; an import is named."""
+    from mapapp.render.static import DEFAULT_NOTE
+
+    return IMPORTED_NOTE.format(name=Path(registry_path).name) if imported else DEFAULT_NOTE

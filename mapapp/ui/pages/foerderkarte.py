@@ -9,7 +9,12 @@ from mapapp.analysis.funding import available_years, completeness, funded_table,
 from mapapp.io.tabular import to_safe_csv
 from mapapp.model import YearSelection
 from mapapp.render.assets import localize_assets
-from mapapp.render.exports import funding_attribution, funding_html, funding_title
+from mapapp.render.exports import (
+    funding_attribution,
+    funding_html,
+    funding_note,
+    funding_title,
+)
 from mapapp.render.maps import funding_map
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
@@ -90,10 +95,10 @@ def render() -> None:
         f"{stem}.html",
         "text/html",
     )
-    _static_downloads(units, b, choice, stem, lang)
+    _static_downloads(units, b, choice, stem, lang, funding_note(info.imported, info.path))
 
 
-def _static_downloads(units, b, choice: str, stem: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def _static_downloads(units, b, choice: str, stem: str, lang: str, note: str) -> None:  # type: ignore[no-untyped-def]
     try:
         from mapapp.render.static import static_funding_map
     except ImportError:  # static exports not installed in this build
@@ -104,15 +109,15 @@ def _static_downloads(units, b, choice: str, stem: str, lang: str) -> None:  # t
     ):
         col.download_button(
             t(f"fk.download.{fmt}", lang),
-            _deferred(static_funding_map, units, b, choice, fmt),
+            _deferred(static_funding_map, units, b, choice, fmt, note),
             f"{stem}.{fmt}",
             mime,
         )
 
 
-def _deferred(fn, units, b, choice: str, fmt: str):  # type: ignore[no-untyped-def]
+def _deferred(fn, units, b, choice: str, fmt: str, note: str):  # type: ignore[no-untyped-def]
     """A no-argument callable for st.download_button (built only when clicked)."""
-    return lambda: fn(units, b, years_label=choice, fmt=fmt)
+    return lambda: fn(units, b, years_label=choice, fmt=fmt, note=note)
 
 
 def _details(ags: str | None, units, registry, lang: str) -> None:  # type: ignore[no-untyped-def]
