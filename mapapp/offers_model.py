@@ -415,17 +415,21 @@ class Offer:
 
     @classmethod
     def from_record(cls, rec: Mapping[str, Any]) -> Offer:
-        """Inverse of :meth:`to_record` (unknown keys are ignored)."""
-        known = {f for f in cls.__dataclass_fields__}
-        data = {k: v for k, v in rec.items() if k in known}
-        data["category"] = OfferCategory(data["category"])
-        data["precision"] = Precision(data["precision"])
-        data["coord_source"] = CoordSource(data["coord_source"])
-        data["barrier_free"] = Accessibility(data.get("barrier_free") or "unknown")
-        unit = data.get("capacity_unit")
-        data["capacity_unit"] = CapacityUnit(unit) if unit else None
+        """Inverse of :meth:`to_record` (unknown keys are ignored; unknown enum values raise)."""
+        data = {k: v for k, v in rec.items() if k in _FIELD_NAMES}
+        try:
+            data["category"] = _CATEGORY_BY_VALUE[data["category"]]
+            data["precision"] = _PRECISION_BY_VALUE[data["precision"]]
+            data["coord_source"] = _COORD_SOURCE_BY_VALUE[data["coord_source"]]
+            data["barrier_free"] = _ACCESS_BY_VALUE[data.get("barrier_free") or "unknown"]
+            unit = data.get("capacity_unit")
+            data["capacity_unit"] = _UNIT_BY_VALUE[unit] if unit else None
+            data["target_groups"] = tuple(
+                _TARGET_BY_VALUE[t] for t in data.get("target_groups") or ()
+            )
+        except KeyError as exc:
+            raise ValueError(f"unbekannter Wert {exc} im Angebot {rec.get('id')!r}") from exc
         data["languages"] = tuple(data.get("languages") or ())
-        data["target_groups"] = tuple(TargetGroup(t) for t in data.get("target_groups") or ())
         lv = data.get("last_verified")
         data["last_verified"] = date.fromisoformat(lv) if isinstance(lv, str) and lv else None
         data["lon"] = float(data["lon"])
@@ -435,6 +439,14 @@ class Offer:
     def with_changes(self, **changes: Any) -> Offer:
         return replace(self, **changes)
 
+
+_FIELD_NAMES = frozenset(Offer.__dataclass_fields__)
+_CATEGORY_BY_VALUE = {c.value: c for c in OfferCategory}
+_PRECISION_BY_VALUE = {p.value: p for p in Precision}
+_COORD_SOURCE_BY_VALUE = {c.value: c for c in CoordSource}
+_ACCESS_BY_VALUE = {a.value: a for a in Accessibility}
+_UNIT_BY_VALUE = {u.value: u for u in CapacityUnit}
+_TARGET_BY_VALUE = {t.value: t for t in TargetGroup}
 
 #: Column order of flat offer tables (CSV export, frames).
 OFFER_COLUMNS: tuple[str, ...] = (

@@ -6,6 +6,7 @@ import json
 import re
 
 import folium
+import pytest
 
 from mapapp.model import OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Offer, Precision
@@ -48,15 +49,24 @@ OFFERS = [
 ]
 
 
+def value(p, key, i):
+    """Read a text back the way the map script does."""
+    if key in p["f"]:
+        return p["s"][p["f"][key][i]]
+    return p["v"].get(key, [""] * (i + 1))[i]
+
+
 def test_payload_is_columnar_with_deduplicated_strings():
-    p = offers_payload(OFFERS)
+    p = offers_payload(OFFERS, detail="full")
     assert p["lat"] == [51.0, 51.01, 51.02] and p["lon"] == [7.0, 7.01, 7.02]
     cats = [c[0] for c in p["cats"]]
     assert [cats[i] for i in p["c"]] == ["migrationsberatung_erwachsene", "auslaenderbehoerde",
                                          "migrationsberatung_erwachsene"]  # fmt: skip
     assert p["s"].count("Aheim") == 1  # the address of all three, stored once
     assert {p["s"][i] for i in p["f"]["addr"]} == {"Aheim"}
-    assert p["s"][p["f"]["name"][0]] == XSS  # raw in the data, escaped on output
+    assert "name" in p["v"] and "addr" in p["f"]  # unique texts directly, repeated ones indexed
+    assert value(p, "name", 0) == XSS  # raw in the data, escaped on output
+    assert value(p, "web", 0) == "https://example.org/?a=1&b=2"
     assert [p["prec"][i][0] for i in p["p"]] == ["address", "gemeinde_centre", "address"]
 
 
@@ -80,8 +90,20 @@ def test_payload_json_is_embedded_once_and_parses():
     html = _rendered(OFFERS)
     m = re.search(r"var D = (\{.*?\});\n", html)
     data = json.loads(m.group(1))
-    assert data["s"][data["f"]["name"][0]] == XSS
+    assert value(data, "name", 0) == XSS
     assert html.count('"lat":[') == 1
+
+
+def test_detail_levels_choose_the_texts():
+    many = [make(i, phone=f"0{i}") for i in range(5)]
+    full, compact, minimal = (offers_payload(many, d) for d in ("full", "map", "minimal"))
+    assert value(full, "phone", 3) == "03" and full["more"] == ""
+    assert "phone" not in compact["v"] and "phone" not in compact["f"] and compact["more"]
+    assert value(compact, "addr", 0) == "Aheim"
+    assert set(minimal["v"]) | set(minimal["f"]) == {"name"}
+    assert offers_payload(many)["more"] == compact["more"]  # auto = map for small sets
+    with pytest.raises(ValueError):
+        offers_payload(many, "everything")
 
 
 def test_no_per_offer_markers_in_output():

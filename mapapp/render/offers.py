@@ -112,22 +112,47 @@ def filter_bbox(
     return [o for o in offers if south <= o.lat <= north and west <= o.lon <= east]
 
 
-def offers_payload(offers: Sequence[Offer]) -> dict[str, Any]:
+#: Fields per detail level (see :func:`offers_payload`).
+DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
+    "full": tuple(k for k, _ in _FIELDS),
+    "map": ("name", "provider", "addr", "lang"),
+    "minimal": ("name",),
+}
+#: ``detail="auto"`` switches from "map" to "minimal" above this many offers (payload budget).
+AUTO_MINIMAL_ABOVE = 20_000
+MORE_HINT = "Kontakt, Web, Öffnungszeiten und Quelle: in der Angebotsliste"
+
+
+def offers_payload(offers: Sequence[Offer], detail: str = "auto") -> dict[str, Any]:
     """Compact, columnar description of the offers for the map script.
+
+    Parameters
+    ----------
+    detail
+        Which texts travel to the browser: ``"full"`` (everything, for the standalone export),
+        ``"map"`` (name, provider, address, languages – the interactive map; contact details belong
+        in the list beside it), ``"minimal"`` (name only), ``"auto"`` (``"map"`` up to
+        :data:`AUTO_MINIMAL_ABOVE` offers, else ``"minimal"``). Category, precision and
+        barrier-free always travel (as small integers).
 
     Returns
     -------
     dict with ``cats`` ([value, German label, colour] per category), ``prec`` ([value, label]),
-    ``s`` (distinct strings; index 0 = ""), ``lat``/``lon`` (WGS84, 5 decimals ≈ 1 m), ``c``
-    (category index), ``p`` (precision index), ``b`` (barrier-free index: yes/no/unknown), and
-    ``f`` (field -> list of string indices, fields as in :data:`_FIELDS`).
+    ``lat``/``lon`` (WGS84, 5 decimals ≈ 1 m), ``c``/``p``/``b`` (category, precision, barrier-free
+    indices), ``s`` (table of distinct strings, index 0 = ""), ``f`` (field -> indices into ``s``,
+    for fields with many repeats) and ``v`` (field -> the strings themselves, for mostly unique
+    fields such as names), ``labels`` and ``more`` (hint shown when details were left out).
     """
+    if detail == "auto":
+        detail = "map" if len(offers) <= AUTO_MINIMAL_ABOVE else "minimal"
+    if detail not in DETAIL_FIELDS:
+        raise ValueError(f"detail '{detail}' unbekannt ({', '.join(DETAIL_FIELDS)} oder auto)")
+    keys = DETAIL_FIELDS[detail]
     cats = list(OfferCategory)
     cat_pos = {c: i for i, c in enumerate(cats)}
     prec_pos = {p: i for i, p in enumerate(_PRECISIONS)}
     bf_pos = {b: i for i, b in enumerate(_BF)}
-    strings: dict[str, int] = {"": 0}
-    cols: dict[str, list[int]] = {k: [] for k, _ in _FIELDS}
+    values: dict[str, list[str]] = {k: [] for k in keys}
     lat: list[float] = []
     lon: list[float] = []
     cat: list[int] = []
@@ -139,34 +164,52 @@ def offers_payload(offers: Sequence[Offer]) -> dict[str, Any]:
         cat.append(cat_pos[o.category])
         prec.append(prec_pos[o.precision])
         bf.append(bf_pos[o.barrier_free])
-        for key, value in _field_values(o).items():
+        fv = _field_values(o)
+        for key in keys:
+            values[key].append(fv[key])
+    strings: dict[str, int] = {"": 0}
+    indexed: dict[str, list[int]] = {}
+    direct: dict[str, list[str]] = {}
+    for key, col in values.items():
+        if len(set(col)) * 2 > len(col):  # mostly unique: an index would only add bytes
+            direct[key] = col
+            continue
+        idx_col = []
+        for value in col:
             idx = strings.get(value)
             if idx is None:
                 idx = strings[value] = len(strings)
-            cols[key].append(idx)
+            idx_col.append(idx)
+        indexed[key] = idx_col
     return {
         "cats": [[c.value, OFFER_CATEGORY_LABELS_DE[c], CATEGORY_COLOURS[c]] for c in cats],
         "prec": [[p.value, PRECISION_LABELS_DE[p]] for p in _PRECISIONS],
         "bfl": [_BARRIER_LABELS[b] for b in _BF],
         "labels": {k: label for k, label in _FIELDS},
+        "more": "" if detail == "full" else MORE_HINT,
         "s": list(strings),
         "lat": lat,
         "lon": lon,
         "c": cat,
         "p": prec,
         "b": bf,
-        "f": cols,
+        "f": indexed,
+        "v": direct,
     }
 
 
 _LAYER_JS = """
 var {{ this.get_name() }} = (function () {
     var D = {{ this.payload_json }};
-    var S = D.s, F = D.f, L_ = D.labels;
+    var S = D.s, F = D.f, V = D.v, L_ = D.labels;
     var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
     function esc(v) { return String(v).replace(/[&<>"']/g, function (ch) { return ESC[ch]; }); }
+    function val(key, i) {
+        if (F[key]) { return S[F[key][i]]; }
+        return V[key] ? V[key][i] : "";
+    }
     function row(key, i) {
-        var v = S[F[key][i]];
+        var v = val(key, i);
         if (!v) { return ""; }
         if (key === "web") {
             if (!/^https?:\\/\\//i.test(v)) { return ""; }
@@ -180,7 +223,7 @@ var {{ this.get_name() }} = (function () {
     }
     function popup(layer) {
         var i = layer.options.oi, cat = D.cats[D.c[i]], prec = D.prec[D.p[i]];
-        var h = '<div class="mapapp-offer"><b>' + esc(S[F.name[i]]) + "</b><br>"
+        var h = '<div class="mapapp-offer"><b>' + esc(val("name", i)) + "</b><br>"
             + '<span style="color:' + esc(cat[2]) + '">&#9679;</span> ' + esc(cat[1])
             + '<table class="mapapp-offer-table">';
         var keys = ["provider", "addr", "hours", "phone", "email", "web", "lang", "tg"];
@@ -188,12 +231,13 @@ var {{ this.get_name() }} = (function () {
         var bf = D.bfl[D.b[i]];
         if (bf) { h += "<tr><th>barrierefrei</th><td>" + esc(bf) + "</td></tr>"; }
         h += row("src", i) + row("ver", i) + "</table>";
-        if (prec[0] !== "address") { h += "<i>Lage ungefähr: " + esc(prec[1]) + "</i>"; }
+        if (prec[0] !== "address") { h += "<i>Lage ungefähr: " + esc(prec[1]) + "</i><br>"; }
+        if (D.more) { h += '<small>' + esc(D.more) + "</small>"; }
         return h + "</div>";
     }
     function tip(layer) {
         var i = layer.options.oi;
-        return esc(S[F.name[i]]) + " – " + esc(D.cats[D.c[i]][1]);
+        return esc(val("name", i)) + " – " + esc(D.cats[D.c[i]][1]);
     }
     var renderer = L.canvas({padding: 0.5});
     var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
@@ -230,6 +274,7 @@ class OffersLayer(MarkerCluster):
         offers: Sequence[Offer],
         name: str = "Integrationsangebote",
         show: bool = True,
+        detail: str = "auto",
         **cluster_options: Any,
     ) -> None:
         options = {"chunked_loading": True, "max_cluster_radius": 50, **cluster_options}
@@ -238,7 +283,7 @@ class OffersLayer(MarkerCluster):
         )
         self._name = "OffersLayer"
         self.count = len(offers)
-        self.payload_json = _json_for_script(offers_payload(offers))
+        self.payload_json = _json_for_script(offers_payload(offers, detail))
 
 
 def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
@@ -290,6 +335,7 @@ def add_offers_layer(
     name: str = "Integrationsangebote",
     bbox: tuple[float, float, float, float] | None = None,
     legend: bool = True,
+    detail: str = "auto",
 ) -> OffersLayer:
     """Add the clustered offers layer (and a legend of the categories present) to ``fmap``.
 
@@ -299,9 +345,13 @@ def add_offers_layer(
         Offers to show (already filtered by the caller, e.g. :func:`mapapp.analysis.offers.filter_offers`).
     bbox
         (south, west, north, east) WGS84: only offers in the current view (for very large sets).
+    detail
+        Texts carried to the browser (:func:`offers_payload`): the interactive map keeps the
+        payload small ("auto"); show contact details in a list beside it (a click returns the
+        point: look it up with :meth:`mapapp.analysis.offers.OfferIndex.nearest`).
     """
     shown = filter_bbox(offers, bbox)
-    layer = OffersLayer(shown, name=name)
+    layer = OffersLayer(shown, name=name, detail=detail)
     layer.add_to(fmap)
     if legend:
         present = sorted({o.category for o in shown}, key=list(OfferCategory).index)
@@ -316,6 +366,7 @@ def offers_map(
     title: str | None = None,
     attribution: str = "",
     tiles: bool = True,
+    detail: str = "auto",
 ) -> folium.Map:
     """A folium map of the offers (NRW view), with optional background boundaries.
 
@@ -341,7 +392,7 @@ def offers_map(
             style_function=lambda _f: {"color": "#777", "weight": 1, "fill": False},
             control=True,
         ).add_to(fmap)
-    add_offers_layer(fmap, offers)
+    add_offers_layer(fmap, offers, detail=detail)
     if offers:
         lats = [o.lat for o in offers]
         lons = [o.lon for o in offers]
@@ -370,8 +421,13 @@ def export_offers_html(
     title: str = "Integrationsangebote in NRW",
     attribution: str = "",
 ) -> str:
-    """A standalone HTML page with the offers map that works offline (Leaflet inlined, no CDN)."""
+    """A standalone HTML page with the offers map that works offline (Leaflet inlined, no CDN).
+
+    Popups carry every field (``detail="full"``): there is no list beside the map in the file.
+    """
     from mapapp.render.assets import standalone_html
 
-    fmap = offers_map(offers, background=background, title=title, attribution=attribution)
+    fmap = offers_map(
+        offers, background=background, title=title, attribution=attribution, detail="full"
+    )
     return standalone_html(fmap)
