@@ -106,7 +106,8 @@ class SqliteOfferStore:
     def all(self) -> list[Offer]:
         with self._connect() as conn:
             rows = conn.execute("SELECT record FROM offers ORDER BY id").fetchall()
-        return [Offer.from_record(json.loads(r[0])) for r in rows]
+        records = json.loads("[" + ",".join(r[0] for r in rows) + "]")  # one parse, not n
+        return [Offer.from_record(rec) for rec in records]
 
     def get(self, offer_id: str) -> Offer | None:
         with self._connect() as conn:
