@@ -276,7 +276,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         background = boundaries.kreise
     except (DataError, FileNotFoundError) as exc:
         print(f"mapapp: Grenzen für die Karte nicht geladen ({exc})", file=sys.stderr)
-    attribution = offers_attribution(offers, bkg_year=year)
+    # the HTML map draws the Kreis boundaries simplified: "(Daten verändert)"
+    attribution = offers_attribution(
+        offers, bkg_year=year, bkg_modified=args.format == "html" and background is not None
+    )
     if args.format == "csv":
         text = offers_to_csv(offers, attribution)
     elif args.format == "geojson":

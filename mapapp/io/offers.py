@@ -1252,8 +1252,13 @@ def bundled_offers(settings: Settings, ctx: GeoContext | None = None) -> ImportR
 # --------------------------------------------------------------------------------------------
 
 
-def offers_attribution(offers: Sequence[Offer], bkg_year: int | None = None) -> str:
-    """Source/licence line for exports: per-offer sources plus the datasets used for locations."""
+def offers_attribution(
+    offers: Sequence[Offer], bkg_year: int | None = None, *, bkg_modified: bool = False
+) -> str:
+    """Source/licence line for exports: per-offer sources plus the datasets used for locations.
+
+    ``bkg_modified``: the export shows BKG geometry in changed form (e.g. simplified boundaries).
+    """
     parts = [
         "Integrationsangebote (KOMM-IN NRW Karte); Quelle und Lizenz je Angebot siehe Feld "
         "'source' – bei Weitergabe Quellen nennen"
@@ -1261,7 +1266,11 @@ def offers_attribution(offers: Sequence[Offer], bkg_year: int | None = None) -> 
     if any(o.coord_source is CoordSource.GAZETTEER for o in offers):
         parts.append(f"Gemeindezentren: {ATTRIBUTION_DESTATIS}")
     if any(o.ags or o.kreis_ags for o in offers):
-        bkg = bkg_attribution(bkg_year, modified=False) if bkg_year else "© GeoBasis-DE / BKG"
+        bkg = (
+            bkg_attribution(bkg_year, modified=bkg_modified)
+            if bkg_year
+            else "© GeoBasis-DE / BKG" + (" (Daten verändert)" if bkg_modified else "")
+        )
         parts.append(f"AGS/Kreisgebiete: {bkg}, {BKG_LICENCE}")
     if any(o.coord_source is CoordSource.GEOCODER for o in offers):
         parts.append(f"Geokodierung: {ATTRIBUTION_OSM} (ODbL)")

@@ -66,6 +66,7 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("tg", "Zielgruppen"),
     ("src", "Quelle"),
     ("ver", "geprüft am"),
+    ("note", "Hinweis"),
 )
 
 _BARRIER_LABELS = {Accessibility.YES: "ja", Accessibility.NO: "nein", Accessibility.UNKNOWN: ""}
@@ -99,6 +100,7 @@ def _field_values(o: Offer) -> dict[str, str]:
         "tg": ", ".join(TARGET_GROUP_LABELS_DE.get(t, str(t)) for t in o.target_groups),
         "src": o.source or "",
         "ver": o.last_verified.isoformat() if o.last_verified else "",
+        "note": o.note or "",
     }
 
 
@@ -230,7 +232,7 @@ var {{ this.get_name() }} = (function () {
         for (var k = 0; k < keys.length; k++) { h += row(keys[k], i); }
         var bf = D.bfl[D.b[i]];
         if (bf) { h += "<tr><th>barrierefrei</th><td>" + esc(bf) + "</td></tr>"; }
-        h += row("src", i) + row("ver", i) + "</table>";
+        h += row("src", i) + row("ver", i) + row("note", i) + "</table>";
         if (prec[0] !== "address") { h += "<i>Lage ungefähr: " + esc(prec[1]) + "</i><br>"; }
         if (D.more) { h += '<small>' + esc(D.more) + "</small>"; }
         return h + "</div>";
