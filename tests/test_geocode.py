@@ -162,6 +162,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif "Nurstraße" in street:
             lon, lat = lonlat(*HIT_XY)
             body = [{"lat": f"{lat}", "lon": f"{lon}", "place_rank": 26, "addresstype": "road"}]
+        elif params.get("city") == "Synth-Ortsteil":
+            lon, lat = lonlat(*HIT_XY)
+            body = [{"lat": f"{lat}", "lon": f"{lon}", "place_rank": 19, "addresstype": "suburb"}]
         elif "Ausland" in street:
             body = [{"lat": "48.137", "lon": "11.575", "place_rank": 30, "addresstype": "house"}]
         payload = json.dumps(body).encode()
@@ -291,3 +294,15 @@ def test_import_goes_offline_after_repeated_geocoder_failures(fake_nominatim, tm
     assert res.report.accepted == 6 and res.report.rejected == []
     assert len(server.log) == 3
     assert any("Rest der Datei offline" in w.message for w in res.report.warnings)
+
+
+@pytest.mark.web
+def test_place_unknown_offline_is_asked_online(fake_nominatim, tmp_path):
+    url, server, clock = fake_nominatim
+    ctx = context(geocoder=_geocoder(url, clock, None))
+    res = parse_offers(b"Name;Ort\nX;Synth-Ortsteil\nY;Atlantis\n", "a.csv", ctx)
+    (x,) = res.offers
+    assert x.coord_source is CoordSource.GEOCODER and x.ags == "05999008"
+    assert x.precision is Precision.GEMEINDE_CENTRE  # a town-level answer stays approximate
+    assert [(r.row, r.field) for r in res.report.rejected] == [(3, "city")]
+    assert len(server.log) == 2

@@ -982,12 +982,12 @@ class _Geocoding:
         if match:
             for w in match.warnings:
                 self.rep.warn(d.row, "city", w)
-        online = self._online(d) if f["street"] else None
-        if online is not None and online[2] in (
-            Precision.ADDRESS,
-            Precision.STREET,
-            Precision.POSTCODE,
-        ):
+        # online: to refine a street address, or when the gazetteer knows the place not (an
+        # Ortsteil name, say); a town-level answer only counts in the second case
+        ask = bool(f["street"]) or (place is None and bool(f["city"] or f["postcode"]))
+        online = self._online(d) if ask else None
+        finer = (Precision.ADDRESS, Precision.STREET, Precision.POSTCODE)
+        if online is not None and (online[2] in finer or place is None):
             lon, lat, prec, service = online
             x, y = to_metric([lon], [lat])
             ags = self.ctx.locator.ags_at(x, y)[0]
