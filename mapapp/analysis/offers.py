@@ -13,6 +13,7 @@ Everything the offers page and ``mapapp offers`` call lives here, so both behave
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,7 @@ from mapapp.io.offers import (
     load_geo_context,
     parse_offers,
 )
-from mapapp.model import OfferCategory
+from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import (
     OFFER_COLUMNS,
     Accessibility,
@@ -405,3 +406,106 @@ def nearest_offers(
     """Convenience: nearest offers from a list (builds a throwaway index) or an index."""
     index = offers if isinstance(offers, OfferIndex) else OfferIndex(offers)
     return index.nearest(lon, lat, limit=limit, flt=flt, max_distance_m=max_distance_m)
+
+
+# --------------------------------------------------------------------------------------------
+# Resolving what a user typed into a point (page and CLI share this)
+# --------------------------------------------------------------------------------------------
+
+_LATLON_RE = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+_PLZ_RE = re.compile(r"\b(\d{5})\b\s*([^,\d][^,]*)?")
+
+
+@dataclass(frozen=True)
+class SearchPoint:
+    """A searched place: WGS84 point, a label, and whether it is only the Gemeinde centre."""
+
+    lon: float
+    lat: float
+    label: str
+    approximate: bool
+    ags: str | None = None
+
+
+def _from_place(place: Any) -> SearchPoint:
+    return SearchPoint(
+        lon=float(place.lon),
+        lat=float(place.lat),
+        label=f"{place.short_name} (Gemeindezentrum)",
+        approximate=True,
+        ags=str(place.ags),
+    )
+
+
+def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
+    """Turn ``"Münster"``, ``"48143"``, ``"Klemensstraße 10, 48143 Münster"`` or ``"51.96,7.63"``
+    into a point.
+
+    Order: ``lat,lon`` → offline gazetteer (Gemeinde name or seat PLZ, also found inside an
+    address) → the online geocoder when configured (an address anywhere in NRW). Offline results
+    are the Gemeinde centre (``approximate=True``).
+
+    Raises
+    ------
+    DataError
+        Nothing found (``field="place"``), with the gazetteer's suggestion when there is one.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise DataError("Bitte einen Ort, eine PLZ oder eine Adresse angeben", field="place")
+    if len(text) > 200:
+        raise DataError("Suchtext zu lang (höchstens 200 Zeichen)", field="place")
+    m = _LATLON_RE.match(text)
+    if m:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataError(f"'{text}' ist kein Punkt 'Breite,Länge' (WGS84)", field="place")
+        return SearchPoint(lon=lon, lat=lat, label=f"Punkt {lat:.5f}, {lon:.5f}", approximate=False)
+    first_error: DataError | None = None
+    candidates = [text]
+    for part in reversed([p.strip() for p in text.split(",") if p.strip()]):
+        pm = _PLZ_RE.search(part)
+        if pm:
+            if pm.group(2):
+                candidates.append(pm.group(2).strip())
+            candidates.append(pm.group(1))
+        candidates.append(part)
+    is_address = "," in text or any(ch.isdigit() for ch in text)
+    if ctx.geocoder is not None and is_address:
+        hit = _online(text, ctx)
+        if hit is not None:
+            return hit
+    for cand in dict.fromkeys(candidates):
+        try:
+            return _from_place(ctx.gazetteer.resolve(cand))
+        except DataError as exc:
+            first_error = first_error or exc
+    if ctx.geocoder is not None and not is_address:
+        hit = _online(text, ctx)
+        if hit is not None:
+            return hit
+    raise first_error or DataError(f"Ort '{text}' nicht gefunden", field="place")
+
+
+def _online(text: str, ctx: GeoContext) -> SearchPoint | None:
+    from mapapp.io.geocode import GeocoderError
+
+    if ctx.geocoder is None:
+        return None
+    try:
+        hits = ctx.geocoder.search({"q": text, "countrycodes": "de"})
+    except GeocoderError:
+        return None
+    for hit in hits:
+        if not isinstance(hit, dict):
+            continue
+        try:
+            lat, lon = float(hit["lat"]), float(hit["lon"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        x, y = to_metric([lon], [lat])
+        if not bool(ctx.locator.in_nrw(x, y)[0]):
+            continue
+        label = str(hit.get("display_name") or text)[:120]
+        return SearchPoint(lon=lon, lat=lat, label=label, approximate=False)
+    return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -21,6 +20,7 @@ from mapapp.analysis.offers import (
     import_offers,
     offer_index,
     open_seeded_store,
+    resolve_search,
 )
 from mapapp.config import get_settings
 from mapapp.io.datasets import WEB_SIMPLIFY_M, load_boundaries
@@ -192,8 +192,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 # near
 # --------------------------------------------------------------------------------------------
 
-_LATLON = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-
 
 def _filter_from_args(args: argparse.Namespace) -> OfferFilter:
     cats: list[OfferCategory] = []
@@ -220,14 +218,8 @@ def _filter_from_args(args: argparse.Namespace) -> OfferFilter:
 
 
 def _resolve_point(text: str, ctx: Any) -> tuple[float, float, str]:
-    m = _LATLON.match(text)
-    if m:
-        lat, lon = float(m.group(1)), float(m.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise DataError(f"'{text}' ist kein Punkt 'Breite,Länge' (WGS84)", field="place")
-        return lon, lat, f"Punkt {lat:.5f}, {lon:.5f}"
-    place = ctx.gazetteer.resolve(text)
-    return place.lon, place.lat, f"{place.short_name} (Gemeindezentrum, AGS {place.ags})"
+    point = resolve_search(text, ctx)
+    return point.lon, point.lat, point.label
 
 
 def _cmd_near(args: argparse.Namespace) -> int:
@@ -235,7 +227,7 @@ def _cmd_near(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise DataError("--limit muss mindestens 1 sein", field="limit")
     flt = _filter_from_args(args)
-    ctx = load_geo_context(settings, online=False)
+    ctx = load_geo_context(settings)  # the online geocoder only when MAPAPP_GEOCODER_URL is set
     lon, lat, label = _resolve_point(args.place, ctx)
     store = open_seeded_store(settings, ctx)
     hits = offer_index(store).nearest(
