@@ -120,6 +120,10 @@ PRECISION_LABELS_DE: dict[str, str] = {
     "kreis_area": "nur Kreisgebiet (Punkt irgendwo im Kreis)",
 }
 PRECISION_KREIS_AREA = "kreis_area"
+#: Columns of :attr:`CoverageResult.offers` (those the offers frame has).
+_OFFER_COLUMNS = (
+    "id", "name", "category", "category_label", "precision", COL_AGS, COL_KREIS_AGS, "lat", "lon",
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -445,7 +449,8 @@ class CoverageResult:
     ranked
         Gemeinden then Kreise, each ordered by ``demand_beyond`` (descending), with ``rank``.
     offers
-        The counted offers (``id``, ``name``, ``category``, ``precision``, ``ags``, ``kreis_ags``).
+        The counted offers (``id``, ``name``, ``category``, ``category_label``, ``precision``,
+        ``ags``, ``kreis_ags``, ``lat``, ``lon`` in WGS84 degrees, where the input has them).
     """
 
     params: CoverageParams
@@ -737,9 +742,7 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
         ),
         categories=params.categories,
     )
-    offer_cols = [
-        c for c in ("id", "name", "category", "precision", COL_AGS, COL_KREIS_AGS) if c in used
-    ]
+    offer_cols = [c for c in _OFFER_COLUMNS if c in used.columns]
     return CoverageResult(
         params=params,
         cells=cells,
