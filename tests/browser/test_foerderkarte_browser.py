@@ -25,6 +25,24 @@ STADT_FILL = FUNDING_STYLES["funded_stadt"].fill  # "#D55E00"
 CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "code.jquery.com", "netdna")
 TILE_HOST = "tile.openstreetmap.org"
 
+#: Resolves once the element's box has not moved for 10 consecutive animation frames (the map
+#: settles after the iframe gets its final width; the page settles after later elements render).
+WAIT_STABLE_JS = """
+async (el) => {
+  const box = () => {
+    const r = el.getBoundingClientRect();
+    return [r.left, r.top, r.width, r.height].map((v) => v.toFixed(1)).join();
+  };
+  let last = box();
+  for (let same = 0; same < 10; ) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const now = box();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+}
+"""
+
 #: JS run on an SVG path inside the map frame: a point (client coordinates of the frame) where the
 #: path itself is the topmost element -- the legend, Gemeinde units and markers may cover parts.
 VISIBLE_POINT_JS = """
@@ -129,6 +147,8 @@ def test_click_on_funded_kreis_shows_details(open_app: OpenApp) -> None:
     target = app.map.locator(f'path[fill="{KREIS_FILL}"]')
     expect(target).to_have_count(len(kreise))
     app.map_iframe.scroll_into_view_if_needed()
+    app.map_iframe.evaluate(WAIT_STABLE_JS)
+    target.first.evaluate(WAIT_STABLE_JS)
     point = target.first.evaluate(VISIBLE_POINT_JS)
     assert point is not None, "no visible point on the funded Kreis polygon"
     frame_box = app.map_iframe.bounding_box()
