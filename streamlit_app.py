@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mapapp.ui import state
-from mapapp.ui.pages import datenpflege, foerderkarte
+from mapapp.ui.pages import angebote, datenpflege, foerderkarte, versorgungsluecken
 from mapapp.ui.texts import direction, t
 
 st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
@@ -24,6 +24,8 @@ pages = [
         url_path="foerderkarte",
         default=True,
     ),
+    st.Page(angebote.render, title=t("nav.angebote", lang), url_path="angebote"),
+    st.Page(versorgungsluecken.render, title=t("nav.luecken", lang), url_path="versorgungsluecken"),
     st.Page(datenpflege.render, title="Datenpflege", url_path="datenpflege"),
 ]
 st.navigation(pages).run()

@@ -425,6 +425,7 @@ class SearchPoint:
     label: str
     approximate: bool
     ags: str | None = None
+    name: str = ""  # the place's name without qualifiers (for UI texts in other languages)
 
 
 def _from_place(place: Any) -> SearchPoint:
@@ -434,6 +435,7 @@ def _from_place(place: Any) -> SearchPoint:
         label=f"{place.short_name} (Gemeindezentrum)",
         approximate=True,
         ags=str(place.ags),
+        name=str(place.short_name),
     )
 
 
@@ -460,7 +462,8 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise DataError(f"'{text}' ist kein Punkt 'Breite,Länge' (WGS84)", field="place")
-        return SearchPoint(lon=lon, lat=lat, label=f"Punkt {lat:.5f}, {lon:.5f}", approximate=False)
+        label = f"{lat:.5f}, {lon:.5f}"
+        return SearchPoint(lon=lon, lat=lat, label=f"Punkt {label}", approximate=False, name=label)
     first_error: DataError | None = None
     candidates = [text]
     for part in reversed([p.strip() for p in text.split(",") if p.strip()]):
@@ -507,5 +510,5 @@ def _online(text: str, ctx: GeoContext) -> SearchPoint | None:
         if not bool(ctx.locator.in_nrw(x, y)[0]):
             continue
         label = str(hit.get("display_name") or text)[:120]
-        return SearchPoint(lon=lon, lat=lat, label=label, approximate=False)
+        return SearchPoint(lon=lon, lat=lat, label=label, approximate=False, name=label)
     return None

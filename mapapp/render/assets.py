@@ -118,10 +118,16 @@ def standalone_html(root: Any) -> str:
     for rel in js_files:
         code = (VENDOR_DIR / rel).read_text("utf-8").replace("</script", "<\\/script")
         head.append(f"<script>{code}</script>")
-    icon = base64.b64encode((VENDOR_DIR / "leaflet/images/marker-icon.png").read_bytes()).decode()
+    images = {
+        name: base64.b64encode((VENDOR_DIR / f"leaflet/images/{name}.png").read_bytes()).decode()
+        for name in ("marker-icon", "marker-icon-2x", "marker-shadow")
+    }
     head.append(
-        "<script>L.Icon.Default.prototype.options.imagePath='';"
-        f"L.Icon.Default.prototype.options.iconUrl='data:image/png;base64,{icon}';</script>"
+        "<script>(function(o){o.imagePath='';"
+        f"o.iconUrl='data:image/png;base64,{images['marker-icon']}';"
+        f"o.iconRetinaUrl='data:image/png;base64,{images['marker-icon-2x']}';"
+        f"o.shadowUrl='data:image/png;base64,{images['marker-shadow']}';"
+        "})(L.Icon.Default.prototype.options);</script>"
     )
     figure.header.add_child(Element("\n".join(head)), name="mapapp_inline_assets", index=0)
     html: str = figure.render()

@@ -199,8 +199,11 @@ def funding_legend_html(title: str, counts: dict[str, int] | None = None) -> str
     return "".join(rows)
 
 
-def base_map(*, tiles: bool, attribution: str) -> folium.Map:
-    """Empty NRW map; boundaries stay readable without tiles (light background)."""
+def base_map(
+    *, tiles: bool, attribution: str, bounds: list[list[float]] | None = None
+) -> folium.Map:
+    """Empty map fitted to ``bounds`` ([[south, west], [north, east]], default NRW); boundaries
+    stay readable without tiles (light background)."""
     m = folium.Map(
         location=[51.45, 7.6],
         zoom_start=7,
@@ -209,6 +212,8 @@ def base_map(*, tiles: bool, attribution: str) -> folium.Map:
         prefer_canvas=False,
         zoom_snap=0.25,
     )
+    # markercluster needs maxZoom on the map even when no tile layer is shown
+    m.options.update({"maxZoom": 18, "minZoom": 6})
     m.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element("<style>.leaflet-container{background:#f4f6f8}</style>"), name="mapapp_bg"
     )
@@ -221,7 +226,7 @@ def base_map(*, tiles: bool, attribution: str) -> folium.Map:
             opacity=0.6,
         ).add_to(m)
     m.add_child(_Attribution(esc(attribution)))
-    m.add_child(_FitOnResize(NRW_BOUNDS))
+    m.add_child(_FitOnResize(bounds or NRW_BOUNDS))
     return m
 
 

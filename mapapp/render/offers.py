@@ -433,3 +433,101 @@ def export_offers_html(
         offers, background=background, title=title, attribution=attribution, detail="full"
     )
     return standalone_html(fmap)
+
+
+FIT_HITS = 5
+
+
+def offers_search_map(
+    offers: Sequence[Offer],
+    *,
+    point: tuple[float, float] | None,
+    hits: Sequence[Offer],
+    gemeinden: Any,
+    attribution: str,
+    tiles: bool = True,
+    funding_units: Any = None,
+) -> folium.Map:
+    """The public "Angebote finden" map: Gemeinde outlines, clustered offers, the searched point
+    and the numbered nearest hits (same numbers as the list beside the map).
+
+    Parameters
+    ----------
+    offers
+        Offers matching the filters (clustered layer).
+    point
+        ``(lat, lon)`` of the searched place, or ``None`` (NRW overview).
+    hits
+        Nearest offers in list order; drawn as numbered badges.
+    gemeinden
+        Gemeinde polygons (EPSG:25832) drawn as light outlines (readable without tiles).
+    funding_units
+        Optional Förderkarte units (:func:`mapapp.analysis.funding.funding_units`) as an overlay.
+    """
+    from mapapp.analysis.funding import CLASS_FUNDED_KREIS
+    from mapapp.render.maps import base_map, esc, web_features
+
+    # Fit the searched point and the closest few hits (the rest stays reachable by panning).
+    pts = ([list(point)] if point else []) + [[o.lat, o.lon] for o in hits[:FIT_HITS]]
+    bounds = None
+    if pts:
+        lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+        pad = 0.03  # degrees: a single point still shows its surroundings
+        bounds = [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
+    fmap = base_map(tiles=tiles, attribution=attribution, bounds=bounds)
+    folium.GeoJson(
+        web_features(gemeinden, []),
+        name="Gemeinden",
+        style_function=lambda _f: {"color": "#8c8c8c", "weight": 0.6, "fillOpacity": 0.0},
+        interactive=False,
+        control=False,
+    ).add_to(fmap)
+    if funding_units is not None and len(funding_units):
+        funded = funding_units[funding_units["funded"]]
+        if len(funded):
+            folium.GeoJson(
+                web_features(
+                    funded.assign(label=[esc(n) for n in funded["name"]]),
+                    ["ags", "map_class", "label"],
+                ),
+                name="KOMM-IN gefördert",
+                style_function=lambda f: {
+                    "color": "#08306b"
+                    if f["properties"]["map_class"] == CLASS_FUNDED_KREIS
+                    else "#4d1a00",
+                    "weight": 2,
+                    "fillColor": "#0072B2"
+                    if f["properties"]["map_class"] == CLASS_FUNDED_KREIS
+                    else "#D55E00",
+                    "fillOpacity": 0.15,
+                },
+                tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+            ).add_to(fmap)
+    add_offers_layer(fmap, offers)
+    if point is not None:
+        folium.CircleMarker(
+            location=list(point),
+            radius=8,
+            color="#000000",
+            weight=3,
+            fill=True,
+            fill_color="#FFD700",
+            fill_opacity=1.0,
+            tooltip="Suchort",
+        ).add_to(fmap)
+    for i, o in enumerate(hits, start=1):
+        folium.Marker(
+            location=[o.lat, o.lon],
+            icon=folium.DivIcon(
+                html=(
+                    '<div style="background:#111;color:#fff;border-radius:10px;width:20px;'
+                    "height:20px;font:bold 12px/20px sans-serif;text-align:center;"
+                    f'border:2px solid #fff">{i}</div>'
+                ),
+                icon_size=(20, 20),
+                icon_anchor=(10, 26),
+            ),
+            tooltip=folium.Tooltip(f"{i}. {esc(o.name)}"),
+        ).add_to(fmap)
+    folium.LayerControl(collapsed=True, position="topleft").add_to(fmap)
+    return fmap

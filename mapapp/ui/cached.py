@@ -6,16 +6,21 @@ return frames; folium maps are never cached.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from mapapp.analysis.funding import funding_counts, funding_units
+from mapapp.analysis.offers import load_context, open_seeded_store
 from mapapp.config import Settings, get_settings
 from mapapp.io import datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.datasets import DataVersion
 from mapapp.io.funding import RegistryInfo, registry_info
+from mapapp.io.offers import GeoContext
+from mapapp.store import OfferStore
 
 WEB_SIMPLIFY_M = datasets.WEB_SIMPLIFY_M
 
@@ -70,3 +75,89 @@ def units_for_years(
 @st.cache_data(show_spinner=False, max_entries=16)
 def counts_for_years(info: RegistryInfo, years: tuple[int, ...]) -> pd.DataFrame:
     return funding_counts(registry(info), years)
+
+
+# -- offers (public view) ---------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def geo_context(version: DataVersion) -> GeoContext:
+    """Gazetteer, NRW locator and (if configured) the online geocoder; shared across sessions."""
+    return load_context(settings())
+
+
+def offer_store(version: DataVersion) -> OfferStore:
+    """The embedded offer store, seeded with the bundled offers on first use (cheap to open)."""
+    return open_seeded_store(settings(), geo_context(version))
+
+
+# -- Versorgungslücken (coverage gaps) --------------------------------------------------------
+# Imports are local to these functions (only this page needs them).
+
+if TYPE_CHECKING:
+    from mapapp.analysis.coverage import CoverageParams, CoverageResult, DemandGrid
+    from mapapp.render.coverage import RasterLookup
+
+
+def coverage_population_stamp() -> str:
+    """Changes when the Zensus file appears, disappears or changes (part of the coverage cache key)."""
+    from mapapp.config import MIRROR_ONLY_FILES
+
+    path = settings().raw_path(*MIRROR_ONLY_FILES["zensus_gemeinden"])
+    return f"{path.stat().st_size}:{path.stat().st_mtime_ns}" if path.exists() else ""
+
+
+def coverage_store_key() -> tuple[str, str]:
+    """(location, data version) of the seeded offer store: the offers part of the cache key."""
+    from mapapp.analysis.offers import open_seeded_store
+
+    store = open_seeded_store(settings())
+    return store.location, store.data_version()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def coverage_grid(
+    version: DataVersion, population_stamp: str, cell_size_m: float
+) -> tuple[DemandGrid, RasterLookup]:
+    """(demand grid, raster lookup) for one cell size; shared read-only across sessions (the
+    pipeline copies what it changes)."""
+    from mapapp.analysis.coverage import demand_grid_nrw, load_nrw_inputs
+    from mapapp.render.coverage import raster_lookup
+
+    grid = demand_grid_nrw(load_nrw_inputs(settings()), cell_size_m)
+    outline = boundaries(version).land.geometry.iloc[0]
+    return grid, raster_lookup(grid, outline)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def coverage_offers(store_key: tuple[str, str]) -> gpd.GeoDataFrame:
+    from mapapp.analysis.coverage import load_offers
+
+    return load_offers(settings())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def coverage_result(
+    version: DataVersion, population_stamp: str, store_key: tuple[str, str], params: CoverageParams
+) -> CoverageResult:
+    """:func:`mapapp.analysis.coverage.run_coverage` for ``params`` (a frozen CoverageParams)."""
+    from mapapp.analysis.coverage import run_coverage
+
+    grid, _ = coverage_grid(version, population_stamp, params.cell_size_m)
+    return run_coverage(grid, coverage_offers(store_key), params)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def coverage_funding(
+    version: DataVersion,
+    population_stamp: str,
+    store_key: tuple[str, str],
+    params: CoverageParams,
+    info: RegistryInfo,
+    years: tuple[int, ...],
+) -> pd.DataFrame:
+    """Funded vs. not funded Kommunen (:func:`mapapp.analysis.coverage.funding_comparison`)."""
+    from mapapp.analysis.coverage import funding_comparison
+
+    result = coverage_result(version, population_stamp, store_key, params)
+    return funding_comparison(result, units_for_years(version, info, years, False))
