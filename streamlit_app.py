@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mapapp.ui import state
-from mapapp.ui.pages import angebote, datenpflege, foerderkarte, versorgungsluecken
+from mapapp.ui.pages import angebote, datenpflege, foerderkarte
 from mapapp.ui.texts import direction, t
 
 st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
@@ -25,7 +25,6 @@ pages = [
         default=True,
     ),
     st.Page(angebote.render, title=t("nav.angebote", lang), url_path="angebote"),
-    st.Page(versorgungsluecken.render, title=t("nav.luecken", lang), url_path="versorgungsluecken"),
     st.Page(datenpflege.render, title="Datenpflege", url_path="datenpflege"),
 ]
 st.navigation(pages).run()
