@@ -60,3 +60,20 @@ def test_lockout_after_too_many_attempts(data_dir: Path, monkeypatch: pytest.Mon
         at.button[0].click().run()
     assert any("Zu viele Fehlversuche" in e.value for e in at.error)
     assert len(at.text_input) == 0
+
+
+@pytest.mark.data
+def test_editor_sees_both_sections_with_real_data(
+    real_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAPAPP_EDITOR_PASSWORD", "s3cret")
+    at = AppTest.from_function(_page, default_timeout=120).run()
+    at.text_input[0].input("s3cret")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == [
+        "Förderliste des Ministeriums",
+        "Integrationsangebote",
+    ]
+    stored = [m.value for m in at.markdown if m.value.startswith("Gespeichert:")]
+    assert stored and int(stored[0].split("**")[1]) > 0  # bundled offers seeded on first use

@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from mapapp.analysis.offers import import_offers
 from mapapp.io.funding import reset_registry, save_registry
 from mapapp.io.funding_import import MAX_IMPORT_BYTES, import_file
 from mapapp.model import DataError
-from mapapp.ui import auth, cached
+from mapapp.ui import auth, cached, state
 
 _RESULT = "funding_import_result"
 
@@ -83,6 +84,59 @@ def _funding_section() -> None:
         st.rerun()
 
 
+def _offers_section() -> None:
+    st.subheader("Integrationsangebote")
+    version = state.require_data("de")
+    store = cached.offer_store(version)
+    st.write(
+        f"Gespeichert: **{store.count()}** Angebote (eingebettete Datenbank, kein Server nötig)."
+    )
+    upload = st.file_uploader(
+        "Angebotsliste (CSV, Excel oder GeoJSON)",
+        type=["csv", "txt", "xlsx", "geojson", "json"],
+        key="offers_upload",
+    )
+    all_or_nothing = st.checkbox("Nur ganz oder gar nicht speichern", value=True)
+    if upload is None:
+        return
+    c1, c2 = st.columns(2)
+    dry = c1.button("Prüfen (speichert nichts)", key="offers_check")
+    store_it = c2.button("Prüfen und speichern", type="primary", key="offers_store")
+    if not (dry or store_it):
+        return
+    try:
+        report = import_offers(
+            upload.getvalue(),
+            upload.name,
+            cached.geo_context(version),
+            store,
+            dry_run=dry,
+            all_or_nothing=all_or_nothing,
+        )
+    except DataError as exc:
+        st.error(str(exc))
+        return
+    st.write(
+        f"{report.rows_read} Zeilen gelesen, {report.accepted} übernehmbar, "
+        f"{len(report.rejected)} abgelehnt, {len(report.warnings)} Warnungen."
+    )
+    if report.stored:
+        st.success(f"Gespeichert: {report.inserted} neu, {report.updated} aktualisiert.")
+    elif not dry:
+        st.warning("Nichts gespeichert.")
+    issues = [("abgelehnt", i) for i in report.rejected] + [("Warnung", i) for i in report.warnings]
+    if issues:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Art": kind, "Zeile": i.row, "Feld": i.field, "Meldung": i.message}
+                    for kind, i in issues
+                ]
+            ),
+            hide_index=True,
+        )
+
+
 def render() -> None:
     st.title("Datenpflege")
     st.caption(
@@ -92,3 +146,4 @@ def render() -> None:
     if not auth.login_form():
         return
     _funding_section()
+    _offers_section()
