@@ -477,13 +477,12 @@ class CoverageResult:
         return self.gemeinden if level == LEVEL_GEMEINDE else self.kreise
 
 
-def attribution_text(boundary_year: int, population_source: str) -> str:
-    """``© GeoBasis-DE / BKG <year> (Daten verändert)`` plus the population source used."""
+def attribution_text(boundary_year: int, population_source: str, *, offers: bool = True) -> str:
+    """``© GeoBasis-DE / BKG <year> (Daten verändert)`` plus the population source used (and, with
+    ``offers``, where the offers come from; maps credit each offer in its tooltip instead)."""
     people = ATTRIBUTION_ZENSUS if population_source == POPULATION_ZENSUS else ATTRIBUTION_DESTATIS
-    return (
-        f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Bevölkerung: {people} | "
-        "Angebote: KOMM-IN NRW Karte (Quellen je Angebot)"
-    )
+    text = f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Bevölkerung: {people}"
+    return text + " | Angebote: KOMM-IN NRW Karte (Quellen je Angebot)" if offers else text
 
 
 def category_text_de(categories: Iterable[str]) -> str:
@@ -566,6 +565,11 @@ def _unit_table(
         out["foreign_population"] = rows["foreign_population"].to_numpy()
     out["demand"] = rows[prefix].to_numpy()
     out["demand_beyond"] = rows[f"{prefix}_beyond"].to_numpy()
+    # people are sums of fractional cell pieces: drop the floating-point noise (1017355.0000000001)
+    people = [
+        c for c in ("population", "foreign_population", "demand", "demand_beyond") if c in out
+    ]
+    out[people] = out[people].round(3)
     out["share_beyond_pct"] = rows[share_col].to_numpy() * 100
     out["mean_nearest_km"] = mean_nearest_m.reindex(rows.index).to_numpy() / 1000
     out["offers"] = offers_count.reindex(rows.index).fillna(0).astype(int).to_numpy()

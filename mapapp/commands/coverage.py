@@ -1,4 +1,5 @@
-"""``mapapp coverage``: nearest offer, 2SFCA or E2SFCA for points from CSV files."""
+"""``mapapp coverage``: nearest offer, 2SFCA or E2SFCA for points from CSV files, and
+``mapapp coverage nrw``: the coverage-gap pipeline on the NRW data (same numbers as the page)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mapapp.analysis import coverage
 from mapapp.analysis.accessibility import (
     CostTable,
+    GaussianWeights,
     StepWeights,
     WeightFunction,
     enhanced_two_stage_fca,
@@ -20,8 +23,17 @@ from mapapp.analysis.accessibility import (
     nearest_cost,
     two_stage_fca,
 )
+from mapapp.analysis.coverage import (
+    DEFAULT_CELL_SIZE_M,
+    DEFAULT_THRESHOLD_M,
+    EXPORT_LEVELS,
+    CoverageParams,
+    DemandKind,
+    Method,
+)
+from mapapp.config import get_settings
 from mapapp.io.tabular import to_safe_csv
-from mapapp.model import DataError
+from mapapp.model import DataError, OfferCategory
 
 _EPILOG = """\
 Eingaben (CSV mit Kopfzeile, Trennzeichen , oder ; - bei ; auch Dezimalkomma):
@@ -49,6 +61,32 @@ Exit-Code 0 bei Erfolg, 2 bei fehlerhafter Eingabe (eine Zeile auf stderr mit Da
 Beispiel:
   mapapp coverage --demand zellen.csv --supply mbe.csv --method e2sfca --max-cost 15000 \\
       --steps 5000:1,10000:0.68,15000:0.22 --out e2sfca.csv
+
+Auf den NRW-Daten (Bevölkerungsraster, Angebote der App; wie die Seite "Versorgungslücken"):
+  mapapp coverage nrw --category migrationsberatung_erwachsene --threshold 10000 \\
+      --method nearest --demand foreign --out gemeinden.csv      (mapapp coverage nrw --help)
+"""
+
+_NRW_EPILOG = """\
+Rechnet wie die Seite "Versorgungslücken" (dieselbe Funktion, dieselben Zahlen): die Menschen
+jeder Gemeinde (Zensus 2022, sonst GV-ISys) nach Fläche auf ein Raster verteilt, Luftlinie zum
+nächsten Angebot der gewählten Kategorien aus dem Angebotsspeicher der App.
+
+Ausgabe --out (CSV, erste Zeile "# Parameter | Quellenangabe"):
+  --level gemeinde|kreis   Rangliste: level,rank,ags,name,population[,foreign_population],
+                           demand,demand_beyond,share_beyond_pct,mean_nearest_km,offers,value
+                           (nach demand_beyond absteigend; value = gewählte Kennzahl:
+                           nearest km, share %, 2sfca/e2sfca je 100.000, per_capita je 10.000)
+  --level cell             je Zellstück: cell_id,ags,kreis_ags,x,y,population[,...],demand,
+                           nearest_m (LEER ohne Angebot),nearest_id,beyond,value
+Auf stdout: die Kernaussage ("x % der ausländischen Bevölkerung leben mehr als ...").
+
+Achtung: Die mitgelieferten Angebotsdaten sind unvollständig; die Ergebnisse zeigen Lücken in
+den Daten ebenso wie echte Versorgungslücken.
+
+Beispiel:
+  mapapp coverage nrw --category migrationsberatung_erwachsene --threshold 10000 \\
+      --method nearest --demand foreign --cell-size 1000 --level kreis --out mbe_kreise.csv
 """
 
 
@@ -64,9 +102,10 @@ def register(subparsers: Any) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--demand", required=True, type=Path, metavar="D.csv")
-    parser.add_argument("--supply", required=True, type=Path, metavar="S.csv")
-    parser.add_argument("--method", required=True, choices=("nearest", "2sfca", "e2sfca"))
+    # Required for this form (checked in run): the "nrw" form below takes other options.
+    parser.add_argument("--demand", type=Path, metavar="D.csv", help="Pflicht")
+    parser.add_argument("--supply", type=Path, metavar="S.csv", help="Pflicht")
+    parser.add_argument("--method", choices=("nearest", "2sfca", "e2sfca"), help="Pflicht")
     parser.add_argument(
         "--max-cost",
         type=float,
@@ -79,8 +118,59 @@ def register(subparsers: Any) -> None:
     weights.add_argument("--gaussian", type=float, metavar="SIGMA", help="Gauß-Gewicht (e2sfca)")
     parser.add_argument("--cost", type=Path, metavar="C.csv", help="Kostenmatrix (lang)")
     parser.add_argument("--workers", type=int, default=1, help="Threads (Standard: %(default)s)")
-    parser.add_argument("--out", required=True, type=Path, metavar="OUT.csv")
+    parser.add_argument("--out", type=Path, metavar="OUT.csv", help="Pflicht")
     parser.set_defaults(func=run)
+    forms = parser.add_subparsers(dest="form", metavar="{nrw}")
+    _register_nrw(forms)
+
+
+def _register_nrw(forms: Any) -> None:
+    nrw = forms.add_parser(
+        "nrw",
+        help="Versorgungslücken auf den NRW-Daten (wie die Seite)",
+        description="Versorgungslücken auf den NRW-Daten je Gemeinde, Kreis oder Rasterzelle.",
+        epilog=_NRW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    nrw.add_argument(
+        "--category",
+        action="append",
+        required=True,
+        choices=[c.value for c in OfferCategory],
+        metavar="KATEGORIE",
+        help="Angebotskategorie (mehrfach möglich), z. B. migrationsberatung_erwachsene, "
+        "auslaenderbehoerde",
+    )
+    nrw.add_argument(
+        "--threshold", type=float, default=DEFAULT_THRESHOLD_M, metavar="M",
+        help="Schwelle in Metern (Standard: %(default)g)",
+    )  # fmt: skip
+    nrw.add_argument(
+        "--method", choices=[m.value for m in Method], default=Method.NEAREST.value,
+        help="Kennzahl (Standard: %(default)s)",
+    )  # fmt: skip
+    nrw.add_argument(
+        "--demand", choices=[d.value for d in DemandKind], default=DemandKind.FOREIGN.value,
+        help="Nachfrage (Standard: %(default)s)",
+    )  # fmt: skip
+    nrw.add_argument(
+        "--cell-size", type=float, default=DEFAULT_CELL_SIZE_M, metavar="M",
+        help="Rasterweite in Metern (Standard: %(default)g)",
+    )  # fmt: skip
+    nrw.add_argument(
+        "--max-cost", type=float, metavar="M",
+        help="Einzugsbereich für 2sfca/e2sfca in Metern (Standard: die Schwelle)",
+    )  # fmt: skip
+    weights = nrw.add_mutually_exclusive_group()
+    weights.add_argument("--steps", metavar="GRENZE:GEWICHT,...", help="Stufengewichte (e2sfca)")
+    weights.add_argument("--gaussian", type=float, metavar="SIGMA", help="Gauß-Gewicht (e2sfca)")
+    nrw.add_argument(
+        "--exclude-kreis-area", action="store_true",
+        help="Angebote ohne eigenen Standort (nur Kreisgebiet) nicht zählen",
+    )  # fmt: skip
+    nrw.add_argument("--level", choices=EXPORT_LEVELS, default="gemeinde")
+    nrw.add_argument("--out", required=True, type=Path, metavar="OUT.csv")
+    nrw.set_defaults(func=run_nrw)
 
 
 def _read_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, str]:
@@ -188,6 +278,14 @@ def _weights(args: argparse.Namespace, max_cost: float) -> WeightFunction | None
 
 def run(args: argparse.Namespace) -> int:
     """Read the CSVs, compute the measure, write ``id,value``."""
+    for option, value in (
+        ("--demand", args.demand),
+        ("--supply", args.supply),
+        ("--method", args.method),
+        ("--out", args.out),
+    ):
+        if value is None:
+            raise DataError("fehlt (oder 'mapapp coverage nrw ...' verwenden)", field=option)
     max_cost: float | None = args.max_cost
     if max_cost is not None and (math.isnan(max_cost) or max_cost < 0):
         raise DataError("muss eine Zahl >= 0 sein", field="--max-cost")
@@ -245,4 +343,45 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["register", "run"]
+def _nrw_params(args: argparse.Namespace) -> CoverageParams:
+    weight_fn: StepWeights | GaussianWeights | None = None
+    if args.method != "e2sfca":
+        for option, given in (("--steps", args.steps), ("--gaussian", args.gaussian)):
+            if given is not None:
+                raise DataError("nur mit --method e2sfca", field=option)
+    try:
+        if args.steps is not None:
+            weight_fn = StepWeights.parse(args.steps)
+        elif args.gaussian is not None:
+            weight_fn = gaussian_weights(args.gaussian)
+    except ValueError as exc:
+        raise DataError(str(exc), field="--steps" if args.steps else "--gaussian") from None
+    try:
+        return CoverageParams(
+            categories=tuple(args.category),
+            threshold_m=args.threshold,
+            method=args.method,
+            demand=args.demand,
+            cell_size_m=args.cell_size,
+            max_cost_m=args.max_cost,
+            weights=weight_fn,
+            include_kreis_area=not args.exclude_kreis_area,
+        )
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+
+
+def run_nrw(args: argparse.Namespace) -> int:
+    """``mapapp coverage nrw``: the page's pipeline on the configured data directory."""
+    params = _nrw_params(args)
+    settings = get_settings()
+    grid = coverage.demand_grid_nrw(coverage.load_nrw_inputs(settings), params.cell_size_m)
+    result = coverage.run_coverage(grid, coverage.load_offers(settings), params)
+    table = coverage.export_table(result, args.level)
+    text = to_safe_csv(table, header_comment=coverage.export_comment(result))
+    args.out.write_text(text, encoding="utf-8", newline="")
+    print(result.headline.sentence_de())
+    return 0
+
+
+__all__ = ["register", "run", "run_nrw"]

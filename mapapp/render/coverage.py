@@ -44,6 +44,7 @@ from mapapp.analysis.coverage import (
     DemandGrid,
     DemandKind,
     Method,
+    attribution_text,
     category_text_de,
 )
 from mapapp.config import CRS_METRIC, CRS_WEB
@@ -365,17 +366,18 @@ def unit_tooltip(result: CoverageResult, rec: dict[str, Any]) -> str:
     """Escaped tooltip HTML for one Gemeinde or Kreis."""
     p = result.params
     who = DEMAND_LABELS_DE[p.demand]
-    return "<br>".join(
-        [
-            f"<b>{esc(rec.get('name'))}</b>",
-            f"{esc(METHOD_LABELS_DE[p.method])}: {esc(value_text(result, rec.get('value', math.nan)))}",
-            f"{esc(who)}: {esc(_fmt(rec.get('demand'), 0))}",
-            f"davon weiter als {esc(_km(p.threshold_m))} km: {esc(_fmt(rec.get('demand_beyond'), 0))} "
-            f"({esc(_fmt(rec.get('share_beyond_pct')))} %)",
-            f"mittlere Entfernung: {esc(_fmt(rec.get('mean_nearest_km')))} km",
-            f"Angebote im Gebiet: {esc(rec.get('offers'))}",
-        ]
-    )
+    lines = [
+        f"<b>{esc(rec.get('name'))}</b>",
+        f"{esc(who)}: {esc(_fmt(rec.get('demand'), 0))}",
+        f"davon weiter als {esc(_km(p.threshold_m))} km: {esc(_fmt(rec.get('demand_beyond'), 0))} "
+        f"({esc(_fmt(rec.get('share_beyond_pct')))} %)",
+        f"mittlere Entfernung zum nächsten Angebot: {esc(_fmt(rec.get('mean_nearest_km')))} km",
+        f"Angebote im Gebiet: {esc(rec.get('offers'))}",
+    ]
+    if p.method not in (Method.NEAREST, Method.SHARE):  # otherwise the measure is listed above
+        value = value_text(result, rec.get("value", math.nan))
+        lines.insert(1, f"{esc(METHOD_LABELS_DE[p.method])}: {esc(value)}")
+    return "<br>".join(lines)
 
 
 def legend_html(classes: Classes, *, offers: bool = True, nodata: bool = False) -> str:
@@ -492,6 +494,11 @@ def _units_layer(
     )
 
 
+def map_attribution(result: CoverageResult) -> str:
+    """The attribution on the web map: boundaries and population (offers are credited per offer)."""
+    return attribution_text(result.boundary_year, result.population_source, offers=False)
+
+
 def coverage_map(
     result: CoverageResult,
     view: str,
@@ -513,7 +520,17 @@ def coverage_map(
     """
     if view not in VIEWS:
         raise ValueError(f"Ansicht muss eine von {', '.join(VIEWS)} sein")
-    m = base_map(tiles=tiles, attribution=result.attribution)
+    m = base_map(tiles=tiles, attribution=map_attribution(result))
+    # keep the scale bar visible above a long (wrapped) attribution line
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
+        folium.Element(
+            "<style>.leaflet-control-attribution{font-size:10px}"
+            ".leaflet-bottom.leaflet-left{bottom:28px}"
+            "@media (max-width:520px){.mapapp-legend{font-size:10px !important;"
+            "max-width:180px !important;padding:3px 5px !important}}</style>"
+        ),
+        name="mapapp_coverage_css",
+    )
     classes = measure_classes(result, view)
     nodata = False
     if view == VIEW_GRID:
