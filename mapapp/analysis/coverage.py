@@ -569,7 +569,7 @@ def _unit_table(
     people = [
         c for c in ("population", "foreign_population", "demand", "demand_beyond") if c in out
     ]
-    out[people] = out[people].round(3)
+    out[rounded] = out[rounded].round(3)
     out["share_beyond_pct"] = rows[share_col].to_numpy() * 100
     out["mean_nearest_km"] = mean_nearest_m.reindex(rows.index).to_numpy() / 1000
     out["offers"] = offers_count.reindex(rows.index).fillna(0).astype(int).to_numpy()
