@@ -566,7 +566,7 @@ def _unit_table(
     out["demand"] = rows[prefix].to_numpy()
     out["demand_beyond"] = rows[f"{prefix}_beyond"].to_numpy()
     # people are sums of fractional cell pieces: drop the floating-point noise (1017355.0000000001)
-    people = [
+    rounded = [
         c for c in ("population", "foreign_population", "demand", "demand_beyond") if c in out
     ]
     out[rounded] = out[rounded].round(3)
