@@ -526,6 +526,7 @@ def offers_search_map(
                 ),
                 icon_size=(20, 20),
                 icon_anchor=(10, 26),
+                class_name="mapapp-hit",
             ),
             tooltip=folium.Tooltip(f"{i}. {esc(o.name)}"),
         ).add_to(fmap)
