@@ -1,14 +1,28 @@
-"""KOMM-IN NRW map – Streamlit entry point (``streamlit run streamlit_app.py``)."""
+"""KOMM-IN NRW map – Streamlit entry point (``streamlit run streamlit_app.py``).
+
+Pages are imported when they are shown, so opening one page does not load the others' stacks.
+"""
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
 
 import streamlit as st
 
 from mapapp.ui import state
-from mapapp.ui.pages import angebote, datenpflege, foerderkarte, versorgungsluecken
 from mapapp.ui.texts import direction, t
 
 st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
+
+
+def _page(module: str) -> Callable[[], None]:
+    def run() -> None:
+        importlib.import_module(f"mapapp.ui.pages.{module}").render()
+
+    run.__name__ = f"page_{module}"
+    return run
+
 
 lang = state.language_selector()
 if direction(lang) == "rtl":
@@ -20,13 +34,14 @@ if direction(lang) == "rtl":
 
 pages = [
     st.Page(
-        foerderkarte.render,
+        _page("foerderkarte"),
         title=t("nav.foerderkarte", lang),
         url_path="foerderkarte",
         default=True,
     ),
-    st.Page(angebote.render, title=t("nav.angebote", lang), url_path="angebote"),
-    st.Page(versorgungsluecken.render, title=t("nav.luecken", lang), url_path="versorgungsluecken"),
-    st.Page(datenpflege.render, title="Datenpflege", url_path="datenpflege"),
+    st.Page(_page("angebote"), title=t("nav.angebote", lang), url_path="angebote"),
+    st.Page(
+    ),
+    st.Page(_page("datenpflege"), title="Datenpflege", url_path="datenpflege"),
 ]
 st.navigation(pages).run()
