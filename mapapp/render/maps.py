@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -151,12 +152,19 @@ class _FitOnResize(MacroElement):
         (function (m, bounds) {
           var touched = false;
           m.once('mousedown touchstart wheel keydown', function () { touched = true; });
-          var opts = {paddingTopLeft: [10, 10], paddingBottomRight: [10, 36]};
-          m.fitBounds(bounds, opts);
+          function opts() {
+            // Keep the fitted area clear of a legend on wide maps (on phones it may overlap).
+            var lg = m.getContainer().querySelector('.mapapp-legend');
+            var right = lg && m.getSize().x > 700 ? lg.offsetWidth + 16 : 10;
+            return {paddingTopLeft: [10, 10], paddingBottomRight: [right, 36]};
+          }
+          m.fitBounds(bounds, opts());
+          // controls added later in this script (the legend) are measured after it ran
+          setTimeout(function () { if (!touched) { m.fitBounds(bounds, opts()); } }, 0);
           if (window.ResizeObserver) {
             new ResizeObserver(function () {
               m.invalidateSize();
-              if (!touched) { m.fitBounds(bounds, opts); }
+              if (!touched) { m.fitBounds(bounds, opts()); }
             }).observe(m.getContainer());
           }
         })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
@@ -215,7 +223,11 @@ def base_map(
     # markercluster needs maxZoom on the map even when no tile layer is shown
     m.options.update({"maxZoom": 18, "minZoom": 6})
     m.get_root().header.add_child(  # type: ignore[attr-defined]
-        folium.Element("<style>.leaflet-container{background:#f4f6f8}</style>"), name="mapapp_bg"
+        folium.Element(
+            "<style>.leaflet-container{background:#f4f6f8}"
+            ".leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"
+        ),
+        name="mapapp_bg",
     )
     if tiles:
         folium.TileLayer(
@@ -244,6 +256,68 @@ def _style_for(cls: str) -> dict[str, Any]:
     return style
 
 
+@dataclass(frozen=True)
+class FundingLayers:
+    """Web-ready (EPSG:4326, escaped) data of the Förderkarte; plain data, so it can be cached.
+
+    ``gemeinden`` and ``rb`` depend on the boundaries only; ``units``, ``stadt_points`` and
+    ``counts`` on the year selection.
+    """
+
+    gemeinden: dict[str, Any]
+    rb: dict[str, Any]
+    units: dict[str, Any]
+    stadt_points: list[tuple[float, float, str]]  # lat, lon, escaped tooltip
+    counts: dict[str, int]
+
+
+def outline_features(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Boundary outlines for the web (no properties)."""
+    return web_features(frame, [])
+
+
+def unit_features(
+    units: gpd.GeoDataFrame, *, popups: bool = False
+) -> tuple[dict[str, Any], list[tuple[float, float, str]], dict[str, int]]:
+    """Classified units as GeoJSON (escaped tooltip/popup), Stadt symbol points, class counts."""
+    records = units.drop(columns="geometry").to_dict("records")
+    props = units[["ags", "map_class"]].copy()
+    props["tooltip"] = [unit_tooltip(r) for r in records]
+    if popups:
+        props["popup"] = [unit_popup(r) for r in records]
+    web_units = gpd.GeoDataFrame(props, geometry=units.geometry.values, crs=units.crs)
+    stadt = units[units["map_class"] == CLASS_FUNDED_STADT]
+    points: list[tuple[float, float, str]] = []
+    if len(stadt):
+        pts = stadt.geometry.representative_point().to_crs(CRS_WEB)
+        for geom, rec in zip(pts, stadt.drop(columns="geometry").to_dict("records"), strict=True):
+            points.append(
+                (round(geom.y, COORD_DECIMALS), round(geom.x, COORD_DECIMALS), unit_tooltip(rec))
+            )
+    counts = {
+        cls: int((units["map_class"] == cls).sum())
+        for cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)
+    }
+    return web_features(web_units, list(props.columns)), points, counts
+
+
+def funding_layers(
+    units: gpd.GeoDataFrame,
+    gemeinden: gpd.GeoDataFrame,
+    rb: gpd.GeoDataFrame,
+    *,
+    popups: bool = False,
+) -> FundingLayers:
+    fc, points, counts = unit_features(units, popups=popups)
+    return FundingLayers(
+        gemeinden=outline_features(gemeinden),
+        rb=outline_features(rb),
+        units=fc,
+        stadt_points=points,
+        counts=counts,
+    )
+
+
 def funding_map(
     units: gpd.GeoDataFrame,
     gemeinden: gpd.GeoDataFrame,
@@ -265,60 +339,58 @@ def funding_map(
     popups
         Add popups with the unit details (for standalone HTML; the app uses a details panel).
     """
-    m = base_map(tiles=tiles, attribution=attribution)
+    layers = funding_layers(units, gemeinden, rb, popups=popups)
+    return funding_map_from_layers(
+        layers, title=title, attribution=attribution, tiles=tiles, popups=popups
+    )
 
+
+def funding_map_from_layers(
+    layers: FundingLayers,
+    *,
+    title: str,
+    attribution: str,
+    tiles: bool = True,
+    popups: bool = False,
+) -> folium.Map:
+    """:func:`funding_map` from precomputed (e.g. cached) :class:`FundingLayers`."""
+    m = base_map(tiles=tiles, attribution=attribution)
     folium.GeoJson(
-        web_features(gemeinden, []),
+        layers.gemeinden,
         name="Gemeinden",
         style_function=lambda _f: {**GEMEINDE_OUTLINE, "fillOpacity": 0.0},
         interactive=False,
         control=False,
     ).add_to(m)
-
-    records = units.drop(columns="geometry").to_dict("records")
-    props = units[["ags", "map_class"]].copy()
-    props["tooltip"] = [unit_tooltip(r) for r in records]
-    if popups:
-        props["popup"] = [unit_popup(r) for r in records]
-    web_units = gpd.GeoDataFrame(props, geometry=units.geometry.values, crs=units.crs)
-    layer = folium.GeoJson(
-        web_features(web_units, list(props.columns)),
+    folium.GeoJson(
+        layers.units,
         name="Kreise und Städte",
         style_function=lambda f: _style_for(f["properties"]["map_class"]),
         highlight_function=lambda _f: {"weight": 3.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False) if popups else None,
-    )
-    layer.add_to(m)
-
+    ).add_to(m)
     folium.GeoJson(
-        web_features(rb, []),
+        layers.rb,
         name="Regierungsbezirke",
         style_function=lambda _f: {**RB_OUTLINE, "fillOpacity": 0.0},
         interactive=False,
     ).add_to(m)
-
-    stadt = units[units["map_class"] == CLASS_FUNDED_STADT]
-    if len(stadt):
-        pts = stadt.geometry.representative_point().to_crs(CRS_WEB)
+    if layers.stadt_points:
         group = folium.FeatureGroup(name="Symbole geförderter Städte")
-        for geom, rec in zip(pts, stadt.drop(columns="geometry").to_dict("records"), strict=True):
+        for lat, lon, tip in layers.stadt_points:
             folium.CircleMarker(
-                location=[round(geom.y, COORD_DECIMALS), round(geom.x, COORD_DECIMALS)],
+                location=[lat, lon],
                 radius=5,
                 color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
                 weight=2,
                 fill=True,
                 fill_color="#ffffff",
                 fill_opacity=1.0,
-                tooltip=folium.Tooltip(unit_tooltip(rec), sticky=True),
+                tooltip=folium.Tooltip(tip, sticky=True),
             ).add_to(group)
         group.add_to(m)
-
-    counts = {
-        cls: int((units["map_class"] == cls).sum())
-        for cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)
-    }
+    counts = layers.counts
     m.add_child(_Legend(funding_legend_html(title, counts)))
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)
     return m

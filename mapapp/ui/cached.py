@@ -6,7 +6,7 @@ return frames; folium maps are never cached.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -20,6 +20,7 @@ from mapapp.io.boundaries import Boundaries
 from mapapp.io.datasets import DataVersion
 from mapapp.io.funding import RegistryInfo, registry_info
 from mapapp.io.offers import GeoContext
+from mapapp.render.maps import FundingLayers, outline_features, unit_features
 from mapapp.store import OfferStore
 
 WEB_SIMPLIFY_M = datasets.WEB_SIMPLIFY_M
@@ -75,6 +76,23 @@ def units_for_years(
 @st.cache_data(show_spinner=False, max_entries=16)
 def counts_for_years(info: RegistryInfo, years: tuple[int, ...]) -> pd.DataFrame:
     return funding_counts(registry(info), years)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def outline_layers(version: DataVersion) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Gemeinde and RB outlines as web GeoJSON (EPSG:4326, rounded); independent of the years."""
+    b = boundaries(version)
+    return outline_features(b.gemeinden), outline_features(b.rb)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def funding_layers_for_years(
+    version: DataVersion, info: RegistryInfo, years: tuple[int, ...], include_unknown: bool
+) -> FundingLayers:
+    """Everything the Förderkarte draws for one year selection (reruns reuse it)."""
+    gem, rb = outline_layers(version)
+    fc, points, counts = unit_features(units_for_years(version, info, years, include_unknown))
+    return FundingLayers(gemeinden=gem, rb=rb, units=fc, stadt_points=points, counts=counts)
 
 
 # -- offers (public view) ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from mapapp.render.exports import (
     funding_note,
     funding_title,
 )
-from mapapp.render.maps import funding_map
+from mapapp.render.maps import funding_map_from_layers
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
 from mapapp.ui.texts import t
@@ -51,10 +51,8 @@ def render() -> None:
 
     b = cached.boundaries(version)
     units = cached.units_for_years(version, info, years, include_unknown)
-    m = funding_map(
-        units,
-        b.gemeinden,
-        b.rb,
+    m = funding_map_from_layers(
+        cached.funding_layers_for_years(version, info, years, include_unknown),
         title=funding_title(choice),
         attribution=funding_attribution(b.year),
         tiles=tiles,
@@ -81,6 +79,14 @@ def render() -> None:
         table,
         hide_index=True,
         column_config={
+            "ags": "AGS",
+            "name": t("fk.col.name", lang),
+            "unit_type": t("fk.col.unit_type", lang),
+            "years": t("fk.col.years", lang),
+            "n_projects": "n",
+            "projects": t("fk.col.projects", lang),
+            "focus": t("fk.col.focus", lang),
+            "confidence": t("fk.col.confidence", lang),
             "sources": st.column_config.TextColumn(t("fk.col.sources", lang)),
             "amount_eur": st.column_config.NumberColumn(t("fk.col.amount", lang), format="%.0f"),
         },
@@ -142,7 +148,14 @@ def _details(ags: str | None, units, registry, lang: str) -> None:  # type: igno
     st.dataframe(
         view,
         hide_index=True,
-        column_config={"source_url": st.column_config.LinkColumn(t("fk.col.sources", lang))},
+        column_config={
+            "funding_years": t("fk.col.years", lang),
+            "project_title": t("fk.col.projects", lang),
+            "focus": t("fk.col.focus", lang),
+            "amount_eur": st.column_config.NumberColumn(t("fk.col.amount", lang), format="%.0f"),
+            "year_confidence": t("fk.col.confidence", lang),
+            "source_url": st.column_config.LinkColumn(t("fk.col.sources", lang)),
+        },
     )
 
 
