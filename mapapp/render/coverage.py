@@ -779,9 +779,8 @@ def map_sheet(
         f"Kennzahl: {METHOD_LABELS_DE[p.method]}",
         f"Nachfrage: {DEMAND_LABELS_DE[p.demand]}",
         f"Angebote: {category_text_de(p.categories)} – {result.headline.n_offers} in den Daten",
-        f"Schwelle: {_km(p.threshold_m)} km; Raster: {p.cell_size_m:g} m ({result.n_cells:,} Zellen)".replace(
-            ",", "."
-        ),
+        f"Schwelle: {_km(p.threshold_m)} km; Raster: {_fmt(p.cell_size_m, 0)} m "
+        f"({_fmt(result.n_cells, 0)} Zellen)",
     ]
     if p.method in (Method.TWO_SFCA, Method.E2SFCA):
         params.append(f"Einzugsbereich: {_km(p.catchment_m)} km")
