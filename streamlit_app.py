@@ -41,6 +41,7 @@ pages = [
     ),
     st.Page(_page("angebote"), title=t("nav.angebote", lang), url_path="angebote"),
     st.Page(
+        _page("versorgungsluecken"), title=t("nav.luecken", lang), url_path="versorgungsluecken"
     ),
     st.Page(_page("datenpflege"), title="Datenpflege", url_path="datenpflege"),
 ]

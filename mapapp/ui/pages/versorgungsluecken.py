@@ -1,0 +1,267 @@
+"""Versorgungslücken: where people live far from offers (grid or choropleth, ranking, downloads)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapapp.analysis.coverage import (
+    CELL_SIZES_M,
+    DEFAULT_CELL_SIZE_M,
+    CoverageParams,
+    CoverageResult,
+    DemandKind,
+    Method,
+    export_comment,
+    export_table,
+)
+from mapapp.config import PROGRAMME_YEARS, SLIDE_YEARS
+from mapapp.io.boundaries import Boundaries
+from mapapp.io.tabular import to_safe_csv
+from mapapp.model import DataError, DataMissingError, OfferCategory
+from mapapp.render.assets import localize_assets
+from mapapp.render.coverage import VIEWS, RasterLookup, coverage_map, map_sheet, units_geojson
+from mapapp.ui import cached, state
+from mapapp.ui.texts import t
+
+MAP_KEY = "gap_map"
+_YEARS = {"2005–2007": SLIDE_YEARS, "2005–2012": PROGRAMME_YEARS}
+
+
+def _controls(lang: str, counts: dict[str, int], foreign_known: bool) -> tuple[CoverageParams, str]:
+    c1, c2, c3 = st.columns(3)
+    cats = c1.multiselect(
+        t("gap.categories", lang),
+        [c.value for c in OfferCategory],
+        default=[OfferCategory.ABH.value],
+        format_func=lambda c: f"{t(f'cat.{c}', lang)} ({counts.get(c, 0)})",
+        key="gap_cats",
+        help=t("gap.categories.help", lang),
+    )
+    method = c2.selectbox(
+        t("gap.method", lang),
+        [m.value for m in Method],
+        format_func=lambda m: t(f"gap.method.{m}", lang),
+        key="gap_method",
+    )
+    demands = [d.value for d in DemandKind] if foreign_known else [DemandKind.ALL.value]
+    demand = c3.radio(
+        t("gap.demand", lang),
+        demands,
+        index=len(demands) - 1,
+        format_func=lambda d: t(f"gap.demand.{d}", lang),
+        key="gap_demand",
+        horizontal=True,
+    )
+    km = c1.slider(t("gap.threshold", lang), 1, 50, 10, key="gap_km")
+    view = c2.radio(
+        t("gap.view", lang),
+        list(VIEWS),
+        format_func=lambda v: t(f"gap.view.{v}", lang),
+        key="gap_view",
+        horizontal=True,
+    )
+    cell = c3.selectbox(
+        t("gap.cell", lang),
+        list(CELL_SIZES_M),
+        index=CELL_SIZES_M.index(DEFAULT_CELL_SIZE_M),
+        format_func=lambda s: f"{s:g} m",
+        key="gap_cell",
+    )
+    kreis_area = c1.toggle(
+        t("gap.kreis_area", lang),
+        value=True,
+        key="gap_kreis_area",
+        help=t("gap.kreis_area.help", lang),
+    )
+    params = CoverageParams(
+        categories=tuple(cats),
+        threshold_m=km * 1000.0,
+        method=Method(method),
+        demand=DemandKind(demand),
+        cell_size_m=float(cell),
+        include_kreis_area=kreis_area,
+    )
+    return params, str(view)
+
+
+def _n(value: float, lang: str, decimals: int | None = None) -> str:
+    """Number for display: ``1.234,5`` in German, ``1,234.5`` otherwise."""
+    text = f"{value:g}" if decimals is None else f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text
+
+
+def _headline(result: CoverageResult, lang: str) -> None:
+    h = result.headline
+    m1, m2, m3 = st.columns(3)
+    share = _n(h.share_beyond_pct, lang, 1)
+    m1.metric(t("gap.metric.share", lang, km=_n(h.threshold_m / 1000, lang)), f"{share} %")
+    m2.metric(t(f"gap.metric.people.{h.demand.value}", lang), _n(h.demand_beyond, lang, 0))
+    m3.metric(t("gap.metric.offers", lang), str(h.n_offers))
+    st.markdown(
+        t(
+            f"gap.headline.{h.demand.value}",
+            lang,
+            share=share,
+            what=", ".join(t(f"cat.{c}", lang) for c in h.categories)
+            or t("gap.all_categories", lang),
+            people=_n(h.demand_beyond, lang, 0),
+            km=_n(h.threshold_m / 1000, lang),
+        )
+    )
+
+
+def render() -> None:
+    lang = state.language()
+    st.title(t("gap.title", lang))
+    st.caption(t("gap.caption", lang))
+    version = state.require_data(lang)
+    stamp = cached.coverage_population_stamp()  # "" = no Zensus file: foreign population unknown
+    if not stamp:
+        st.info(t("gap.foreign_unknown", lang))
+    try:
+        store_key = cached.coverage_store_key()
+        counts = cached.coverage_offers(store_key)["category"].astype(str).value_counts()
+        params, view = _controls(lang, counts.to_dict(), bool(stamp))
+        with st.spinner(t("gap.computing", lang)):
+            _, lookup = cached.coverage_grid(version, stamp, params.cell_size_m)
+            result = cached.coverage_result(version, stamp, store_key, params)
+    except DataMissingError:
+        st.error(t("data.missing", lang))
+        st.stop()
+    except DataError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.warning(
+        t(
+            "gap.data_warning",
+            lang,
+            n=result.headline.n_offers,
+            precision=", ".join(
+                f"{n} {t(f'prec.{p}', lang)}" for p, n in result.headline.precision_counts
+            )
+            or "–",
+        )
+    )
+    if result.headline.n_offers == 0:
+        st.error(t("gap.no_offers", lang))
+    _headline(result, lang)
+
+    b = cached.boundaries(version)
+    m = coverage_map(result, view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup)
+    localize_assets(m)
+    st_folium(m, key=MAP_KEY, height=600, use_container_width=True, returned_objects=[])
+
+    with st.expander(t("gap.method_panel", lang), expanded=False):
+        if lang != "de":
+            st.caption(t("gap.method_german", lang))
+        st.markdown(result.method_text)
+        st.dataframe(result.offers, hide_index=True)
+
+    st.subheader(t("gap.ranking", lang))
+    tab_g, tab_k = st.tabs([t("gap.level.gemeinde", lang), t("gap.level.kreis", lang)])
+    for tab, level in ((tab_g, "gemeinde"), (tab_k, "kreis")):
+        tab.dataframe(
+            export_table(result, level),
+            hide_index=True,
+            column_config=_columns(lang, params),
+            column_order=_order(params),
+        )
+
+    st.subheader(t("gap.funding", lang))
+    years_label = st.selectbox(t("gap.funding.years", lang), list(_YEARS), key="gap_years")
+    info = cached.current_registry_info()
+    comparison = cached.coverage_funding(
+        version, stamp, store_key, params, info, tuple(_YEARS[years_label])
+    )
+    st.dataframe(
+        comparison,
+        hide_index=True,
+        column_config=_columns(lang, params),
+        column_order=["comparison", "group", "units", "share_beyond_pct", "value_weighted"]
+        + ["value_median", "demand_beyond", "demand"],
+    )
+    st.caption(t("gap.funding.caveat", lang))
+    if not info.imported:
+        st.caption(t("gap.funding.documented", lang))
+
+    _downloads(result, view, b, lookup, lang)
+
+
+def _order(params: CoverageParams) -> list[str]:
+    """Ranking columns, most telling first (the measure only where it adds a column)."""
+    value = [] if params.method in (Method.NEAREST, Method.SHARE) else ["value"]
+    people = ["foreign_population", "population"]
+    return (
+        ["rank", "name", "ags", "demand_beyond", "share_beyond_pct", "mean_nearest_km"]
+        + value
+        + [
+            "offers",
+            *people,
+        ]
+    )
+
+
+def _columns(lang: str, params: CoverageParams) -> dict[str, Any]:
+    number = st.column_config.NumberColumn
+    value = t(f"gap.value.{params.method.value}", lang)
+    return {
+        "rank": number(t("gap.col.rank", lang), format="%d"),
+        "name": t("gap.col.name", lang),
+        "population": number(t("gap.col.population", lang), format="%.0f"),
+        "foreign_population": number(t("gap.col.foreign", lang), format="%.0f"),
+        "demand": number(t("gap.col.demand", lang), format="%.0f"),
+        "demand_beyond": number(t("gap.col.beyond", lang), format="%.0f"),
+        "share_beyond_pct": number(t("gap.col.share", lang), format="%.1f %%"),
+        "mean_nearest_km": number(t("gap.col.km", lang), format="%.1f"),
+        "offers": number(t("gap.col.offers", lang), format="%d"),
+        "value": number(value, format="%.2f"),
+        "value_weighted": number(t("gap.col.weighted", lang, value=value), format="%.2f"),
+        "value_median": number(t("gap.col.median", lang, value=value), format="%.2f"),
+        "units": number(t("gap.col.units", lang), format="%d"),
+        "comparison": t("gap.col.comparison", lang),
+        "group": t("gap.col.group", lang),
+    }
+
+
+def _downloads(
+    result: CoverageResult, view: str, b: Boundaries, lookup: RasterLookup, lang: str
+) -> None:
+    """CSV (Gemeinden, Kreise, cells), GeoJSON (Gemeinden) and the map sheet; built when clicked."""
+    st.subheader(t("gap.downloads", lang))
+    p = result.params
+    stem = f"versorgungsluecken_{p.method.value}_{p.demand.value}_{p.threshold_m / 1000:g}km"
+    comment = export_comment(result)
+
+    def csv(level: str) -> Callable[[], str]:
+        return lambda: to_safe_csv(export_table(result, level), header_comment=comment)
+
+    def sheet(fmt: str) -> Callable[[], bytes]:
+        kwargs = {"kreise": b.kreise, "land": b.land, "gemeinden": b.gemeinden, "lookup": lookup}
+        return lambda: map_sheet(result, view, fmt=fmt, **kwargs)
+
+    def geojson() -> str:
+        return json.dumps(units_geojson(result, b.gemeinden, "gemeinde"), ensure_ascii=False)
+
+    buttons: list[tuple[str, Callable[[], str | bytes], str, str]] = [
+        (t(f"gap.download.csv.{lvl}", lang), csv(lvl), f"{stem}_{lvl}.csv", "text/csv")
+        for lvl in ("gemeinde", "kreis", "cell")
+    ]
+    buttons.append(
+        (
+            t("gap.download.geojson", lang),
+            geojson,
+            f"{stem}_gemeinden.geojson",
+            "application/geo+json",
+        )
+    )
+    buttons += [
+        (t(f"gap.download.{fmt}", lang), sheet(fmt), f"{stem}.{fmt}", mime)
+        for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf"))
+    ]
+    for col, (label, data, name, mime) in zip(st.columns(3) + st.columns(3), buttons, strict=True):
+        col.download_button(label, data, name, mime)
