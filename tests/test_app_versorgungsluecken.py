@@ -60,6 +60,7 @@ def test_defaults_match_the_core(real_data_dir: Path) -> None:
     assert got["Anteil weiter als 10 km"] == f"{german(h.share_beyond_pct, 1)} %"
     assert got["Ausländische Einwohner weiter entfernt"] == german(h.demand_beyond, 0)
     assert got["Angebote in der Berechnung"] == str(h.n_offers)
+    assert got["Entfernung (km) – NRW"] == f"{german(h.value, 1)} km"  # demand-weighted mean
     warning = at.warning[0].value
     assert "Unvollständige Angebotsdaten" in warning and f"mit {h.n_offers} Angeboten" in warning
     assert "Lücken in den Daten ebenso wie echte Versorgungslücken" in warning
@@ -88,6 +89,8 @@ def test_threshold_and_method_changes(real_data_dir: Path) -> None:
     expected = core(CoverageParams(threshold_m=20_000, method=Method.TWO_SFCA)).ranked
     gem = expected[expected["level"] == "gemeinde"]
     assert ranking(at)["value"].tolist() == pytest.approx(gem["value"].tolist())
+    nrw = core(CoverageParams(threshold_m=20_000, method=Method.TWO_SFCA)).headline.value
+    assert metrics(at)["2SFCA je 100.000 – NRW"] == german(nrw, 2)
     for method, view in (("e2sfca", "kreis"), ("per_capita", "grid"), ("share", "kreis")):
         at.selectbox(key="gap_method").set_value(method).run()
         at.radio(key="gap_view").set_value(view).run()

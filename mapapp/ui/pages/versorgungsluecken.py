@@ -97,11 +97,15 @@ def _n(value: float, lang: str, decimals: int | None = None) -> str:
 
 def _headline(result: CoverageResult, lang: str) -> None:
     h = result.headline
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3, m4 = st.columns(4)
     share = _n(h.share_beyond_pct, lang, 1)
     m1.metric(t("gap.metric.share", lang, km=_n(h.threshold_m / 1000, lang)), f"{share} %")
     m2.metric(t(f"gap.metric.people.{h.demand.value}", lang), _n(h.demand_beyond, lang, 0))
-    m3.metric(t("gap.metric.offers", lang), str(h.n_offers))
+    method = result.params.method
+    unit = {Method.NEAREST: " km", Method.SHARE: " %"}.get(method, "")
+    value = "–" if h.value != h.value else _n(h.value, lang, 1 if unit else 2) + unit  # NaN: none
+    m3.metric(t("gap.metric.value", lang, value=t(f"gap.value.{method.value}", lang)), value)
+    m4.metric(t("gap.metric.offers", lang), str(h.n_offers))
     st.markdown(
         t(
             f"gap.headline.{h.demand.value}",
