@@ -296,20 +296,28 @@ MONITOR_JS = """
   window.__benchWatch = (label, oldFrame) => {
     const m = {};
     window.__bench.current = m;
+    // A year switch either replaces the iframe or (since the units layer is streamed as a
+    // feature group) only the units layer inside it: tag the current unit paths as old.
+    for (const f of document.querySelectorAll(SEL)) {
+      const d = f.contentDocument;
+      if (d) d.querySelectorAll('path.leaflet-interactive').forEach((p) => p.setAttribute('data-bench-old', ''));
+    }
     const tick = () => {
       const now = performance.now();
       if (m.app === undefined && document.querySelector("[data-testid='stApp']")) m.app = now;
-      const frames = [...document.querySelectorAll(SEL)].filter((f) => f !== oldFrame);
-      if (m.iframe === undefined && frames.length) m.iframe = now;
+      const frames = [...document.querySelectorAll(SEL)];
+      if (m.iframe === undefined && frames.some((f) => f !== oldFrame)) m.iframe = now;
+      if (label !== null) {
+        const caption = [...document.querySelectorAll('strong')].some(
+          (s) => s.textContent.includes('Kommunen ' + label));
+        if (!caption) { requestAnimationFrame(tick); return; }
+      }
       for (const f of frames) {
         const d = f.contentDocument;
         if (!d) continue;
         if (m.leaflet === undefined && d.querySelector('.leaflet-container')) m.leaflet = now;
-        if (d.querySelectorAll('path.leaflet-interactive').length < 50) continue;
-        if (label !== null) {
-          const legend = d.querySelector('.mapapp-legend div');
-          if (!legend || !legend.textContent.trim().endsWith(' ' + label)) continue;
-        }
+        if (d.querySelectorAll('path.leaflet-interactive:not([data-bench-old])').length < 50) continue;
+        if (m.iframe === undefined) m.iframe = now;
         m.drawn = now;
         return;
       }

@@ -23,7 +23,8 @@ from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLAS
 from mapapp.config import CRS_WEB, TILE_URL
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
 
-NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]  # south-west, north-east (lat, lon)
+NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]
+RB_PANE = "mapapp-rb"  # south-west, north-east (lat, lon)
 COORD_DECIMALS = 5  # ~1 m; keeps the payload small
 
 
@@ -345,15 +346,19 @@ def funding_map(
     )
 
 
-def funding_map_from_layers(
+def funding_base_map(
     layers: FundingLayers,
     *,
-    title: str,
+    legend_title: str,
     attribution: str,
     tiles: bool = True,
-    popups: bool = False,
+    counts: dict[str, int] | None = None,
 ) -> folium.Map:
-    """:func:`funding_map` from precomputed (e.g. cached) :class:`FundingLayers`."""
+    """The year-independent part of the Förderkarte: outlines and legend.
+
+    Regierungsbezirk outlines sit in their own pane above the units, so the classified units
+    (:func:`funding_feature_group`, added later or streamed separately) never hide them.
+    """
     m = base_map(tiles=tiles, attribution=attribution)
     folium.GeoJson(
         layers.gemeinden,
@@ -362,6 +367,22 @@ def funding_map_from_layers(
         interactive=False,
         control=False,
     ).add_to(m)
+    folium.map.CustomPane(RB_PANE, z_index=450, pointer_events=False).add_to(m)
+    folium.GeoJson(
+        layers.rb,
+        name="Regierungsbezirke",
+        style_function=lambda _f: {**RB_OUTLINE, "fillOpacity": 0.0},
+        interactive=False,
+        control=False,
+        pane=RB_PANE,
+    ).add_to(m)
+    m.add_child(_Legend(funding_legend_html(legend_title, counts)))
+    return m
+
+
+def funding_feature_group(layers: FundingLayers, *, popups: bool = False) -> folium.FeatureGroup:
+    """The year-dependent part: classified units (escaped tooltips) and the Stadt symbols."""
+    group = folium.FeatureGroup(name="Kreise und Städte")
     folium.GeoJson(
         layers.units,
         name="Kreise und Städte",
@@ -369,29 +390,34 @@ def funding_map_from_layers(
         highlight_function=lambda _f: {"weight": 3.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False) if popups else None,
-    ).add_to(m)
-    folium.GeoJson(
-        layers.rb,
-        name="Regierungsbezirke",
-        style_function=lambda _f: {**RB_OUTLINE, "fillOpacity": 0.0},
-        interactive=False,
-    ).add_to(m)
-    if layers.stadt_points:
-        group = folium.FeatureGroup(name="Symbole geförderter Städte")
-        for lat, lon, tip in layers.stadt_points:
-            folium.CircleMarker(
-                location=[lat, lon],
-                radius=5,
-                color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
-                weight=2,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1.0,
-                tooltip=folium.Tooltip(tip, sticky=True),
-            ).add_to(group)
-        group.add_to(m)
-    counts = layers.counts
-    m.add_child(_Legend(funding_legend_html(title, counts)))
+    ).add_to(group)
+    for lat, lon, tip in layers.stadt_points:
+        folium.CircleMarker(
+            location=[lat, lon],
+            radius=5,
+            color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
+            weight=2,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1.0,
+            tooltip=folium.Tooltip(tip, sticky=True),
+        ).add_to(group)
+    return group
+
+
+def funding_map_from_layers(
+    layers: FundingLayers,
+    *,
+    title: str,
+    attribution: str,
+    tiles: bool = True,
+    popups: bool = False,
+) -> folium.Map:
+    """:func:`funding_map` from precomputed (e.g. cached) :class:`FundingLayers` (one static map)."""
+    m = funding_base_map(
+        layers, legend_title=title, attribution=attribution, tiles=tiles, counts=layers.counts
+    )
+    funding_feature_group(layers, popups=popups).add_to(m)
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)
     return m
 

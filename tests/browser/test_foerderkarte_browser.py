@@ -124,15 +124,21 @@ def test_year_switch_changes_highlighted_units(open_app: OpenApp) -> None:
     kreis_paths = app.map.locator(f'path[fill="{KREIS_FILL}"]')
     stadt_paths = app.map.locator(f'path[fill="{STADT_FILL}"]')
     legend = app.map.locator(".mapapp-legend")
+    # mark the map's window: if the iframe were rebuilt on a year switch, the mark would be gone
+    app.map_iframe.evaluate("el => { el.contentWindow.__mapappMark = 1; }")
 
     for year, kreise, staedte in ((2005, k2005, s2005), (2007, k2007, s2007)):
         year_button(app, str(year)).click()
         expect(year_button(app, str(year))).to_have_attribute("aria-checked", "true")
         expect(app.page).to_have_url(re.compile(rf"[?&]jahre={year}\b"))
-        expect(legend).to_contain_text(str(year))
+        # the caption above the map names the year and the counts; the map shows them
+        caption = app.page.get_by_text(f"Geförderte Kommunen {year} –")
+        expect(caption).to_contain_text(f"{kreise} Kreise und {staedte} Städte")
         expect(kreis_paths).to_have_count(kreise)
         expect(stadt_paths).to_have_count(staedte)
-        expect(legend).to_contain_text(f"Kreis (gefördert) ({kreise})")
+        expect(legend).to_contain_text("Kreis (gefördert)")
+    # only the units layer was exchanged: the map iframe was not rebuilt
+    assert app.map_iframe.evaluate("el => el.contentWindow.__mapappMark") == 1
     no_exception(app)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp.analysis.funding import available_years, completeness, funded_table, unit_projects
+from mapapp.analysis.funding import (
+    CLASS_FUNDED_KREIS,
+    CLASS_FUNDED_STADT,
+    available_years,
+    completeness,
+    funded_table,
+    unit_projects,
+)
 from mapapp.io.tabular import to_safe_csv
 from mapapp.model import YearSelection
 from mapapp.render.assets import localize_assets
@@ -15,7 +22,8 @@ from mapapp.render.exports import (
     funding_note,
     funding_title,
 )
-from mapapp.render.maps import funding_map_from_layers
+from mapapp.render.maps import funding_base_map, funding_feature_group
+from mapapp.render.style import TITLE_DEFAULT
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
 from mapapp.ui.texts import t
@@ -51,19 +59,23 @@ def render() -> None:
 
     b = cached.boundaries(version)
     units = cached.units_for_years(version, info, years, include_unknown)
-    m = funding_map_from_layers(
-        cached.funding_layers_for_years(version, info, years, include_unknown),
-        title=funding_title(choice),
-        attribution=funding_attribution(b.year),
-        tiles=tiles,
+    layers = cached.funding_layers_for_years(version, info, years, include_unknown)
+    # The base map (outlines, legend) stays the same across years; only the units layer is sent
+    # again when the year changes, so the map is not rebuilt in the browser.
+    m = funding_base_map(
+        layers, legend_title=TITLE_DEFAULT, attribution=funding_attribution(b.year), tiles=tiles
     )
     localize_assets(m)
-    st.caption(t("fk.map.hint", lang))
+    st.markdown(
+        f"**{funding_title(choice)}** – {t('fk.map.counts', lang, **_counts(layers.counts))}  \n"
+        + t("fk.map.hint", lang)
+    )
     returned = st_folium(
         m,
         key=MAP_KEY,
         height=620,
         use_container_width=True,
+        feature_group_to_add=funding_feature_group(layers),
         returned_objects=["last_active_drawing"],
     )
     st.caption(t("fk.historic", lang, year=b.year))
@@ -102,6 +114,13 @@ def render() -> None:
         "text/html",
     )
     _static_downloads(units, b, choice, stem, lang, funding_note(info.imported, info.path))
+
+
+def _counts(counts: dict[str, int]) -> dict[str, int]:
+    return {
+        "kreise": counts.get(CLASS_FUNDED_KREIS, 0),
+        "staedte": counts.get(CLASS_FUNDED_STADT, 0),
+    }
 
 
 def _static_downloads(units, b, choice: str, stem: str, lang: str, note: str) -> None:  # type: ignore[no-untyped-def]
