@@ -795,7 +795,9 @@ def _de_number(value: float, decimals: int = 0) -> str:
 
 
 def _fmt_km(metres: float) -> str:
-    return f"{metres / 1000:g}".replace(".", ",") + " km"
+    """``3333.3`` -> ``3,33 km``, ``10000`` -> ``10 km``."""
+    text = f"{metres / 1000:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " km"
 
 
 def precision_text_de(counts: Iterable[tuple[str, int]]) -> str:
