@@ -527,7 +527,8 @@ def coverage_map(
             "<style>.leaflet-control-attribution{font-size:10px}"
             ".leaflet-bottom.leaflet-left{bottom:28px}"
             "@media (max-width:520px){.mapapp-legend{font-size:10px !important;"
-            "max-width:180px !important;padding:3px 5px !important}}</style>"
+            "max-width:180px !important;padding:3px 5px !important}"
+            ".leaflet-bottom.leaflet-left{bottom:46px}}</style>"
         ),
         name="mapapp_coverage_css",
     )
