@@ -154,7 +154,7 @@ def coverage_offers(store_key: tuple[str, str]) -> gpd.GeoDataFrame:
     return load_offers(settings())
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=12)  # a result holds every cell (~5 MB at 1 km)
 def coverage_result(
     version: DataVersion, population_stamp: str, store_key: tuple[str, str], params: CoverageParams
 ) -> CoverageResult:
