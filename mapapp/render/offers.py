@@ -305,7 +305,7 @@ def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
     return (
         '<div class="mapapp-offer-legend" style="background:rgba(255,255,255,.9);padding:6px 8px;'
         'font:12px/1.4 sans-serif;border-radius:4px;max-height:60vh;overflow:auto">'
-        f"<b>Angebote</b>{items}{note}</div>"
+        f"<details><summary><b>Legende: Angebote</b></summary>{items}{note}</details></div>"
     )
 
 
