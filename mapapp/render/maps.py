@@ -157,7 +157,7 @@ class _FitOnResize(MacroElement):
             // Keep the fitted area clear of a legend on wide maps (on phones it may overlap).
             var lg = m.getContainer().querySelector('.mapapp-legend');
             var right = lg && m.getSize().x > 700 ? lg.offsetWidth + 16 : 10;
-            return {paddingTopLeft: [10, 10], paddingBottomRight: [right, 36]};
+            return {paddingTopLeft: [10, 10], paddingBottomRight: [right, 36], animate: false};
           }
           m.fitBounds(bounds, opts());
           // controls added later in this script (the legend) are measured after it ran
