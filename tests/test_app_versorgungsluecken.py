@@ -132,7 +132,7 @@ def test_without_zensus_the_foreign_population_is_unknown(
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(
-        real_data_cache / "raw", data / "raw", ignore=shutil.ignore_patterns("zensus2022")
+        real_data_cache / "raw", data / "raw", ignore=shutil.ignore_patterns("zensus2022", "inkar")
     )
     monkeypatch.setenv("MAPAPP_DATA_DIR", str(data))
     monkeypatch.delenv("MAPAPP_MIRROR", raising=False)
@@ -143,3 +143,21 @@ def test_without_zensus_the_foreign_population_is_unknown(
     assert metrics(at)["Menschen weiter entfernt"] == german(h.demand_beyond, 0)
     texts = " ".join(m.value for m in at.markdown)
     assert "GV-ISys" in texts
+
+
+def test_without_zensus_but_with_inkar_foreign_demand_uses_a_year(
+    real_data_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(
+        real_data_cache / "raw", data / "raw", ignore=shutil.ignore_patterns("zensus2022")
+    )
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(data))
+    monkeypatch.delenv("MAPAPP_MIRROR", raising=False)
+    at = page()
+    assert not at.exception
+    assert at.radio(key="gap_demand").value == "foreign"
+    year = at.selectbox(key="gap_foreign_year")
+    assert year.value == 2006 and None not in year.options  # no Zensus: an INKAR year is needed
+    texts = " ".join(m.value for m in at.markdown)
+    assert "INKAR" in texts and "2006" in texts

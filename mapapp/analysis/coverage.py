@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import geopandas as gpd
@@ -47,6 +47,7 @@ from mapapp.analysis.demand import COL_CELL_ID, COL_FOREIGN_POPULATION, build_de
 from mapapp.analysis.offers import offers_frame, open_seeded_store
 from mapapp.config import (
     ATTRIBUTION_DESTATIS,
+    ATTRIBUTION_INKAR,
     ATTRIBUTION_ZENSUS,
     CRS_METRIC,
     NRW_LAND,
@@ -156,6 +157,10 @@ class CoverageParams:
         E2SFCA distance decay; ``None``: the bands 1 / 0.68 / 0.22 at thirds of the catchment.
     include_kreis_area
         Whether offers located only somewhere in their Kreis (precision ``kreis_area``) count.
+    foreign_year
+        ``None``: foreign population from the Zensus 2022 share per Gemeinde. A year (e.g. 2006):
+        each Gemeinde's population times the INKAR foreign share of its Kreis in that year (the
+        people of today, the share of then – an approximation for the funding years).
     """
 
     categories: tuple[str, ...] = (OfferCategory.ABH.value,)
@@ -166,6 +171,7 @@ class CoverageParams:
     max_cost_m: float | None = None
     weights: StepWeights | GaussianWeights | None = None
     include_kreis_area: bool = True
+    foreign_year: int | None = None
 
     def __post_init__(self) -> None:
         cats = []
@@ -191,6 +197,8 @@ class CoverageParams:
             object.__setattr__(self, "max_cost_m", value)
         if self.weights is not None and self.method is not Method.E2SFCA:
             raise ValueError("Gewichte gibt es nur für die Methode e2sfca")
+        if self.foreign_year is not None:
+            object.__setattr__(self, "foreign_year", int(self.foreign_year))
 
     @property
     def catchment_m(self) -> float:
@@ -229,6 +237,7 @@ class CoverageInputs:
     population_source: str
     boundary_product: str
     boundary_year: int
+    foreign_shares: pd.DataFrame | None = None  # INKAR: kreis_ags, year, foreign_share_pct
 
     @property
     def foreign_known(self) -> bool:
@@ -250,6 +259,7 @@ def coverage_inputs(
     population_source: str,
     boundary_product: str,
     boundary_year: int,
+    foreign_shares: pd.DataFrame | None = None,
 ) -> CoverageInputs:
     """Join people to the Gemeinde polygons (every Gemeinde must find its row).
 
@@ -276,6 +286,7 @@ def coverage_inputs(
         population_source=population_source,
         boundary_product=boundary_product,
         boundary_year=int(boundary_year),
+        foreign_shares=foreign_shares,
     )
 
 
@@ -299,6 +310,7 @@ def load_nrw_inputs(settings: Settings) -> CoverageInputs:
         population_source=source,
         boundary_product=b.product,
         boundary_year=b.year,
+        foreign_shares=datasets.load_inkar(settings),
     )
 
 
@@ -327,10 +339,19 @@ class DemandGrid:
     population_source: str
     boundary_product: str
     boundary_year: int
+    foreign_shares: pd.DataFrame | None = None  # INKAR: kreis_ags, year, foreign_share_pct
+    foreign_year: int | None = None  # set by with_foreign_year: foreign people from INKAR shares
 
     @property
     def foreign_known(self) -> bool:
         return COL_FOREIGN_POPULATION in self.cells.columns
+
+    @property
+    def foreign_years(self) -> list[int]:
+        """Years with a foreign share per Kreis (INKAR), usable as ``CoverageParams.foreign_year``."""
+        if self.foreign_shares is None:
+            return []
+        return sorted(int(y) for y in self.foreign_shares["year"].unique())
 
     @property
     def n_cells(self) -> int:
@@ -365,6 +386,7 @@ def demand_grid_nrw(inputs: CoverageInputs, cell_size_m: float = DEFAULT_CELL_SI
         population_source=inputs.population_source,
         boundary_product=inputs.boundary_product,
         boundary_year=inputs.boundary_year,
+        foreign_shares=inputs.foreign_shares,
     )
 
 
@@ -467,20 +489,31 @@ class CoverageResult:
     foreign_known: bool
     n_cells: int
     sources: tuple[str, ...] = field(default=())
+    foreign_year: int | None = None
 
     @property
     def attribution(self) -> str:
         """Source line for maps and exports."""
-        return attribution_text(self.boundary_year, self.population_source)
+        return attribution_text(
+            self.boundary_year, self.population_source, foreign_year=self.foreign_year
+        )
 
     def units(self, level: str) -> pd.DataFrame:
         return self.gemeinden if level == LEVEL_GEMEINDE else self.kreise
 
 
-def attribution_text(boundary_year: int, population_source: str, *, offers: bool = True) -> str:
+def attribution_text(
+    boundary_year: int,
+    population_source: str,
+    *,
+    offers: bool = True,
+    foreign_year: int | None = None,
+) -> str:
     """``© GeoBasis-DE / BKG <year> (Daten verändert)`` plus the population source used (and, with
     ``offers``, where the offers come from; maps credit each offer in its tooltip instead)."""
     people = ATTRIBUTION_ZENSUS if population_source == POPULATION_ZENSUS else ATTRIBUTION_DESTATIS
+    if foreign_year is not None:
+        people += f"; {ATTRIBUTION_INKAR}"
     text = f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Bevölkerung: {people}"
     return text + " | Angebote: KOMM-IN NRW Karte (Quellen je Angebot)" if offers else text
 
@@ -636,6 +669,39 @@ def _measure(
     return per_cell, values, gem_counts
 
 
+def with_foreign_year(grid: DemandGrid, year: int | None) -> DemandGrid:
+    """``grid`` with the foreign population of ``year``: each cell's people times the INKAR
+    foreign share of its Kreis in that year (``None``: ``grid`` unchanged).
+
+    Raises
+    ------
+    DataError
+        No INKAR table, or no share for that year for some Kreis.
+    """
+    if year is None:
+        return grid
+    if grid.foreign_shares is None:
+        raise DataError(
+            "INKAR-Ausländeranteile fehlen (Datei aus dem Spiegel laden: mapapp fetch-data)",
+            field="foreign_year",
+        )
+    shares = grid.foreign_shares[grid.foreign_shares["year"] == year]
+    by_kreis = shares.set_index(COL_KREIS_AGS)["foreign_share_pct"]
+    share = grid.cells[COL_KREIS_AGS].map(by_kreis)
+    if share.isna().any():
+        missing = sorted(set(grid.cells.loc[share.isna(), COL_KREIS_AGS]))
+        raise DataError(
+            f"kein INKAR-Ausländeranteil {year} für Kreis {missing[0]}"
+            + (f" (und {len(missing) - 1} weitere)" if len(missing) > 1 else ""),
+            field="foreign_year",
+        )
+    cells = grid.cells.copy()
+    cells[COL_FOREIGN_POPULATION] = cells[COL_POPULATION].to_numpy(dtype=float) * (
+        share.to_numpy(dtype=float) / 100.0
+    )
+    return replace(grid, cells=cells, foreign_year=year)
+
+
 def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams) -> CoverageResult:
     """Compute the coverage measures for ``params`` on ``grid`` with the counted ``offers``.
 
@@ -655,6 +721,7 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
     DataError
         Foreign population asked for but not known (no Zensus data).
     """
+    grid = with_foreign_year(grid, params.foreign_year)
     if params.demand is DemandKind.FOREIGN and not grid.foreign_known:
         raise DataError(
             "ausländische Bevölkerung unbekannt (Zensus-2022-Datei fehlt) – "
@@ -757,11 +824,14 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
         offers=pd.DataFrame(used[offer_cols]).reset_index(drop=True),
         method_text=method_text(params, headline, grid),
         population_source=grid.population_source,
+        foreign_year=grid.foreign_year,
         boundary_product=grid.boundary_product,
         boundary_year=grid.boundary_year,
         foreign_known=grid.foreign_known,
         n_cells=grid.n_cells,
-        sources=data_sources(grid.boundary_product, grid.boundary_year, grid.population_source),
+        sources=data_sources(
+            grid.boundary_product, grid.boundary_year, grid.population_source, grid.foreign_year
+        ),
     )
 
 
@@ -770,7 +840,9 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
 # --------------------------------------------------------------------------------------------
 
 
-def data_sources(product: str, year: int, population_source: str) -> tuple[str, ...]:
+def data_sources(
+    product: str, year: int, population_source: str, foreign_year: int | None = None
+) -> tuple[str, ...]:
     """The data vintages used (one line each)."""
     people = (
         "Bevölkerung und ausländische Bevölkerung je Gemeinde: Zensus 2022 (Stichtag 15.05.2022), "
@@ -779,6 +851,13 @@ def data_sources(product: str, year: int, population_source: str) -> tuple[str, 
         else "Bevölkerung je Gemeinde: GV-ISys, Fortschreibung zum 31.12.2023, "
         f"{ATTRIBUTION_DESTATIS} – ausländische Bevölkerung unbekannt (Zensus-Datei fehlt)"
     )
+    if foreign_year is not None:
+        base = "Zensus 2022" if population_source == POPULATION_ZENSUS else "GV-ISys 31.12.2023"
+        people = (
+            f"Bevölkerung je Gemeinde: {base}; ausländische Bevölkerung = Bevölkerung × "
+            f"Ausländeranteil des Kreises {foreign_year} (INKAR, BBSR Bonn, dl-de/by-2-0) – "
+            "Näherung: heutige Bevölkerung, Anteil von damals"
+        )
     return (
         f"Gemeindegrenzen: BKG {product}, Stand 01.01.{year}, um {GRID_SIMPLIFY_M:g} m vereinfacht, "
         f"{bkg_attribution(year)}, dl-de/by-2-0",
@@ -885,7 +964,9 @@ def method_text(params: CoverageParams, headline: Headline, grid: DemandGrid) ->
         "wie echte Versorgungslücken.",
         "**Daten:** "
         + " · ".join(
-            data_sources(grid.boundary_product, grid.boundary_year, grid.population_source)
+            data_sources(
+                grid.boundary_product, grid.boundary_year, grid.population_source, grid.foreign_year
+            )
         ),
     ]
     return "\n\n".join(lines)

@@ -168,6 +168,11 @@ def _register_nrw(forms: Any) -> None:
         "--exclude-kreis-area", action="store_true",
         help="Angebote ohne eigenen Standort (nur Kreisgebiet) nicht zählen",
     )  # fmt: skip
+    nrw.add_argument(
+        "--foreign-year", type=int, metavar="JAHR",
+        help="ausländische Bevölkerung mit dem INKAR-Ausländeranteil des Kreises in JAHR "
+        "(z. B. 2006) statt Zensus 2022 je Gemeinde",
+    )  # fmt: skip
     nrw.add_argument("--level", choices=EXPORT_LEVELS, default="gemeinde")
     nrw.add_argument("--out", required=True, type=Path, metavar="OUT.csv")
     nrw.set_defaults(func=run_nrw)
@@ -366,6 +371,7 @@ def _nrw_params(args: argparse.Namespace) -> CoverageParams:
             max_cost_m=args.max_cost,
             weights=weight_fn,
             include_kreis_area=not args.exclude_kreis_area,
+            foreign_year=args.foreign_year,
         )
     except ValueError as exc:
         raise DataError(str(exc)) from None

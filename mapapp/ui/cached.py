@@ -133,6 +133,20 @@ def coverage_store_key() -> tuple[str, str]:
     return store.location, store.data_version()
 
 
+@st.cache_data(show_spinner=False, max_entries=2)
+def _inkar_years(stamp: str) -> list[int]:
+    inkar = datasets.load_inkar(settings())
+    return [] if inkar is None else sorted(int(y) for y in inkar["year"].unique())
+
+
+def inkar_years() -> list[int]:
+    """Years with an INKAR foreign share per Kreis in the data directory (empty without the file)."""
+    from mapapp.config import MIRROR_ONLY_FILES
+
+    path = settings().raw_path(*MIRROR_ONLY_FILES["inkar_foreign_share"])
+    return _inkar_years(f"{path.stat().st_mtime_ns}" if path.exists() else "")
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def coverage_grid(
     version: DataVersion, population_stamp: str, cell_size_m: float

@@ -32,7 +32,9 @@ MAP_KEY = "gap_map"
 _YEARS = {"2005–2007": SLIDE_YEARS, "2005–2012": PROGRAMME_YEARS}
 
 
-def _controls(lang: str, counts: dict[str, int], foreign_known: bool) -> tuple[CoverageParams, str]:
+def _controls(
+    lang: str, counts: dict[str, int], foreign_known: bool, foreign_years: list[int]
+) -> tuple[CoverageParams, str]:
     c1, c2, c3 = st.columns(3)
     cats = c1.multiselect(
         t("gap.categories", lang),
@@ -48,7 +50,8 @@ def _controls(lang: str, counts: dict[str, int], foreign_known: bool) -> tuple[C
         format_func=lambda m: t(f"gap.method.{m}", lang),
         key="gap_method",
     )
-    demands = [d.value for d in DemandKind] if foreign_known else [DemandKind.ALL.value]
+    can_foreign = foreign_known or bool(foreign_years)
+    demands = [d.value for d in DemandKind] if can_foreign else [DemandKind.ALL.value]
     demand = c3.radio(
         t("gap.demand", lang),
         demands,
@@ -72,6 +75,24 @@ def _controls(lang: str, counts: dict[str, int], foreign_known: bool) -> tuple[C
         format_func=lambda s: f"{s:g} m",
         key="gap_cell",
     )
+    foreign_year: int | None = None
+    if demand == DemandKind.FOREIGN.value and foreign_years:
+        # Zensus 2022 share per Gemeinde (default), or the INKAR share per Kreis of a year
+        options: list[int | None] = ([None] if foreign_known else []) + list(
+            reversed(foreign_years)
+        )
+        foreign_year = c3.selectbox(
+            t("gap.foreign_year", lang),
+            options,
+            index=options.index(2006) if not foreign_known and 2006 in options else 0,
+            format_func=lambda y: (
+                t("gap.foreign_year.zensus", lang)
+                if y is None
+                else t("gap.foreign_year.inkar", lang, year=y)
+            ),
+            key="gap_foreign_year",
+            help=t("gap.foreign_year.help", lang),
+        )
     kreis_area = c1.toggle(
         t("gap.kreis_area", lang),
         value=True,
@@ -85,6 +106,7 @@ def _controls(lang: str, counts: dict[str, int], foreign_known: bool) -> tuple[C
         demand=DemandKind(demand),
         cell_size_m=float(cell),
         include_kreis_area=kreis_area,
+        foreign_year=foreign_year,
     )
     return params, str(view)
 
@@ -130,7 +152,7 @@ def render() -> None:
     try:
         store_key = cached.coverage_store_key()
         counts = cached.coverage_offers(store_key)["category"].astype(str).value_counts()
-        params, view = _controls(lang, counts.to_dict(), bool(stamp))
+        params, view = _controls(lang, counts.to_dict(), bool(stamp), cached.inkar_years())
         with st.spinner(t("gap.computing", lang)):
             _, lookup = cached.coverage_grid(version, stamp, params.cell_size_m)
             result = cached.coverage_result(version, stamp, store_key, params)
