@@ -109,7 +109,8 @@ def test_detail_levels_choose_the_texts():
 def test_no_per_offer_markers_in_output():
     many = [make(i) for i in range(300)]
     html = _rendered(many)
-    assert html.count("L.marker(") == 0 and html.count("L.circleMarker(") == 1
+    # one marker constructor in the layer script (built in a loop in the browser), not 300 blocks
+    assert html.count("L.marker(") == 1 and html.count("L.divIcon(") == 1
 
 
 def test_legend_is_escaped_and_lists_present_categories():
@@ -134,3 +135,11 @@ def test_standalone_export_is_offline_and_escaped():
     external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"(https?://[^\"]+)", html)
     assert external == []  # Leaflet and markercluster are inlined
     assert "L.markerClusterGroup" in html and "leaflet" in html.lower()
+
+
+def test_offline_map_without_tiles_still_has_the_max_zoom_markercluster_needs():
+    from mapapp.render.offers import offers_map
+
+    html = offers_map(OFFERS, tiles=False).get_root().render()
+    assert re.search(r'"maxZoom":\s*18', html)
+    assert "mapapp-offer-icon" in html  # markers carry a category code, not colour alone

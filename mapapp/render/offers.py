@@ -53,6 +53,24 @@ CATEGORY_COLOURS: dict[OfferCategory, str] = {
     OfferCategory.SONSTIGES: "#969696",
 }
 
+#: Short code per category, drawn in the marker and the legend (markers differ not by colour alone).
+CATEGORY_CODES: dict[OfferCategory, str] = {
+    OfferCategory.KI: "KI",
+    OfferCategory.ABH: "AB",
+    OfferCategory.MBE: "MB",
+    OfferCategory.JMD: "JM",
+    OfferCategory.INTEGRATIONSKURS: "IK",
+    OfferCategory.SPRACHKURS: "SK",
+    OfferCategory.INTEGRATION_POINT: "IP",
+    OfferCategory.ANTIDISKRIMINIERUNG: "AD",
+    OfferCategory.FLUECHTLINGSBERATUNG: "FB",
+    OfferCategory.MIGRATIONSDIENST: "MD",
+    OfferCategory.JOBCENTER: "JC",
+    OfferCategory.KOMMUNAL: "KA",
+    OfferCategory.LANDESKOORDINATION: "LK",
+    OfferCategory.SONSTIGES: "SO",
+}
+
 #: Text fields carried in the payload (key in the payload -> label in the popup).
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("name", ""),
@@ -184,7 +202,10 @@ def offers_payload(offers: Sequence[Offer], detail: str = "auto") -> dict[str, A
             idx_col.append(idx)
         indexed[key] = idx_col
     return {
-        "cats": [[c.value, OFFER_CATEGORY_LABELS_DE[c], CATEGORY_COLOURS[c]] for c in cats],
+        "cats": [
+            [c.value, OFFER_CATEGORY_LABELS_DE[c], CATEGORY_COLOURS[c], CATEGORY_CODES[c]]
+            for c in cats
+        ],
         "prec": [[p.value, PRECISION_LABELS_DE[p]] for p in _PRECISIONS],
         "bfl": [_BARRIER_LABELS[b] for b in _BF],
         "labels": {k: label for k, label in _FIELDS},
@@ -241,17 +262,31 @@ var {{ this.get_name() }} = (function () {
         var i = layer.options.oi;
         return esc(val("name", i)) + " – " + esc(D.cats[D.c[i]][1]);
     }
-    var renderer = L.canvas({padding: 0.5});
     var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
     var markers = new Array(D.lat.length);
+    var icons = {};
+    function icon(c, exact) {
+        // one shared icon per category and precision: a circle with the category code,
+        // filled for an exact address, hollow and dashed for an approximate location
+        var key = c + (exact ? "e" : "a");
+        if (!icons[key]) {
+            var cat = D.cats[c];
+            var style = exact
+                ? "background:" + cat[2] + ";color:#fff;border:1px solid #222"
+                : "background:#fff;color:" + cat[2] + ";border:2px dashed " + cat[2];
+            icons[key] = L.divIcon({
+                className: "mapapp-offer-icon",
+                html: '<div style="' + style + ';width:22px;height:22px;border-radius:50%;'
+                    + 'box-sizing:border-box;font:bold 10px/20px sans-serif;text-align:center">'
+                    + esc(cat[3]) + "</div>",
+                iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10]
+            });
+        }
+        return icons[key];
+    }
     for (var i = 0; i < D.lat.length; i++) {
         var exact = D.prec[D.p[i]][0] === "address";
-        var colour = D.cats[D.c[i]][2];
-        var m = L.circleMarker([D.lat[i], D.lon[i]], {
-            renderer: renderer, radius: 6, weight: exact ? 1 : 2, color: exact ? "#222" : colour,
-            dashArray: exact ? null : "3 2", fillColor: colour, fillOpacity: exact ? 0.9 : 0.15,
-            oi: i
-        });
+        var m = L.marker([D.lat[i], D.lon[i]], {icon: icon(D.c[i], exact), oi: i});
         m.bindPopup(popup, {maxWidth: 320});
         m.bindTooltip(tip);
         markers[i] = m;
@@ -292,8 +327,9 @@ def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
     """HTML of the category legend (escaped), including the hollow-marker note."""
     cats = list(categories) if categories is not None else list(OfferCategory)
     items = "".join(
-        f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-        f'background:{CATEGORY_COLOURS[c]};margin-right:5px"></span>'
+        f'<div><span style="display:inline-block;width:18px;height:18px;border-radius:50%;'
+        f"background:{CATEGORY_COLOURS[c]};color:#fff;font:bold 8px/18px sans-serif;"
+        f'text-align:center;margin-right:5px">{html.escape(CATEGORY_CODES[c])}</span>'
         f"{html.escape(OFFER_CATEGORY_LABELS_DE[c])}</div>"
         for c in cats
     )
@@ -381,6 +417,7 @@ def offers_map(
         Source/licence text shown in the map's attribution control (escaped).
     """
     fmap = folium.Map(location=[51.45, 7.55], zoom_start=8, tiles=None, prefer_canvas=True)
+    fmap.options.update({"maxZoom": 18, "minZoom": 6})  # markercluster needs it without tiles
     if tiles:
         folium.TileLayer(TILE_URL, attr=html.escape(ATTRIBUTION_OSM), name="OpenStreetMap").add_to(
             fmap
