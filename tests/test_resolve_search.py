@@ -35,6 +35,7 @@ class FakeGeocoder:
     hits: list[dict[str, Any]]
     fail: bool = False
     calls: list[dict[str, str]] = field(default_factory=list)
+    service: str = "geocoder.test"
 
     def search(self, params: dict[str, str]) -> list[dict[str, Any]]:
         self.calls.append(params)

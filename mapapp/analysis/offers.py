@@ -491,7 +491,7 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
 
 
 def _online(text: str, ctx: GeoContext) -> SearchPoint | None:
-    from mapapp.io.geocode import GeocoderError
+    from mapapp.io.geocode import GeocoderError, parse_hits
 
     if ctx.geocoder is None:
         return None
@@ -499,16 +499,10 @@ def _online(text: str, ctx: GeoContext) -> SearchPoint | None:
         hits = ctx.geocoder.search({"q": text, "countrycodes": "de"})
     except GeocoderError:
         return None
-    for hit in hits:
-        if not isinstance(hit, dict):
-            continue
-        try:
-            lat, lon = float(hit["lat"]), float(hit["lon"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        x, y = to_metric([lon], [lat])
+    for hit in parse_hits(hits, ctx.geocoder.service):
+        x, y = to_metric([hit.lon], [hit.lat])
         if not bool(ctx.locator.in_nrw(x, y)[0]):
             continue
-        label = str(hit.get("display_name") or text)[:120]
-        return SearchPoint(lon=lon, lat=lat, label=label, approximate=False, name=label)
+        label = (hit.label or text)[:120]
+        return SearchPoint(lon=hit.lon, lat=hit.lat, label=label, approximate=False, name=label)
     return None

@@ -54,7 +54,6 @@ the file says otherwise); ``source_url`` defaults to the imported file's name.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
@@ -77,6 +76,7 @@ from mapapp.io.funding import (
     parse_years,
     validate_registry,
 )
+from mapapp.io.tabular import ENCODING_LABELS, check_xlsx_unpacked, decode_text
 from mapapp.model import (
     AGS_GEMEINDE_LEN,
     AGS_KREIS_LEN,
@@ -89,7 +89,6 @@ from mapapp.model import (
 #: Largest file :func:`read_table` accepts (bytes). An approval list has a few hundred rows.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 #: An .xlsx may unpack to at most this multiple of ``max_bytes`` (guards against zip bombs).
-XLSX_UNPACK_FACTOR = 20
 #: Rows searched for the header line.
 HEADER_SCAN_ROWS = 30
 
@@ -302,36 +301,8 @@ def _is_blank(cells: Sequence[str]) -> bool:
 
 
 def _decode(data: bytes, file: str) -> tuple[str, str]:
-    if data.startswith(b"PK\x03\x04"):
-        raise DataError(
-            "die Datei ist ein Zip-/Excel-Archiv – als .xlsx speichern bzw. benennen", file=file
-        )
-    boms = (
-        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 (BOM)"),
-        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
-        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
-    )
-    for bom, codec, label in boms:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), label
-            except UnicodeDecodeError as exc:
-                raise DataError(f"ungültige {label}-Kodierung: {exc.reason}", file=file) from exc
-    if b"\x00" in data:
-        raise DataError("keine Textdatei (enthält Null-Bytes)", file=file)
-    for codec, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
-        try:
-            return data.decode(codec), label
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise DataError(
-            "Zeichenkodierung nicht erkannt (UTF-8 oder Windows-1252 erwartet)", file=file
-        )
-    return str(best), str(best.encoding)
+    text, codec = decode_text(data, file)
+    return text, ENCODING_LABELS.get(codec, codec)
 
 
 def _csv_rows(text: str, delimiter: str, file: str) -> _Rows:
@@ -390,16 +361,7 @@ def _cell_text(value: object) -> str:
 
 def _read_xlsx(path: Path, max_bytes: int) -> tuple[_Rows, dict[str, Any]]:
     file = path.name
-    try:
-        with zipfile.ZipFile(path) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
-    except zipfile.BadZipFile as exc:
-        raise DataError("keine gültige .xlsx-Datei (kein Zip-Archiv)", file=file) from exc
-    if unpacked > max_bytes * XLSX_UNPACK_FACTOR:
-        raise DataError(
-            f"die Excel-Datei entpackt zu {unpacked / 1e6:.0f} MB – zu groß für eine Bewilligungsliste",
-            file=file,
-        )
+    check_xlsx_unpacked(path, max_bytes, file)
     from openpyxl import load_workbook
 
     try:

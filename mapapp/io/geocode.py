@@ -28,7 +28,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -528,23 +528,34 @@ class OnlineGeocoder:
         }
         if not params:
             return None
-        for hit in self.search(params):
-            if not isinstance(hit, Mapping):
-                continue
-            try:
-                lat, lon = float(hit["lat"]), float(hit["lon"])
-            except (KeyError, TypeError, ValueError):
-                continue
-            if not (np.isfinite(lat) and np.isfinite(lon)):
-                continue
-            return GeocodeHit(
+        hits = parse_hits(self.search(params), self.service)
+        if hits:
+            return hits[0]
+        return None
+
+
+def parse_hits(hits: Sequence[Any], service: str) -> list[GeocodeHit]:
+    """Usable answers of a Nominatim-compatible ``/search`` (finite lat/lon), in service order."""
+    out: list[GeocodeHit] = []
+    for hit in hits:
+        if not isinstance(hit, Mapping):
+            continue
+        try:
+            lat, lon = float(hit["lat"]), float(hit["lon"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not (np.isfinite(lat) and np.isfinite(lon)):
+            continue
+        out.append(
+            GeocodeHit(
                 lon=lon,
                 lat=lat,
                 precision=_precision_of(hit),
                 label=str(hit.get("display_name") or ""),
-                service=self.service,
+                service=service,
             )
-        return None
+        )
+    return out
 
 
 def geocode_cache_dir(settings: Settings) -> Path:

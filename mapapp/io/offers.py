@@ -63,7 +63,11 @@ from mapapp.io.geocode import (
     to_metric,
     to_web,
 )
-from mapapp.io.tabular import to_safe_csv
+from mapapp.io.tabular import (
+    check_xlsx_unpacked,
+    decode_text,
+    to_safe_csv,
+)
 from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory, normalize_ags
 from mapapp.offers_model import (
     OFFER_COLUMNS,
@@ -89,7 +93,6 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: Default row limit.
 DEFAULT_MAX_ROWS = 200_000
 #: An ``.xlsx`` may unpack to at most this many times ``max_bytes`` (zip-bomb guard).
-XLSX_MAX_UNPACKED_FACTOR = 20
 #: Longest text kept in one cell (characters); longer text is cut with a warning.
 MAX_TEXT_LEN = 2000
 #: After this many consecutive online-geocoder failures the rest of the file stays offline.
@@ -231,20 +234,7 @@ class RawTable:
 
 
 def _decode(data: bytes, file: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            "Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Windows-1252)", file=file
-        ) from exc
+    return decode_text(data, file)
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -345,17 +335,7 @@ def _read_csv(data: bytes, file: str, max_rows: int) -> RawTable:
 def _read_xlsx(data: bytes, file: str, max_bytes: int, max_rows: int) -> RawTable:
     from openpyxl import load_workbook  # imported lazily: only Excel needs it
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile as exc:
-        raise DataError("keine gültige .xlsx-Datei (kein Zip-Container)", file=file) from exc
-    if unpacked > max_bytes * XLSX_MAX_UNPACKED_FACTOR:
-        raise DataError(
-            f"Excel-Datei entpackt {unpacked / 1e6:.0f} MB – zu groß (Grenze "
-            f"{max_bytes * XLSX_MAX_UNPACKED_FACTOR / 1e6:.0f} MB)",
-            file=file,
-        )
+    check_xlsx_unpacked(data, max_bytes, file)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
+
+from mapapp.model import DataError
 
 #: A cell starting with one of these is taken as a formula by Excel/LibreOffice/Sheets (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -43,3 +46,84 @@ def to_safe_csv(frame: pd.DataFrame, *, sep: str = ",", header_comment: str | No
         buf.write(f"# {header_comment}\n")
     safe_frame(frame).to_csv(buf, index=False, sep=sep, lineterminator="\n")
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading uploads defensively (shared by the funding-list and offer importers)
+# --------------------------------------------------------------------------------------------
+
+#: An .xlsx may unpack to at most this many times the upload limit (zip-bomb guard).
+XLSX_MAX_UNPACKED_FACTOR = 20
+
+#: Python codec -> the label shown to users.
+ENCODING_LABELS = {
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16": "UTF-16",
+    "utf-8": "UTF-8",
+    "cp1252": "Windows-1252",
+}
+
+
+def decode_text(data: bytes, file: str) -> tuple[str, str]:
+    """Decode an uploaded text file; returns ``(text, codec)``.
+
+    Order: a BOM (UTF-8, UTF-16), then UTF-8, then Windows-1252 (what Excel writes on German
+    Windows), then charset-normalizer's best guess. Zip/Excel archives and binary files are refused.
+
+    Raises
+    ------
+    DataError
+        Binary content, an archive, or no usable encoding (names the file).
+    """
+    import codecs
+
+    if data.startswith(b"PK\x03\x04"):
+        raise DataError(
+            "die Datei ist ein Zip-/Excel-Archiv – als .xlsx speichern bzw. benennen", file=file
+        )
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"ungültige {ENCODING_LABELS[codec]}-Kodierung: {exc.reason}", file=file
+                ) from exc
+    if b"\x00" in data:
+        raise DataError("keine Textdatei (enthält Null-Bytes)", file=file)
+    for codec in ("utf-8", "cp1252"):
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DataError(
+            "Zeichenkodierung nicht erkannt (UTF-8 oder Windows-1252 erwartet)", file=file
+        )
+    return str(best), str(best.encoding)
+
+
+def check_xlsx_unpacked(source: bytes | Path, max_bytes: int, file: str) -> None:
+    """Refuse an .xlsx that is no zip or unpacks to more than
+    :data:`XLSX_MAX_UNPACKED_FACTOR` × ``max_bytes`` (zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except zipfile.BadZipFile as exc:
+        raise DataError("keine gültige .xlsx-Datei (kein Zip-Archiv)", file=file) from exc
+    limit = max_bytes * XLSX_MAX_UNPACKED_FACTOR
+    if unpacked > limit:
+        raise DataError(
+            f"die Excel-Datei entpackt zu {unpacked / 1e6:.0f} MB – zu groß "
+            f"(Grenze {limit / 1e6:.0f} MB)",
+            file=file,
+        )
