@@ -13,15 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from mapapp.analysis.funding import funding_counts, funding_units
-from mapapp.analysis.offers import load_context, open_seeded_store
 from mapapp.config import Settings, get_settings
 from mapapp.io import datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.datasets import DataVersion
 from mapapp.io.funding import RegistryInfo, registry_info
-from mapapp.io.offers import GeoContext
 from mapapp.render.maps import FundingLayers, outline_features, unit_features
-from mapapp.store import OfferStore
 
 WEB_SIMPLIFY_M = datasets.WEB_SIMPLIFY_M
 
@@ -101,11 +98,15 @@ def funding_layers_for_years(
 @st.cache_resource(show_spinner=False, max_entries=2)
 def geo_context(version: DataVersion) -> GeoContext:
     """Gazetteer, NRW locator and (if configured) the online geocoder; shared across sessions."""
+    from mapapp.analysis.offers import load_context  # imported here: only the offer pages need it
+
     return load_context(settings())
 
 
 def offer_store(version: DataVersion) -> OfferStore:
     """The embedded offer store, seeded with the bundled offers on first use (cheap to open)."""
+    from mapapp.analysis.offers import open_seeded_store
+
     return open_seeded_store(settings(), geo_context(version))
 
 
@@ -114,7 +115,9 @@ def offer_store(version: DataVersion) -> OfferStore:
 
 if TYPE_CHECKING:
     from mapapp.analysis.coverage import CoverageParams, CoverageResult, DemandGrid
+    from mapapp.io.offers import GeoContext
     from mapapp.render.coverage import RasterLookup
+    from mapapp.store import OfferStore
 
 
 def coverage_population_stamp() -> str:

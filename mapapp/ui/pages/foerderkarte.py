@@ -124,25 +124,28 @@ def _counts(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _static_downloads(units, b, choice: str, stem: str, lang: str, note: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        from mapapp.render.static import static_funding_map
-    except ImportError:  # static exports not installed in this build
-        return
     cols = st.columns(3)
     for col, fmt, mime in zip(
         cols, ("png", "pdf", "svg"), ("image/png", "application/pdf", "image/svg+xml"), strict=True
     ):
         col.download_button(
             t(f"fk.download.{fmt}", lang),
-            _deferred(static_funding_map, units, b, choice, fmt, note),
+            _deferred(units, b, choice, fmt, note),
             f"{stem}.{fmt}",
             mime,
         )
 
 
-def _deferred(fn, units, b, choice: str, fmt: str, note: str):  # type: ignore[no-untyped-def]
-    """A no-argument callable for st.download_button (built only when clicked)."""
-    return lambda: fn(units, b, years_label=choice, fmt=fmt, note=note)
+def _deferred(units, b, choice: str, fmt: str, note: str):  # type: ignore[no-untyped-def]
+    """A no-argument callable for st.download_button: the static map (and matplotlib) is only
+    loaded when the button is clicked."""
+
+    def build() -> bytes:
+        from mapapp.render.static import static_funding_map
+
+        return static_funding_map(units, b, years_label=choice, fmt=fmt, note=note)
+
+    return build
 
 
 def _details(ags: str | None, units, registry, lang: str) -> None:  # type: ignore[no-untyped-def]
