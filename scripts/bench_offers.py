@@ -148,12 +148,70 @@ def bench_import(offers: list[Offer]) -> dict[str, Any]:
             "inserted": res1.inserted}  # fmt: skip
 
 
+def _html(fmap: folium.Map) -> str:
+    from mapapp.render.assets import standalone_html
+
+    return standalone_html(fmap)
+
+
+def naive_html(offers: list[Offer]) -> str:
+    """The naive baseline as a standalone page (one folium.Marker per offer in a MarkerCluster).
+
+    The text goes into a tooltip: folium's Popup needs jQuery, which the offline pages do not load.
+    """
+    fmap = folium.Map(location=[51.45, 7.55], zoom_start=8, tiles=None)
+    fmap.options.update({"maxZoom": 18})
+    cluster = MarkerCluster().add_to(fmap)
+    for o in offers:
+        folium.Marker([o.lat, o.lon], tooltip=html.escape(o.name)).add_to(cluster)
+    return _html(fmap)
+
+
+def bench_browser(offers: list[Offer], naive: bool, workdir: Path) -> dict[str, Any]:
+    """Headless chromium: page load until the first cluster icons are in the page (offline file)."""
+    from playwright.sync_api import sync_playwright
+
+    from mapapp.render.offers import offers_map
+
+    pages = {"ours": _html(offers_map(offers, tiles=False))}
+    if naive:
+        pages["naive"] = naive_html(offers)
+    out: dict[str, Any] = {"n": len(offers)}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            for name, text in pages.items():
+                path = workdir / f"{name}_{len(offers)}.html"
+                path.write_text(text, encoding="utf-8")
+                times = []
+                for _ in range(2):
+                    page = browser.new_page(viewport={"width": 1200, "height": 800})
+                    t0 = time.perf_counter()
+                    page.goto(path.as_uri())
+                    page.wait_for_selector(".marker-cluster", state="attached", timeout=300_000)
+                    times.append(time.perf_counter() - t0)
+                    page.close()
+                out[f"{name}_s"] = min(times)
+                out[f"{name}_mb"] = len(text.encode()) / 1e6
+        finally:
+            browser.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument(
         "--quick", action="store_true", help="1,000 / 10,000 instead of 10,000 / 100,000"
+    )
+    ap.add_argument(
+        "--browser",
+        action="store_true",
+        help="also time the standalone map in headless chromium (/usr/bin/chromium)",
     )
     args = ap.parse_args(argv)
     small, large = (1_000, 10_000) if args.quick else (10_000, 100_000)
@@ -191,6 +249,22 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|")
     print(f"| {r['n']:,} | {r['mb']:.1f} MB | {r['parse_s']:.2f} s | {r['store_s']:.2f} s | {r['reimport_s']:.2f} s | "
           f"{r['accepted']:,} / {r['rejected']} | {r['reimport_inserted']} / {r['reimport_updated']} |\n")  # fmt: skip
+    if args.browser:
+        print(
+            "| offers (standalone HTML, offline) | ours: file | ours: load → first clusters | naive Marker: file | naive: load → first clusters | ratio |"
+        )
+        print("|---|---|---|---|---|---|")
+        with tempfile.TemporaryDirectory() as tmp:
+            for offers, naive in ((offers_small, True), (offers_large, False)):
+                b = bench_browser(offers, naive, Path(tmp))
+                if naive:
+                    print(f"| {b['n']:,} | {b['ours_mb']:.1f} MB | {b['ours_s']:.2f} s | {b['naive_mb']:.1f} MB | "
+                          f"{b['naive_s']:.2f} s | {b['naive_s'] / b['ours_s']:.1f}x |")  # fmt: skip
+                else:
+                    print(
+                        f"| {b['n']:,} | {b['ours_mb']:.1f} MB | {b['ours_s']:.2f} s | not run | – | – |"
+                    )
+        print()
     print(f"Total benchmark time: {time.perf_counter() - t_all:.0f} s")
     return 0
 

@@ -143,3 +143,33 @@ def test_offline_map_without_tiles_still_has_the_max_zoom_markercluster_needs():
     html = offers_map(OFFERS, tiles=False).get_root().render()
     assert re.search(r'"maxZoom":\s*18', html)
     assert "mapapp-offer-icon" in html  # markers carry a category code, not colour alone
+
+
+def test_public_map_draws_only_nearby_offers_when_there_are_very_many(monkeypatch):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from mapapp.render import offers as render_offers
+
+    gemeinden = gpd.GeoDataFrame(
+        {"ags": ["05111000"]}, geometry=[box(300000, 5650000, 310000, 5660000)], crs="EPSG:25832"
+    )
+    far = [make(i) for i in range(3)]
+    near = make(99)
+    point = (near.lat, near.lon)
+    # few offers: everything is drawn
+    small = render_offers.offers_search_map(
+        far + [near], point=point, hits=[near], gemeinden=gemeinden, attribution="x", tiles=False
+    )
+    # pretend the list is huge: only offers inside the bbox around the point travel
+    monkeypatch.setattr(render_offers, "MAP_NEARBY_ABOVE", 2)
+    big = render_offers.offers_search_map(
+        far + [near], point=point, hits=[near], gemeinden=gemeinden, attribution="x", tiles=False
+    )
+    south, west, north, east = render_offers.nearby_bbox(point)
+    inside = [o for o in far + [near] if south <= o.lat <= north and west <= o.lon <= east]
+    count = lambda m: (
+        next(c for c in m._children.values() if isinstance(c, render_offers.OffersLayer)).count
+    )  # noqa: E731
+    assert count(small) == 4
+    assert count(big) == len(inside) >= 1

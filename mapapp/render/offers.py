@@ -473,6 +473,16 @@ def export_offers_html(
 
 
 FIT_HITS = 5
+#: Above this many matching offers the public map draws only those near the searched place.
+MAP_NEARBY_ABOVE = 20_000
+
+
+def nearby_bbox(point: tuple[float, float] | None) -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) of about ±50 km around ``point`` = (lat, lon); ``None`` without."""
+    if point is None:
+        return None
+    lat, lon = point
+    return (lat - 0.45, lon - 0.75, lat + 0.45, lon + 0.75)
 
 
 def offers_search_map(
@@ -487,6 +497,9 @@ def offers_search_map(
 ) -> folium.Map:
     """The public "Angebote finden" map: Gemeinde outlines, clustered offers, the searched point
     and the numbered nearest hits (same numbers as the list beside the map).
+
+    With more than :data:`MAP_NEARBY_ABOVE` offers and a searched point, only the offers within
+    :func:`nearby_bbox` of it are drawn (clustering 100,000 markers takes the browser seconds).
 
     Parameters
     ----------
@@ -540,7 +553,9 @@ def offers_search_map(
                 },
                 tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
             ).add_to(fmap)
-    add_offers_layer(fmap, offers)
+    add_offers_layer(
+        fmap, offers, bbox=nearby_bbox(point) if len(offers) > MAP_NEARBY_ABOVE else None
+    )
     if point is not None:
         folium.CircleMarker(
             location=list(point),
