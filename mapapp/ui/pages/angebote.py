@@ -13,7 +13,7 @@ from mapapp.io.offers import offers_attribution, offers_to_csv, offers_to_geojso
 from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import Accessibility, Offer, Precision, TargetGroup
 from mapapp.render.assets import localize_assets
-from mapapp.render.offers import offers_search_map
+from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_latlon
 from mapapp.ui.filters import MAX_LIMIT, SearchState, md, parse_params, to_params
@@ -140,6 +140,8 @@ def render() -> None:
         )
         localize_assets(fmap)
         st.caption(t("of.search.hint", lang))
+        if point is not None and len(shown) > MAP_NEARBY_ABOVE:
+            st.caption(t("of.map.nearby", lang))
         returned = st_folium(
             fmap,
             key=MAP_KEY,
