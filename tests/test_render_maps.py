@@ -78,3 +78,11 @@ def test_unknown_cdn_asset_is_refused() -> None:
         localize_assets(m)
     with pytest.raises(UnvendoredAssetError):
         standalone_html(m)
+
+
+def test_maps_need_no_jquery(units_and_boundaries) -> None:  # type: ignore[no-untyped-def]
+    """jQuery is not vendored (folium's Popup needs it): none of our maps may use ``$(``."""
+    units, b = units_and_boundaries
+    for popups in (False, True):
+        m = funding_map(units, b.gemeinden, b.rb, title="T", attribution="a", popups=popups)
+        assert "$(`" not in m.get_root().render()
