@@ -116,6 +116,12 @@ MIRROR_ONLY_FILES: dict[str, tuple[str, str]] = {
 }
 
 ATTRIBUTION_ZENSUS = "Zensus 2022, © Statistische Ämter des Bundes und der Länder, dl-de/by-2-0"
+#: The Zensus 2022 population grid; ``{size}`` is the cell size with a leading space (`` 1 km``)
+#: or empty.
+ATTRIBUTION_ZENSUS_GRID = (
+    "Zensus 2022, Bevölkerungszahl in Gitterzellen{size}, "
+    "© Statistische Ämter des Bundes und der Länder, dl-de/by-2-0"
+)
 ATTRIBUTION_INKAR = "INKAR, BBSR Bonn, dl-de/by-2-0"
 ATTRIBUTION_DESTATIS = "© Statistisches Bundesamt (Destatis), 2024"
 ATTRIBUTION_OSM = "© OpenStreetMap-Mitwirkende"

@@ -7,6 +7,9 @@ Steps (all in EPSG:25832, metres):
    without the Zensus file the GV-ISys population and *no* foreign population).
 2. :func:`demand_grid_nrw` - the population spread over square cells by area
    (:func:`mapapp.analysis.demand.build_demand_grid`); one row per piece of a cell inside a Gemeinde.
+   Or, when the Zensus 2022 population grid is in the data directory
+   (:func:`mapapp.io.datasets.load_nrw_population_grid`),
+   :func:`demand_grid_from_population_grid` - the grid's people at the real cell centres.
 3. :func:`run_coverage` - for the offers of the chosen categories: distance to the nearest offer,
    people beyond the threshold, the chosen measure (nearest distance, share beyond, 2SFCA, E2SFCA,
    offers per 10,000), summaries per Gemeinde, Kreis and NRW, the gap ranking, the headline figure and
@@ -43,12 +46,18 @@ from mapapp.analysis.accessibility import (
     share_beyond,
     two_stage_fca,
 )
-from mapapp.analysis.demand import COL_CELL_ID, COL_FOREIGN_POPULATION, build_demand_grid
+from mapapp.analysis.demand import (
+    COL_CELL_ID,
+    COL_FOREIGN_POPULATION,
+    build_demand_grid,
+    demand_from_population_grid,
+)
 from mapapp.analysis.offers import offers_frame, open_seeded_store
 from mapapp.config import (
     ATTRIBUTION_DESTATIS,
     ATTRIBUTION_INKAR,
     ATTRIBUTION_ZENSUS,
+    ATTRIBUTION_ZENSUS_GRID,
     CRS_METRIC,
     NRW_LAND,
     Settings,
@@ -82,6 +91,11 @@ PER_CAPITA_PER = 10_000
 
 POPULATION_ZENSUS = "zensus2022"
 POPULATION_GVISYS = "gvisys"
+#: People from the Zensus 2022 population grid (:func:`demand_grid_from_population_grid`).
+POPULATION_ZENSUS_GRID = "zensus2022_grid"
+#: Edge (metres) of the Zensus grid cells the page and ``coverage nrw --population-grid`` use
+#: (the 1 km file, :data:`mapapp.io.datasets.ZENSUS_GRID_RESOLUTION`).
+POPULATION_GRID_CELL_M = 1000.0
 
 
 class Method(StrEnum):
@@ -227,7 +241,8 @@ class CoverageInputs:
     kreise
         ``ags`` (5), ``name`` (Kreis names as the boundaries spell them).
     population_source
-        :data:`POPULATION_ZENSUS` or :data:`POPULATION_GVISYS`.
+        :data:`POPULATION_ZENSUS` or :data:`POPULATION_GVISYS` (where the Gemeinde people come
+        from).
     boundary_product, boundary_year
         BKG product (``VG250``/``VG5000``) and its edition year (attribution).
     """
@@ -323,12 +338,17 @@ class DemandGrid:
     cells
         One row per piece of a cell inside a Gemeinde: ``cell_id``, ``ags``, ``kreis_ags``, ``x``,
         ``y`` (centroid of the piece, metres), ``population``, optional ``foreign_population``,
-        ``cell`` (position of the whole cell in ``cell_ix``/``cell_iy``).
+        ``cell`` (position of the whole cell in ``cell_ix``/``cell_iy``). From a population grid
+        (:data:`POPULATION_ZENSUS_GRID`): one row per grid cell, ``x``/``y`` its real centre, and
+        ``cell`` the lattice cell its centre falls in (several rows may share one).
     cell_ix, cell_iy
         Column and row of every whole cell: its lower-left corner is
-        ``(cell_ix * cell_size_m, cell_iy * cell_size_m)`` in EPSG:25832.
+        ``(cell_ix * cell_size_m, cell_iy * cell_size_m)`` in EPSG:25832 (for the raster map).
     names
         ``level`` (``gemeinde``/``kreis``), ``ags``, ``name``.
+    population_source
+        :data:`POPULATION_ZENSUS`, :data:`POPULATION_GVISYS` (Gemeinde people spread by area) or
+        :data:`POPULATION_ZENSUS_GRID` (people of the Zensus population grid).
     """
 
     cells: pd.DataFrame
@@ -358,18 +378,14 @@ class DemandGrid:
         return len(self.cell_ix)
 
 
-def demand_grid_nrw(inputs: CoverageInputs, cell_size_m: float = DEFAULT_CELL_SIZE_M) -> DemandGrid:
-    """Spread each Gemeinde's people over square cells of ``cell_size_m`` metres (by area)."""
+def _check_cell_size(cell_size_m: float) -> float:
     size = float(cell_size_m)
     if not math.isfinite(size) or size < 100:
         raise ValueError("cell_size_m muss mindestens 100 m sein")
-    grid = build_demand_grid(inputs.gemeinden, cell_size=size)
-    cells = pd.DataFrame(grid.drop(columns=["geometry", "area_m2"]))
-    corner = cells[COL_CELL_ID].str.extract(r"N(-?\d+)E(-?\d+)$").astype(np.int64)
-    iy = np.rint(corner[0].to_numpy() / size).astype(np.int64)
-    ix = np.rint(corner[1].to_numpy() / size).astype(np.int64)
-    uniq, codes = np.unique(np.column_stack([ix, iy]), axis=0, return_inverse=True)
-    cells["cell"] = codes.reshape(-1).astype(np.int64)
+    return size
+
+
+def _names(inputs: CoverageInputs) -> pd.DataFrame:
     names = pd.concat(
         [
             inputs.gemeinden[[COL_AGS, COL_NAME]].assign(level=LEVEL_GEMEINDE),
@@ -377,17 +393,96 @@ def demand_grid_nrw(inputs: CoverageInputs, cell_size_m: float = DEFAULT_CELL_SI
         ],
         ignore_index=True,
     )[["level", COL_AGS, COL_NAME]]
+    return pd.DataFrame(names)
+
+
+def _demand_grid(
+    inputs: CoverageInputs,
+    cells: pd.DataFrame,
+    ix: npt.NDArray[np.int64],
+    iy: npt.NDArray[np.int64],
+    size: float,
+    population_source: str,
+) -> DemandGrid:
+    """Number the whole cells ``(ix, iy)`` of the rows of ``cells`` and wrap them up."""
+    uniq, codes = np.unique(np.column_stack([ix, iy]), axis=0, return_inverse=True)
+    cells = cells.assign(cell=codes.reshape(-1).astype(np.int64)).reset_index(drop=True)
     return DemandGrid(
-        cells=cells.reset_index(drop=True),
+        cells=cells,
         cell_ix=uniq[:, 0].astype(np.int64),
         cell_iy=uniq[:, 1].astype(np.int64),
         cell_size_m=size,
-        names=pd.DataFrame(names),
-        population_source=inputs.population_source,
+        names=_names(inputs),
+        population_source=population_source,
         boundary_product=inputs.boundary_product,
         boundary_year=inputs.boundary_year,
         foreign_shares=inputs.foreign_shares,
     )
+
+
+def demand_grid_nrw(
+    inputs: CoverageInputs,
+    cell_size_m: float = DEFAULT_CELL_SIZE_M,
+    population_grid: pd.DataFrame | None = None,
+) -> DemandGrid:
+    """Spread each Gemeinde's people over square cells of ``cell_size_m`` metres (by area).
+
+    With ``population_grid`` (cells of a real population grid, see
+    :func:`demand_grid_from_population_grid`) the grid's people are used instead; ``cell_size_m``
+    must then be the grid's resolution.
+    """
+    if population_grid is not None:
+        return demand_grid_from_population_grid(inputs, population_grid, cell_size_m)
+    size = _check_cell_size(cell_size_m)
+    grid = build_demand_grid(inputs.gemeinden, cell_size=size)
+    cells = pd.DataFrame(grid.drop(columns=["geometry", "area_m2"]))
+    corner = cells[COL_CELL_ID].str.extract(r"N(-?\d+)E(-?\d+)$").astype(np.int64)
+    iy = np.rint(corner[0].to_numpy() / size).astype(np.int64)
+    ix = np.rint(corner[1].to_numpy() / size).astype(np.int64)
+    return _demand_grid(inputs, cells, ix, iy, size, inputs.population_source)
+
+
+def demand_grid_from_population_grid(
+    inputs: CoverageInputs,
+    grid_cells: pd.DataFrame,
+    cell_size_m: float = POPULATION_GRID_CELL_M,
+) -> DemandGrid:
+    """People of a real population grid (Zensus 2022) as the demand, instead of spreading.
+
+    Parameters
+    ----------
+    inputs
+        NRW Gemeinden (:func:`load_nrw_inputs`); their ``foreign_population / population`` is each
+        cell's foreign share (:func:`mapapp.analysis.demand.demand_from_population_grid`).
+    grid_cells
+        ``cell_id``, ``x``, ``y`` (cell centre, EPSG:25832 metres), ``population`` (people), e.g.
+        :func:`mapapp.io.datasets.load_nrw_population_grid`.
+    cell_size_m
+        The grid's resolution in metres (1000 for the 1 km file).
+
+    Returns
+    -------
+    DemandGrid
+        One row per grid cell whose centre lies in an NRW Gemeinde (cells outside are dropped,
+        their people with them); ``x``/``y`` the real centre (distances are measured from it);
+        the people as in the grid (not rescaled to the Gemeinde totals). For the raster map only,
+        ``cell`` is the cell of the EPSG:25832 lattice of ``cell_size_m`` that contains the
+        centre (the Zensus grid is in EPSG:3035, so its cells do not line up with that lattice).
+        ``population_source`` is :data:`POPULATION_ZENSUS_GRID`.
+
+    Raises
+    ------
+    DataError
+        No grid cell lies in an NRW Gemeinde, or a bad value (see
+        :func:`~mapapp.analysis.demand.demand_from_population_grid`).
+    """
+    size = _check_cell_size(cell_size_m)
+    cells = demand_from_population_grid(grid_cells, inputs.gemeinden)
+    if cells.empty:
+        raise DataError("keine Zelle des Bevölkerungsgitters liegt in einer NRW-Gemeinde")
+    ix = np.floor(cells["x"].to_numpy(dtype=float) / size).astype(np.int64)
+    iy = np.floor(cells["y"].to_numpy(dtype=float) / size).astype(np.int64)
+    return _demand_grid(inputs, cells, ix, iy, size, POPULATION_ZENSUS_GRID)
 
 
 # --------------------------------------------------------------------------------------------
@@ -495,11 +590,29 @@ class CoverageResult:
     def attribution(self) -> str:
         """Source line for maps and exports."""
         return attribution_text(
-            self.boundary_year, self.population_source, foreign_year=self.foreign_year
+            self.boundary_year,
+            self.population_source,
+            foreign_year=self.foreign_year,
+            grid_resolution_m=self.params.cell_size_m,
         )
 
     def units(self, level: str) -> pd.DataFrame:
         return self.gemeinden if level == LEVEL_GEMEINDE else self.kreise
+
+
+def _grid_label(resolution_m: float | None) -> str:
+    """``1000`` -> ``"1 km"``, ``100`` -> ``"100 m"``, ``None`` -> ``""``."""
+    if resolution_m is None:
+        return ""
+    if resolution_m >= 1000:
+        return f"{resolution_m / 1000:g} km".replace(".", ",")
+    return f"{resolution_m:g} m"
+
+
+def zensus_grid_attribution(resolution_m: float | None = None) -> str:
+    """Attribution of the Zensus 2022 population grid, with the cell size when known."""
+    label = _grid_label(resolution_m)
+    return ATTRIBUTION_ZENSUS_GRID.format(size=f" {label}" if label else "")
 
 
 def attribution_text(
@@ -508,10 +621,19 @@ def attribution_text(
     *,
     offers: bool = True,
     foreign_year: int | None = None,
+    grid_resolution_m: float | None = None,
 ) -> str:
     """``© GeoBasis-DE / BKG <year> (Daten verändert)`` plus the population source used (and, with
-    ``offers``, where the offers come from; maps credit each offer in its tooltip instead)."""
-    people = ATTRIBUTION_ZENSUS if population_source == POPULATION_ZENSUS else ATTRIBUTION_DESTATIS
+    ``offers``, where the offers come from; maps credit each offer in its tooltip instead).
+
+    ``grid_resolution_m`` names the cell size of the Zensus population grid
+    (:data:`POPULATION_ZENSUS_GRID`; ignored for the other sources)."""
+    if population_source == POPULATION_ZENSUS_GRID:
+        people = zensus_grid_attribution(grid_resolution_m)
+    elif population_source == POPULATION_ZENSUS:
+        people = ATTRIBUTION_ZENSUS
+    else:
+        people = ATTRIBUTION_DESTATIS
     if foreign_year is not None:
         people += f"; {ATTRIBUTION_INKAR}"
     text = f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Bevölkerung: {people}"
@@ -829,9 +951,7 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
         boundary_year=grid.boundary_year,
         foreign_known=grid.foreign_known,
         n_cells=grid.n_cells,
-        sources=data_sources(
-            grid.boundary_product, grid.boundary_year, grid.population_source, grid.foreign_year
-        ),
+        sources=_grid_sources(grid),
     )
 
 
@@ -841,20 +961,55 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
 
 
 def data_sources(
-    product: str, year: int, population_source: str, foreign_year: int | None = None
+    product: str,
+    year: int,
+    population_source: str,
+    foreign_year: int | None = None,
+    *,
+    foreign_known: bool = True,
+    grid_resolution_m: float | None = None,
 ) -> tuple[str, ...]:
-    """The data vintages used (one line each)."""
-    people = (
-        "Bevölkerung und ausländische Bevölkerung je Gemeinde: Zensus 2022 (Stichtag 15.05.2022), "
-        f"{ATTRIBUTION_ZENSUS}"
-        if population_source == POPULATION_ZENSUS
-        else "Bevölkerung je Gemeinde: GV-ISys, Fortschreibung zum 31.12.2023, "
-        f"{ATTRIBUTION_DESTATIS} – ausländische Bevölkerung unbekannt (Zensus-Datei fehlt)"
-    )
-    if foreign_year is not None:
-        base = "Zensus 2022" if population_source == POPULATION_ZENSUS else "GV-ISys 31.12.2023"
+    """The data vintages used (one line each).
+
+    ``foreign_known`` and ``grid_resolution_m`` matter only for :data:`POPULATION_ZENSUS_GRID`:
+    whether the Zensus foreign share per Gemeinde was available, and the grid's cell size.
+    """
+    if population_source == POPULATION_ZENSUS_GRID:
+        label = _grid_label(grid_resolution_m)
         people = (
-            f"Bevölkerung je Gemeinde: {base}; ausländische Bevölkerung = Bevölkerung × "
+            f"Bevölkerung: Zensus 2022, Einwohner je Gitterzelle{' ' + label if label else ''} "
+            f"(Stichtag 15.05.2022), {zensus_grid_attribution(grid_resolution_m)}; "
+            + (
+                "ausländische Bevölkerung = Einwohner der Zelle × Ausländeranteil ihrer Gemeinde "
+                f"(Zensus 2022 je Gemeinde, {ATTRIBUTION_ZENSUS})"
+                if foreign_known
+                else "ausländische Bevölkerung unbekannt (Zensus-Datei je Gemeinde fehlt)"
+            )
+        )
+    elif population_source == POPULATION_ZENSUS:
+        people = (
+            "Bevölkerung und ausländische Bevölkerung je Gemeinde: Zensus 2022 "
+            f"(Stichtag 15.05.2022), {ATTRIBUTION_ZENSUS}"
+        )
+    else:
+        people = (
+            "Bevölkerung je Gemeinde: GV-ISys, Fortschreibung zum 31.12.2023, "
+            f"{ATTRIBUTION_DESTATIS} – ausländische Bevölkerung unbekannt (Zensus-Datei fehlt)"
+        )
+    if foreign_year is not None:
+        if population_source == POPULATION_ZENSUS_GRID:
+            label = _grid_label(grid_resolution_m)
+            base = (
+                f"Bevölkerung: Zensus 2022, Einwohner je Gitterzelle{' ' + label if label else ''}, "
+                f"{zensus_grid_attribution(grid_resolution_m)}"
+            )
+            whose = "Einwohner der Zelle"
+        else:
+            zensus = population_source == POPULATION_ZENSUS
+            base = f"Bevölkerung je Gemeinde: {'Zensus 2022' if zensus else 'GV-ISys 31.12.2023'}"
+            whose = "Bevölkerung"
+        people = (
+            f"{base}; ausländische Bevölkerung = {whose} × "
             f"Ausländeranteil des Kreises {foreign_year} (INKAR, BBSR Bonn, dl-de/by-2-0) – "
             "Näherung: heutige Bevölkerung, Anteil von damals"
         )
@@ -864,6 +1019,17 @@ def data_sources(
         people,
         "Angebote: Angebotsdaten der App (mitgelieferte Startdaten bzw. importierte Listen), "
         "Quelle je Angebot im Datensatz",
+    )
+
+
+def _grid_sources(grid: DemandGrid) -> tuple[str, ...]:
+    return data_sources(
+        grid.boundary_product,
+        grid.boundary_year,
+        grid.population_source,
+        grid.foreign_year,
+        foreign_known=grid.foreign_known,
+        grid_resolution_m=grid.cell_size_m,
     )
 
 
@@ -911,19 +1077,48 @@ def _fca_text(params: CoverageParams, who: str) -> str:
     )
 
 
+def _demand_text(grid: DemandGrid, size: str) -> str:
+    """The "Nachfrage" paragraph: people spread by area, or the Zensus grid."""
+    if grid.population_source != POPULATION_ZENSUS_GRID:
+        return (
+            "**Nachfrage:** Die Menschen jeder Gemeinde sind nach Fläche gleichmäßig auf Quadrate "
+            f"von {size} m × {size} m (EPSG:25832) verteilt – {_de_number(grid.n_cells)} Zellen, "
+            "an Gemeindegrenzen geteilt. Wo innerhalb einer Gemeinde Menschen wohnen, ist nicht "
+            "bekannt (keine Siedlungs- oder 100-m-Zensusdaten geladen)."
+        )
+    label = _grid_label(grid.cell_size_m)
+    if grid.foreign_year is not None:
+        foreign = (
+            "die ausländische Bevölkerung ist Einwohner der Zelle × Ausländeranteil ihres Kreises "
+            f"{grid.foreign_year} (INKAR)"
+        )
+    elif grid.foreign_known:
+        foreign = (
+            "die ausländische Bevölkerung ist Einwohner der Zelle × Ausländeranteil ihrer Gemeinde "
+            "(Zensus 2022 je Gemeinde)"
+        )
+    else:
+        foreign = "die ausländische Bevölkerung ist unbekannt"
+    return (
+        f"**Nachfrage:** Einwohner je Gitterzelle {label} des Zensus 2022 (Stichtag 15.05.2022) – "
+        f"{_de_number(len(grid.cells))} Zellen. Jede Zelle gehört zu der Gemeinde, in der ihr "
+        "Mittelpunkt liegt; Zellen mit Mittelpunkt außerhalb der NRW-Gemeinden sind weggelassen "
+        "(ihre Einwohner zählen nicht). Die Einwohnerzahlen der Zellen sind nicht auf die "
+        f"Gemeindesummen umgerechnet; {foreign}."
+    )
+
+
 def method_text(params: CoverageParams, headline: Headline, grid: DemandGrid) -> str:
     """What was computed on which data, in German (Markdown paragraphs)."""
     who = _DEMAND_DATIVE_DE[params.demand]
     size = _de_number(params.cell_size_m)
     km = _fmt_km(params.threshold_m)
+    from_grid = grid.population_source == POPULATION_ZENSUS_GRID
     lines = [
         f"**Kennzahl:** {METHOD_LABELS_DE[params.method]}; Nachfrage: "
         f"{DEMAND_LABELS_DE[params.demand]}; Angebote: {category_text_de(params.categories)}; "
         f"Schwelle {km}.",
-        "**Nachfrage:** Die Menschen jeder Gemeinde sind nach Fläche gleichmäßig auf Quadrate von "
-        f"{size} m × {size} m (EPSG:25832) verteilt – {_de_number(grid.n_cells)} Zellen, an "
-        "Gemeindegrenzen geteilt. Wo innerhalb einer Gemeinde Menschen wohnen, ist nicht bekannt "
-        "(keine Siedlungs- oder 100-m-Zensusdaten geladen).",
+        _demand_text(grid, size),
         f"**Angebote:** {headline.n_offers} Angebote; Standortgenauigkeit: "
         f"{precision_text_de(headline.precision_counts)}. Jedes Angebot zählt 1 (Kapazitäten sind "
         "nicht erfasst)."
@@ -932,9 +1127,10 @@ def method_text(params: CoverageParams, headline: Headline, grid: DemandGrid) ->
             if params.include_kreis_area
             else " Angebote, die nur über ihren Kreis verortet sind, zählen nicht."
         ),
-        "**Entfernung:** Luftlinie vom Schwerpunkt jedes Zellstücks zum nächsten Angebot – keine "
-        "Wege, keine Fahrzeiten. Angebote außerhalb von NRW sind nicht enthalten (am Landesrand "
-        "werden Entfernungen überschätzt).",
+        "**Entfernung:** Luftlinie vom "
+        + ("Mittelpunkt jeder Gitterzelle" if from_grid else "Schwerpunkt jedes Zellstücks")
+        + " zum nächsten Angebot – keine Wege, keine Fahrzeiten. Angebote außerhalb von NRW sind "
+        "nicht enthalten (am Landesrand werden Entfernungen überschätzt).",
     ]
     if params.method is Method.NEAREST:
         lines.append(
@@ -956,18 +1152,20 @@ def method_text(params: CoverageParams, headline: Headline, grid: DemandGrid) ->
     lines += [
         f"**Betroffene (Rangliste):** Menschen der {who} in Zellen weiter als {km} Luftlinie "
         "vom nächsten Angebot; Gemeinden und Kreise nach dieser Zahl geordnet.",
-        "**Rasterweite:** Standard 1 km (etwa 35.000 Zellen in NRW). Das ist deutlich feiner als "
-        "die betrachteten Entfernungen von einigen Kilometern; weil die Bevölkerung nur je Gemeinde "
-        "bekannt ist, brächten feinere Zellen keine genaueren Wohnorte, nur längere Rechenzeit.",
+        (
+            f"**Rasterkarte:** Jede Gitterzelle (EPSG:3035) wird dem {size}-m-Quadrat in "
+            "EPSG:25832 zugeordnet, in dem ihr Mittelpunkt liegt – nur für die Darstellung; "
+            "gerechnet wird mit den echten Mittelpunkten. Quadrate ohne Gitterzelle bleiben leer."
+            if from_grid
+            else "**Rasterweite:** Standard 1 km (etwa 35.000 Zellen in NRW). Das ist deutlich "
+            "feiner als die betrachteten Entfernungen von einigen Kilometern; weil die Bevölkerung "
+            "nur je Gemeinde bekannt ist, brächten feinere Zellen keine genaueren Wohnorte, nur "
+            "längere Rechenzeit."
+        ),
         "**Vorsicht:** Die Angebotsdaten sind unvollständig (wenige recherchierte Stellen und "
         "ungefähr verortete Ausländerbehörden). Die Ergebnisse zeigen Lücken in den Daten ebenso "
         "wie echte Versorgungslücken.",
-        "**Daten:** "
-        + " · ".join(
-            data_sources(
-                grid.boundary_product, grid.boundary_year, grid.population_source, grid.foreign_year
-            )
-        ),
+        "**Daten:** " + " · ".join(_grid_sources(grid)),
     ]
     return "\n\n".join(lines)
 
@@ -1102,6 +1300,7 @@ __all__ = [
     "Method",
     "attribution_text",
     "coverage_inputs",
+    "demand_grid_from_population_grid",
     "demand_grid_nrw",
     "export_comment",
     "export_table",
@@ -1111,4 +1310,5 @@ __all__ = [
     "method_text",
     "run_coverage",
     "select_offers",
+    "zensus_grid_attribution",
 ]

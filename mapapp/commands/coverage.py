@@ -32,6 +32,7 @@ from mapapp.analysis.coverage import (
     Method,
 )
 from mapapp.config import get_settings
+from mapapp.io import datasets
 from mapapp.io.tabular import to_safe_csv
 from mapapp.model import DataError, OfferCategory
 
@@ -71,6 +72,8 @@ _NRW_EPILOG = """\
 Rechnet wie die Seite "Versorgungslücken" (dieselbe Funktion, dieselben Zahlen): die Menschen
 jeder Gemeinde (Zensus 2022, sonst GV-ISys) nach Fläche auf ein Raster verteilt, Luftlinie zum
 nächsten Angebot der gewählten Kategorien aus dem Angebotsspeicher der App.
+Mit --population-grid stattdessen die Einwohner des Zensus-2022-Gitters (1 km) an den echten
+Zellmittelpunkten (Datei: mapapp fetch-data --only zensus_grid).
 
 Ausgabe --out (CSV, erste Zeile "# Parameter | Quellenangabe"):
   --level gemeinde|kreis   Rangliste: level,rank,ags,name,population[,foreign_population],
@@ -172,6 +175,11 @@ def _register_nrw(forms: Any) -> None:
         "--foreign-year", type=int, metavar="JAHR",
         help="ausländische Bevölkerung mit dem INKAR-Ausländeranteil des Kreises in JAHR "
         "(z. B. 2006) statt Zensus 2022 je Gemeinde",
+    )  # fmt: skip
+    nrw.add_argument(
+        "--population-grid", action="store_true",
+        help="Bevölkerung aus dem Zensus-2022-Gitter 1 km statt Gemeindezahlen flächig verteilt "
+        "(Datei: mapapp fetch-data --only zensus_grid)",
     )  # fmt: skip
     nrw.add_argument("--level", choices=EXPORT_LEVELS, default="gemeinde")
     nrw.add_argument("--out", required=True, type=Path, metavar="OUT.csv")
@@ -381,7 +389,23 @@ def run_nrw(args: argparse.Namespace) -> int:
     """``mapapp coverage nrw``: the page's pipeline on the configured data directory."""
     params = _nrw_params(args)
     settings = get_settings()
-    grid = coverage.demand_grid_nrw(coverage.load_nrw_inputs(settings), params.cell_size_m)
+    cells: pd.DataFrame | None = None
+    if args.population_grid:
+        if abs(params.cell_size_m - coverage.POPULATION_GRID_CELL_M) > 1e-9:
+            raise DataError(
+                f"mit --population-grid ist die Rasterweite die des Gitters "
+                f"({coverage.POPULATION_GRID_CELL_M:g} m)",
+                field="--cell-size",
+            )
+        cells = datasets.load_nrw_population_grid(settings)
+        if cells is None:
+            raise DataError(
+                "Zensus-2022-Gitter fehlt – zuerst 'mapapp fetch-data --only zensus_grid' ausführen",
+                file=str(datasets.population_grid_path(settings)),
+            )
+    grid = coverage.demand_grid_nrw(
+        coverage.load_nrw_inputs(settings), params.cell_size_m, population_grid=cells
+    )
     result = coverage.run_coverage(grid, coverage.load_offers(settings), params)
     table = coverage.export_table(result, args.level)
     text = to_safe_csv(table, header_comment=coverage.export_comment(result))

@@ -9,6 +9,7 @@ a restart does not redo them.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,10 @@ from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME, COL_RB, DataMissingEr
 
 #: Tolerance (metres) for web geometry; VG250 at NRW scale loses nothing visible at 100 m.
 WEB_SIMPLIFY_M = 100.0
+#: Resolution of the Zensus 2022 population grid the coverage pipeline reads (file in the zip).
+ZENSUS_GRID_RESOLUTION = "1km"
+#: Margin (metres) around the NRW bounding box when clipping the population grid.
+_GRID_BBOX_MARGIN_M = 2000.0
 _CACHE_VERSION = "1"
 
 
@@ -134,6 +139,71 @@ def load_inkar(settings: Settings) -> pd.DataFrame | None:
     subdir, name = MIRROR_ONLY_FILES["inkar_foreign_share"]
     path = settings.raw_path(subdir, name)
     return read_inkar_foreign_share(path) if path.exists() else None
+
+
+def population_grid_path(settings: Settings) -> Path:
+    """Where ``mapapp fetch-data --only zensus_grid`` puts the Zensus 2022 population grid zip."""
+    src = SOURCES["zensus_grid"]
+    return settings.raw_path(src.subdir, src.filename)
+
+
+def load_nrw_population_grid(
+    settings: Settings, resolution: str = ZENSUS_GRID_RESOLUTION
+) -> pd.DataFrame | None:
+    """Zensus 2022 population grid cells around NRW, or ``None`` when the zip is not there.
+
+    Reads ``raw/zensus2022/Zensus2022_Bevoelkerungszahl.zip`` (:data:`config.SOURCES`
+    ``["zensus_grid"]``) with :func:`mapapp.io.population_grid.read_population_grid`, keeping the
+    cells whose centre lies in the NRW bounding box (from the boundaries in the data directory)
+    plus a margin of at least 2 km; which cells belong to a Gemeinde is decided later
+    (:func:`mapapp.analysis.demand.demand_from_population_grid`). Cells with a statistical marker
+    instead of a number of people are left out. The result is cached as Parquet in
+    ``settings.derived_dir``, keyed by the zip's name, size and mtime, the resolution and the box,
+    so the large file is parsed once.
+
+    Parameters
+    ----------
+    resolution
+        Which CSV of the zip: ``"1km"`` (default), ``"100m"`` or ``"10km"``.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``cell_id``, ``x``, ``y`` (cell centre, EPSG:25832 metres), ``population`` (people).
+
+    Raises
+    ------
+    DataMissingError
+        No boundaries in the data directory (the NRW box comes from them).
+    DataError
+        The zip has no unambiguous CSV of that resolution, or bad values.
+    """
+    path = population_grid_path(settings)
+    if not path.exists():
+        return None
+    minx, miny, maxx, maxy = load_boundaries(settings, simplify_m=WEB_SIMPLIFY_M).land.total_bounds
+    step = _GRID_BBOX_MARGIN_M
+    bbox = (
+        math.floor(minx / step - 1) * step,
+        math.floor(miny / step - 1) * step,
+        math.ceil(maxx / step + 1) * step,
+        math.ceil(maxy / step + 1) * step,
+    )
+    cache = settings.derived_dir / (
+        f"zensus_grid_{resolution}_{_fingerprint(path, resolution, bbox)}.parquet"
+    )
+    if cache.exists():
+        return pd.read_parquet(cache)
+    from mapapp.io import population_grid  # only needed when the cache is cold
+
+    cells = population_grid.read_population_grid(
+        path, resolution=resolution, bbox=bbox, missing="drop"
+    )
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(cache.name + ".tmp")
+    cells.to_parquet(tmp)
+    tmp.replace(cache)
+    return cells
 
 
 def reference_path(settings: Settings, key: str) -> Path:

@@ -496,7 +496,13 @@ def _units_layer(
 
 def map_attribution(result: CoverageResult) -> str:
     """The attribution on the web map: boundaries and population (offers are credited per offer)."""
-    return attribution_text(result.boundary_year, result.population_source, offers=False)
+    return attribution_text(
+        result.boundary_year,
+        result.population_source,
+        offers=False,
+        foreign_year=result.foreign_year,
+        grid_resolution_m=result.params.cell_size_m,
+    )
 
 
 def coverage_map(

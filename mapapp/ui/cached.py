@@ -18,6 +18,7 @@ from mapapp.io import datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.datasets import DataVersion
 from mapapp.io.funding import RegistryInfo, registry_info
+from mapapp.model import DataMissingError
 from mapapp.render.maps import FundingLayers, outline_features, unit_features
 
 WEB_SIMPLIFY_M = datasets.WEB_SIMPLIFY_M
@@ -128,6 +129,12 @@ def coverage_population_stamp() -> str:
     return f"{path.stat().st_size}:{path.stat().st_mtime_ns}" if path.exists() else ""
 
 
+def coverage_population_grid_stamp() -> str:
+    """Size and mtime of the Zensus 2022 population grid zip; ``""`` when it is not there."""
+    path = datasets.population_grid_path(settings())
+    return f"grid:{path.stat().st_size}:{path.stat().st_mtime_ns}" if path.exists() else ""
+
+
 def coverage_store_key() -> tuple[str, str]:
     """(location, data version) of the seeded offer store: the offers part of the cache key."""
     from mapapp.analysis.offers import open_seeded_store
@@ -152,14 +159,26 @@ def inkar_years() -> list[int]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def coverage_grid(
-    version: DataVersion, population_stamp: str, cell_size_m: float
+    version: DataVersion, population_stamp: str, cell_size_m: float, population_grid: str = ""
 ) -> tuple[DemandGrid, RasterLookup]:
     """(demand grid, raster lookup) for one cell size; shared read-only across sessions (the
-    pipeline copies what it changes)."""
+    pipeline copies what it changes).
+
+    ``population_grid``: ``""`` = Gemeinde people spread by area; otherwise the Zensus 2022 grid
+    is used and this is its :func:`coverage_population_grid_stamp` (so a new file is a new key).
+    """
     from mapapp.analysis.coverage import demand_grid_nrw, load_nrw_inputs
     from mapapp.render.coverage import raster_lookup
 
-    grid = demand_grid_nrw(load_nrw_inputs(settings()), cell_size_m)
+    cells = None
+    if population_grid:
+        cells = datasets.load_nrw_population_grid(settings())
+        if cells is None:
+            raise DataMissingError(
+                f"{datasets.population_grid_path(settings())} fehlt – "
+                "'mapapp fetch-data --only zensus_grid' ausführen."
+            )
+    grid = demand_grid_nrw(load_nrw_inputs(settings()), cell_size_m, population_grid=cells)
     outline = boundaries(version).land.geometry.iloc[0]
     return grid, raster_lookup(grid, outline)
 
@@ -173,12 +192,17 @@ def coverage_offers(store_key: tuple[str, str]) -> gpd.GeoDataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=12)  # a result holds every cell (~5 MB at 1 km)
 def coverage_result(
-    version: DataVersion, population_stamp: str, store_key: tuple[str, str], params: CoverageParams
+    version: DataVersion,
+    population_stamp: str,
+    store_key: tuple[str, str],
+    params: CoverageParams,
+    population_grid: str = "",
 ) -> CoverageResult:
-    """:func:`mapapp.analysis.coverage.run_coverage` for ``params`` (a frozen CoverageParams)."""
+    """:func:`mapapp.analysis.coverage.run_coverage` for ``params`` (a frozen CoverageParams);
+    ``population_grid`` as in :func:`coverage_grid`."""
     from mapapp.analysis.coverage import run_coverage
 
-    grid, _ = coverage_grid(version, population_stamp, params.cell_size_m)
+    grid, _ = coverage_grid(version, population_stamp, params.cell_size_m, population_grid)
     return run_coverage(grid, coverage_offers(store_key), params)
 
 
@@ -190,9 +214,10 @@ def coverage_funding(
     params: CoverageParams,
     info: RegistryInfo,
     years: tuple[int, ...],
+    population_grid: str = "",
 ) -> pd.DataFrame:
     """Funded vs. not funded Kommunen (:func:`mapapp.analysis.coverage.funding_comparison`)."""
     from mapapp.analysis.coverage import funding_comparison
 
-    result = coverage_result(version, population_stamp, store_key, params)
+    result = coverage_result(version, population_stamp, store_key, params, population_grid)
     return funding_comparison(result, units_for_years(version, info, years, False))

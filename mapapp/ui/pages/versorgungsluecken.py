@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from mapapp.analysis.coverage import (
     CELL_SIZES_M,
     DEFAULT_CELL_SIZE_M,
+    POPULATION_GRID_CELL_M,
     CoverageParams,
     CoverageResult,
     DemandKind,
@@ -33,8 +34,13 @@ _YEARS = {"2005–2007": SLIDE_YEARS, "2005–2012": PROGRAMME_YEARS}
 
 
 def _controls(
-    lang: str, counts: dict[str, int], foreign_known: bool, foreign_years: list[int]
-) -> tuple[CoverageParams, str]:
+    lang: str,
+    counts: dict[str, int],
+    foreign_known: bool,
+    foreign_years: list[int],
+    grid_available: bool,
+) -> tuple[CoverageParams, str, bool]:
+    """Parameters, map view and whether the Zensus population grid is used."""
     c1, c2, c3 = st.columns(3)
     cats = c1.multiselect(
         t("gap.categories", lang),
@@ -68,12 +74,26 @@ def _controls(
         key="gap_view",
         horizontal=True,
     )
+    use_grid = False
+    if grid_available:
+        population = c2.radio(
+            t("gap.population", lang),
+            ["area", "grid"],
+            format_func=lambda p: t(f"gap.population.{p}", lang),
+            key="gap_population",
+            help=t("gap.population.help", lang),
+        )
+        use_grid = population == "grid"
+    else:
+        c2.caption(t("gap.population.missing", lang))
     cell = c3.selectbox(
         t("gap.cell", lang),
-        list(CELL_SIZES_M),
-        index=CELL_SIZES_M.index(DEFAULT_CELL_SIZE_M),
+        [POPULATION_GRID_CELL_M] if use_grid else list(CELL_SIZES_M),
+        index=0 if use_grid else CELL_SIZES_M.index(DEFAULT_CELL_SIZE_M),
         format_func=lambda s: f"{s:g} m",
-        key="gap_cell",
+        key="gap_cell_grid" if use_grid else "gap_cell",  # the grid fixes the cell size
+        disabled=use_grid,
+        help=t("gap.cell.grid", lang) if use_grid else None,
     )
     foreign_year: int | None = None
     if demand == DemandKind.FOREIGN.value and foreign_years:
@@ -108,7 +128,7 @@ def _controls(
         include_kreis_area=kreis_area,
         foreign_year=foreign_year,
     )
-    return params, str(view)
+    return params, str(view), use_grid
 
 
 def _n(value: float, lang: str, decimals: int | None = None) -> str:
@@ -152,10 +172,14 @@ def render() -> None:
     try:
         store_key = cached.coverage_store_key()
         counts = cached.coverage_offers(store_key)["category"].astype(str).value_counts()
-        params, view = _controls(lang, counts.to_dict(), bool(stamp), cached.inkar_years())
+        grid_stamp = cached.coverage_population_grid_stamp()  # "" = no Zensus grid file
+        params, view, use_grid = _controls(
+            lang, counts.to_dict(), bool(stamp), cached.inkar_years(), bool(grid_stamp)
+        )
+        population_grid = grid_stamp if use_grid else ""
         with st.spinner(t("gap.computing", lang)):
-            _, lookup = cached.coverage_grid(version, stamp, params.cell_size_m)
-            result = cached.coverage_result(version, stamp, store_key, params)
+            _, lookup = cached.coverage_grid(version, stamp, params.cell_size_m, population_grid)
+            result = cached.coverage_result(version, stamp, store_key, params, population_grid)
     except DataMissingError:
         st.error(t("data.missing", lang))
         st.stop()
@@ -202,7 +226,7 @@ def render() -> None:
     years_label = st.selectbox(t("gap.funding.years", lang), list(_YEARS), key="gap_years")
     info = cached.current_registry_info()
     comparison = cached.coverage_funding(
-        version, stamp, store_key, params, info, tuple(_YEARS[years_label])
+        version, stamp, store_key, params, info, tuple(_YEARS[years_label]), population_grid
     )
     st.dataframe(
         comparison,
