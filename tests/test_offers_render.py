@@ -168,8 +168,11 @@ def test_public_map_draws_only_nearby_offers_when_there_are_very_many(monkeypatc
     )
     south, west, north, east = render_offers.nearby_bbox(point)
     inside = [o for o in far + [near] if south <= o.lat <= north and west <= o.lon <= east]
-    count = lambda m: (
-        next(c for c in m._children.values() if isinstance(c, render_offers.OffersLayer)).count
-    )  # noqa: E731
+
+    def count(m):  # the number of offers the layer carries to the browser
+        return next(
+            c for c in m._children.values() if isinstance(c, render_offers.OffersLayer)
+        ).count
+
     assert count(small) == 4
     assert count(big) == len(inside) >= 1
