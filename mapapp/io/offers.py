@@ -37,11 +37,11 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -584,6 +584,22 @@ def load_geo_context(settings: Settings, *, online: bool = True) -> GeoContext:
     )
 
 
+_T = TypeVar("_T")
+
+
+def _parse_list(text: str | None, parse: Callable[[str], _T | None]) -> tuple[list[_T], list[str]]:
+    """Split a list cell (``"ar, tr; fa"``) and parse each part: (unique values, unknown parts)."""
+    values: list[_T] = []
+    unknown: list[str] = []
+    for part in split_list(text) if text else []:
+        value = parse(part)
+        if value is None:
+            unknown.append(part)
+        elif value not in values:
+            values.append(value)
+    return values, unknown
+
+
 def _row_problem_field(problem: str) -> str | None:
     return "geometry" if "Geometrie" in problem or "Feature" in problem else None
 
@@ -699,40 +715,22 @@ class _RowReader:
             except ValueError as exc:
                 rep.warn(row, "ags", f"{exc} – ignoriert")
         # lists
-        langs: list[str] = []
-        lang_text = self.text(raw, "languages")
-        if lang_text:
-            unknown = []
-            for part in split_list(lang_text):
-                code = parse_language(part)
-                if code is None:
-                    unknown.append(part)
-                elif code not in langs:
-                    langs.append(code)
-            if unknown:
-                rep.warn(
-                    row,
-                    "languages",
-                    f"Sprache(n) {', '.join(repr(u) for u in unknown)} ohne ISO-639-1-Code – ignoriert",
-                )
+        langs, unknown = _parse_list(self.text(raw, "languages"), parse_language)
+        if unknown:
+            rep.warn(
+                row,
+                "languages",
+                f"Sprache(n) {', '.join(repr(u) for u in unknown)} ohne ISO-639-1-Code – ignoriert",
+            )
         f["languages"] = tuple(langs)
-        groups: list[TargetGroup] = []
-        tg_text = self.text(raw, "target_groups")
-        if tg_text:
-            unknown = []
-            for part in split_list(tg_text):
-                tg = parse_target_group(part)
-                if tg is None:
-                    unknown.append(part)
-                elif tg not in groups:
-                    groups.append(tg)
-            if unknown:
-                rep.warn(
-                    row,
-                    "target_groups",
-                    f"Zielgruppe(n) {', '.join(repr(u) for u in unknown)} unbekannt – ignoriert "
-                    f"(bekannt: {', '.join(t.value for t in TargetGroup)})",
-                )
+        groups, unknown = _parse_list(self.text(raw, "target_groups"), parse_target_group)
+        if unknown:
+            rep.warn(
+                row,
+                "target_groups",
+                f"Zielgruppe(n) {', '.join(repr(u) for u in unknown)} unbekannt – ignoriert "
+                f"(bekannt: {', '.join(t.value for t in TargetGroup)})",
+            )
         f["target_groups"] = tuple(groups)
         # contact
         email = self.text(raw, "email")
