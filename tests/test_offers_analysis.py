@@ -142,3 +142,17 @@ def test_offers_frame_is_metric():
     assert frame.geometry.iloc[0].x == pytest.approx(x[0])
     assert frame.loc[1, "languages"] == "de"
     assert list(frame.columns[:3]) == ["id", "name", "category"]
+
+
+def test_index_lists_the_languages_offers_speak():
+    from mapapp.analysis.offers import OfferIndex
+
+    def make(i: int, languages: tuple[str, ...] = ()) -> Offer:
+        return Offer(
+            id=f"l-{i}", name=f"Angebot {i}", category=OfferCategory.MBE, lon=7.0, lat=51.0,
+            precision=Precision.ADDRESS, coord_source=CoordSource.FILE, languages=languages,
+        )  # fmt: skip
+
+    index = OfferIndex([make(1, ("tr", "ar")), make(2, ("ar",)), make(3)])
+    assert index.languages == ["ar", "tr"]
+    assert index.languages == ["ar", "tr"]  # memoised, same answer

@@ -263,6 +263,7 @@ class OfferIndex:
         init=False, repr=False, default_factory=dict
     )
     _bf: np.ndarray | None = field(init=False, repr=False, default=None)
+    _memo: dict[str, Any] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.offers = list(self.offers)
@@ -275,6 +276,13 @@ class OfferIndex:
 
     def __len__(self) -> int:
         return len(self.offers)
+
+    @property
+    def languages(self) -> list[str]:
+        """ISO 639-1 codes that at least one offer lists (sorted; computed once)."""
+        if "languages" not in self._memo:
+            self._memo["languages"] = sorted({code for o in self.offers for code in o.languages})
+        return list(self._memo["languages"])
 
     def _lang_mask(self, code: str) -> np.ndarray:
         if code not in self._lang_masks:

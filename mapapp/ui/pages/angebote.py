@@ -93,8 +93,7 @@ def render() -> None:
             placeholder=t("of.search.placeholder", lang),
         )
         st.form_submit_button(t("of.search.button", lang))
-    languages = sorted({code for o in index.offers for code in o.languages})
-    search = _filters(SearchState(place.strip(), search.flt, search.limit), languages, lang)
+    search = _filters(SearchState(place.strip(), search.flt, search.limit), index.languages, lang)
 
     point = None
     if search.place:
