@@ -154,10 +154,13 @@ class _FitOnResize(MacroElement):
           var touched = false;
           m.once('mousedown touchstart wheel keydown', function () { touched = true; });
           function opts() {
-            // Keep the fitted area clear of a legend on wide maps (on phones it may overlap).
+            // Keep the fitted area clear of the legend (top right): beside it on wide maps,
+            // below it on narrow ones (phones).
             var lg = m.getContainer().querySelector('.mapapp-legend');
-            var right = lg && m.getSize().x > 700 ? lg.offsetWidth + 16 : 10;
-            return {paddingTopLeft: [10, 10], paddingBottomRight: [right, 36], animate: false};
+            var wide = m.getSize().x > 700;
+            var right = lg && wide ? lg.offsetWidth + 16 : 10;
+            var top = lg && !wide ? lg.offsetHeight + 16 : 10;
+            return {paddingTopLeft: [10, top], paddingBottomRight: [right, 36], animate: false};
           }
           m.fitBounds(bounds, opts());
           // controls added later in this script (the legend) are measured after it ran

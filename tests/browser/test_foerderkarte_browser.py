@@ -133,7 +133,7 @@ def test_year_switch_changes_highlighted_units(open_app: OpenApp) -> None:
         expect(app.page).to_have_url(re.compile(rf"[?&]jahre={year}\b"))
         # the caption above the map names the year and the counts; the map shows them
         caption = app.page.get_by_text(f"Geförderte Kommunen {year} –")
-        expect(caption).to_contain_text(f"{kreise} Kreise und {staedte} Städte")
+        expect(caption).to_contain_text(f"Kreise: {kreise}, Städte: {staedte}")
         expect(kreis_paths).to_have_count(kreise)
         expect(stadt_paths).to_have_count(staedte)
         expect(legend).to_contain_text("Kreis (gefördert)")
