@@ -26,6 +26,7 @@ from mapapp.render.maps import funding_base_map, funding_feature_group
 from mapapp.render.style import TITLE_DEFAULT
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
+from mapapp.ui.filters import md
 from mapapp.ui.texts import t
 
 MAP_KEY = "foerderkarte_map"
@@ -162,7 +163,7 @@ def _details(ags: str | None, units, registry, lang: str) -> None:  # type: igno
     if not unit["funded"] or projects.empty:
         st.write(t("fk.details.notfunded", lang, name=unit["name"], unit_type=unit["unit_type"]))
         return
-    st.markdown(f"**{unit['name']}** – {unit['unit_type']}")
+    st.markdown(f"**{md(unit['name'])}** – {md(unit['unit_type'])}")
     view = projects.assign(
         funding_years=[", ".join(map(str, y)) for y in projects["funding_years"]],
         focus=["; ".join(f) for f in projects["focus"]],
@@ -184,7 +185,7 @@ def _details(ags: str | None, units, registry, lang: str) -> None:  # type: igno
 def _completeness(registry, imported: bool, path: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     with st.expander(t("fk.completeness", lang), expanded=not imported):
         if imported:
-            st.markdown(t("fk.completeness.imported", lang, path=path))
+            st.markdown(t("fk.completeness.imported", lang, path=md(path)))
         else:
             st.markdown(t("fk.completeness.documented", lang))
         s = cached.settings()
