@@ -100,10 +100,6 @@ def kreis_of(ags: str) -> str:
     return ags[:AGS_KREIS_LEN]
 
 
-def is_nrw(ags: str) -> bool:
-    return ags.startswith("05")
-
-
 # --------------------------------------------------------------------------------------------
 # Column names used across frames
 # --------------------------------------------------------------------------------------------
@@ -146,18 +142,6 @@ class UnitType(StrEnum):
     @property
     def level(self) -> Level:
         return Level.KREIS if self is UnitType.KREIS else Level.GEMEINDE
-
-
-class Status(StrEnum):
-    """Status under § 4 GO NRW, as in ``nrw_municipal_status.csv``."""
-
-    KREIS = "kreis"
-    KREISFREIE_STADT = "kreisfreie_stadt"
-    GROSSE_KREISANGEHOERIGE_STADT = "grosse_kreisangehoerige_stadt"
-    MITTLERE_KREISANGEHOERIGE_STADT = "mittlere_kreisangehoerige_stadt"
-    KREISANGEHOERIGE_STADT = "kreisangehoerige_stadt"
-    KREISANGEHOERIGE_GEMEINDE = "kreisangehoerige_gemeinde"
-    REGIONSANGEHOERIGE_STADT = "regionsangehoerige_stadt"
 
 
 class Focus(StrEnum):
@@ -212,12 +196,6 @@ OFFER_CATEGORY_LABELS_DE: dict[OfferCategory, str] = {
     OfferCategory.LANDESKOORDINATION: "Landeskoordinierung",
     OfferCategory.SONSTIGES: "Sonstiges",
 }
-
-
-class LocationPrecision(StrEnum):
-    ADDRESS = "address"
-    POSTCODE = "postcode"
-    GEMEINDE_CENTRE = "gemeinde_centre"
 
 
 @dataclass(frozen=True)

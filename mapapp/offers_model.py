@@ -46,7 +46,7 @@ from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
 
 
 class Precision(StrEnum):
-    """How exactly an offer's point is known (values extend :class:`mapapp.model.LocationPrecision`).
+    """How exactly an offer's point is known.
 
     ``street`` = a geocoder found the street but not the house number. ``kreis_area`` is a point somewhere inside the Kreis (used when only the responsible Kreis is
     known, e.g. the Ausländerbehörde of a Kreis whose seat is not in our data): the distance to it

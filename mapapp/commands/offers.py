@@ -30,6 +30,7 @@ from mapapp.io.offers import (
     offers_attribution,
     offers_to_csv,
     offers_to_geojson,
+    read_offer_file,
 )
 from mapapp.model import DataError, DataMissingError, OfferCategory
 from mapapp.offers_model import ImportReport, TargetGroup, parse_category, parse_language
@@ -146,18 +147,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     settings = get_settings()
     path: Path = args.file
     try:
-        if not path.is_file():
-            raise DataError("Datei nicht gefunden", file=str(path))
-        size = path.stat().st_size
-        if size > args.max_bytes:
-            raise DataError(
-                f"Datei ist {size / 1e6:.1f} MB groß – Grenze {args.max_bytes / 1e6:.1f} MB",
-                file=path.name,
-            )
+        data = read_offer_file(path, args.max_bytes)
         ctx = load_geo_context(settings, online=not args.offline)
         store = None if args.dry_run else open_seeded_store(settings, ctx)
         report = import_offers(
-            path.read_bytes(),
+            data,
             path.name,
             ctx,
             store,

@@ -104,7 +104,7 @@ def _read_level(spec: str, level: str, source: Path) -> gpd.GeoDataFrame:
     return frame
 
 
-def _year_of(path: Path, product_hint: str) -> int:
+def _year_of(path: Path) -> int:
     # "aktualitaet.txt" holds e.g. "01.01.2021"; fall back to the year in the file name.
     try:
         if path.suffix == ".zip":
@@ -197,7 +197,7 @@ def read_boundaries(path: str | Path, land: str = NRW_LAND) -> Boundaries:
         kreise=frames["KRS"],
         gemeinden=frames["GEM"],
         product=product,
-        year=_year_of(path, product),
+        year=_year_of(path),
     )
 
 

@@ -25,7 +25,6 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -368,15 +367,6 @@ def save_registry(registry: pd.DataFrame, settings: Settings) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target
-
-
-def distinct_kommunen(registry: pd.DataFrame, years: Iterable[int] | None = None) -> pd.DataFrame:
-    """One row per funded Kommune (``ags``, ``unit_type``), optionally only with a year in ``years``."""
-    frame = registry
-    if years is not None:
-        wanted = set(years)
-        frame = frame[[bool(wanted.intersection(ys)) for ys in frame["funding_years"]]]
-    return frame[["ags", "unit_type"]].drop_duplicates("ags").reset_index(drop=True)
 
 
 def reset_registry(settings: Settings) -> Path | None:

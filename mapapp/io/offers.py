@@ -1109,10 +1109,8 @@ def parse_offers(
     return ImportResult(offers=offers, report=report)
 
 
-def parse_offer_file(
-    path: str | Path, ctx: GeoContext, *, max_bytes: int = DEFAULT_MAX_BYTES, **kwargs: Any
-) -> ImportResult:
-    """:func:`parse_offers` for a file on disk (size checked before reading it)."""
+def read_offer_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of an offer file on disk; the size is checked before it is read."""
     path = Path(path)
     if not path.is_file():
         raise DataError("Datei nicht gefunden", file=str(path))
@@ -1121,7 +1119,7 @@ def parse_offer_file(
         raise DataError(
             f"Datei ist {size / 1e6:.1f} MB groß – Grenze {max_bytes / 1e6:.1f} MB", file=path.name
         )
-    return parse_offers(path.read_bytes(), path.name, ctx, max_bytes=max_bytes, **kwargs)
+    return path.read_bytes()
 
 
 # --------------------------------------------------------------------------------------------

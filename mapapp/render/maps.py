@@ -7,7 +7,6 @@ insert property values as HTML, so properties carry pre-escaped strings only.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -423,12 +422,3 @@ def funding_map_from_layers(
     funding_feature_group(layers, popups=popups).add_to(m)
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)
     return m
-
-
-def payload_size(m: folium.Map) -> int:
-    """Bytes of the map's rendered HTML/JS (what the browser receives for the map)."""
-    return len(m.get_root().render().encode("utf-8"))
-
-
-def geojson_bytes(collection: dict[str, Any]) -> int:
-    return len(json.dumps(collection, separators=(",", ":")).encode("utf-8"))

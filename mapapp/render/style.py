@@ -85,6 +85,5 @@ FUNDING_STYLES: dict[str, ClassStyle] = {
 
 RB_OUTLINE = {"color": "#252525", "weight": 2.5, "opacity": 0.9}
 GEMEINDE_OUTLINE = {"color": "#9e9e9e", "weight": 0.4, "opacity": 0.8}
-KREIS_OUTLINE = {"color": "#616161", "weight": 1.0, "opacity": 0.9}
 
 TITLE_DEFAULT = "KOMM-IN NRW – Geförderte Kommunen"
