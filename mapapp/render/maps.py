@@ -240,7 +240,8 @@ def base_map(
             max_zoom=18,
             opacity=0.6,
         ).add_to(m)
-    m.add_child(_Attribution(esc(attribution)))
+    if attribution:
+        m.add_child(_Attribution(esc(attribution)))
     m.add_child(_FitOnResize(bounds or NRW_BOUNDS))
     return m
 

@@ -25,7 +25,6 @@ import folium
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from mapapp.config import ATTRIBUTION_OSM, TILE_URL
 from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
 from mapapp.offers_model import (
     PRECISION_LABELS_DE,
@@ -416,26 +415,23 @@ def offers_map(
     attribution
         Source/licence text shown in the map's attribution control (escaped).
     """
-    fmap = folium.Map(location=[51.45, 7.55], zoom_start=8, tiles=None, prefer_canvas=True)
-    fmap.options.update({"maxZoom": 18, "minZoom": 6})  # markercluster needs it without tiles
-    if tiles:
-        folium.TileLayer(TILE_URL, attr=html.escape(ATTRIBUTION_OSM), name="OpenStreetMap").add_to(
-            fmap
-        )
+    from mapapp.render.maps import base_map, web_features
+
+    bounds = None
+    if offers:
+        lats = [o.lat for o in offers]
+        lons = [o.lon for o in offers]
+        bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    # title and attribution go into one box at the top (below), not into the attribution control
+    fmap = base_map(tiles=tiles, attribution="", bounds=bounds)
     if background is not None and len(background):
-        geo = background.to_crs("EPSG:4326")
-        cols = [c for c in ("name", "geometry") if c in geo.columns]
         folium.GeoJson(
-            geo[cols].to_json(),
+            web_features(background, []),
             name="Grenzen",
             style_function=lambda _f: {"color": "#777", "weight": 1, "fill": False},
             control=True,
         ).add_to(fmap)
     add_offers_layer(fmap, offers, detail=detail)
-    if offers:
-        lats = [o.lat for o in offers]
-        lons = [o.lon for o in offers]
-        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
     folium.LayerControl(collapsed=True).add_to(fmap)
     header = []
     if title:
@@ -524,7 +520,8 @@ def offers_search_map(
         lats, lons = [p[0] for p in pts], [p[1] for p in pts]
         pad = 0.03  # degrees: a single point still shows its surroundings
         bounds = [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
-    fmap = base_map(tiles=tiles, attribution=attribution, bounds=bounds)
+    # title and attribution go into one box at the top (below), not into the attribution control
+    fmap = base_map(tiles=tiles, attribution="", bounds=bounds)
     folium.GeoJson(
         web_features(gemeinden, []),
         name="Gemeinden",
