@@ -347,6 +347,44 @@ def test_chunks_and_threads_do_not_change_the_result(monkeypatch):
     assert (one > 0).sum() > 100
 
 
+def test_too_many_pairs_are_refused_before_any_pair_is_built():
+    """The pair count grows with the catchment: above ``max_pairs`` the run is refused."""
+    demand, supply = three_tracts()
+    kwargs = dict(demand_value="pop", supply_value="cap")
+    # 4000 m: A-S1, B-S1, C-S2 = 3 pairs (supply < 256, so the "estimate" is exact)
+    ok = two_stage_fca(demand, supply, max_cost=4000, max_pairs=3, **kwargs)
+    np.testing.assert_allclose(ok.to_numpy(), [1 / 60, 1 / 60, 0.06, 0.0], rtol=1e-15)
+    for fn in (two_stage_fca, enhanced_two_stage_fca):
+        with pytest.raises(acc.PairLimitError) as info:
+            fn(demand, supply, max_cost=4000, max_pairs=2, **kwargs)
+        assert (info.value.estimate, info.value.limit) == (3, 2)
+        # a catchment of 1,000 km: every one of the 4 x 2 pairs
+        with pytest.raises(DataError) as err:
+            fn(demand, supply, max_cost=1_000_000, max_pairs=7, **kwargs)
+        message = str(err.value)
+        assert "etwa 8 " in message and "Grenze von 7" in message
+        assert "kleineren Einzugsbereich" in message and "weniger" in message
+        assert message.count("\n") == 0
+    # the default limit is read at call time
+    with pytest.raises(acc.PairLimitError):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(acc, "MAX_PAIRS", 2)
+            two_stage_fca(demand, supply, max_cost=4000, **kwargs)
+    assert acc.MAX_PAIRS >= 170_000_000  # the 3-million-cell benchmark (docs/BENCHMARKS.md) runs
+    # a cost table holds its pairs already: not limited
+    table = dense_cost_table(demand, supply)
+    two_stage_fca(
+        demand,
+        supply,
+        max_cost=None,
+        cost=CostTable(table, destination="dest"),
+        max_pairs=1,
+        **kwargs,
+    )
+    with pytest.raises(ValueError, match="max_pairs"):
+        two_stage_fca(demand, supply, max_cost=4000, max_pairs=0, **kwargs)
+
+
 def test_fca_accepts_point_geodataframes():
     demand, supply = three_tracts()
     gd = gpd.GeoDataFrame(

@@ -138,3 +138,18 @@ def test_help_documents_the_output(capsys):
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert "LEER" in out and "id,value" in out and "EPSG:25832" in out
+
+
+def test_too_many_pairs_exit_2_names_estimate_limit_and_option(files, capsys, monkeypatch):
+    """A catchment of 1,000 km grows the pairs to demand x supply: refused, not run forever."""
+    from mapapp.analysis import accessibility
+
+    monkeypatch.setattr(accessibility, "MAX_PAIRS", 7)  # instead of huge test data
+    for method in ("2sfca", "e2sfca"):
+        assert run(files, "--method", method, "--max-cost", "1000000") == 2
+        err = capsys.readouterr().err
+        assert err.startswith("mapapp: Feld '--max-cost': etwa 8 ") and err.count("\n") == 1
+        assert "Grenze von 7" in err and "kleineren Einzugsbereich" in err
+        assert not (files / "out.csv").exists()
+    assert run(files, "--method", "2sfca", "--max-cost", "4000") == 0  # 3 pairs
+    assert run(files, "--method", "nearest", "--max-cost", "1000000") == 0  # no pairs walked

@@ -25,7 +25,9 @@ location within ``max_cost``; here it gets ``unreachable`` (default 0.0, pass ``
 
 Straight-line pairs are found with :class:`scipy.spatial.cKDTree` and processed in chunks of supply
 locations, so memory grows with the number of pairs within the cut-off (per chunk), never with
-demand x supply.
+demand x supply. Time grows with the number of pairs, so before any pair is built their number is
+estimated (exact counts for a sample of supply locations) and a run above ``max_pairs``
+(default :data:`MAX_PAIRS`) is refused with :class:`PairLimitError`.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ IntArray = npt.NDArray[np.intp]
 _PAIRS_PER_CHUNK = 500_000
 #: Supply locations sampled to estimate the number of pairs per supply location.
 _SAMPLE_FOR_ESTIMATE = 256
+#: Most demand-supply pairs within the catchment a 2SFCA/E2SFCA run may walk. The pairs are walked
+#: at roughly 20 million per second (docs/BENCHMARKS.md: 170 million pairs in about 8 s), so this
+#: is about 10 s; memory stays bounded by the chunks. A 1,000 km catchment on 300,000 x 20,000
+#: points would be 6 billion pairs (minutes to hours) and is refused instead.
+MAX_PAIRS = 200_000_000
 
 #: ``level`` values of the summary tables.
 LEVEL_GEMEINDE = "gemeinde"
@@ -183,6 +190,33 @@ def gaussian_weights(sigma: float) -> GaussianWeights:
 # --------------------------------------------------------------------------------------------
 
 
+class PairLimitError(DataError):
+    """Too many demand-supply pairs within the catchment: the run would take far too long.
+
+    Attributes
+    ----------
+    estimate
+        Estimated number of pairs (exact counts for a sample of supply locations, scaled up).
+    limit
+        The limit that was exceeded.
+    """
+
+    def __init__(self, estimate: float, limit: float, *, field: str | None = "max_cost") -> None:
+        self.estimate = float(estimate)
+        self.limit = float(limit)
+        super().__init__(
+            f"etwa {_de_int(self.estimate)} Nachfrage-Angebots-Paare im Einzugsbereich, mehr als "
+            f"die Grenze von {_de_int(self.limit)} – bitte einen kleineren Einzugsbereich oder "
+            "weniger Nachfrage- bzw. Angebotspunkte wählen",
+            field=field,
+        )
+
+
+def _de_int(value: float) -> str:
+    """``6000000000.0`` -> ``"6.000.000.000"`` (German thousands separator)."""
+    return f"{value:,.0f}".replace(",", ".")
+
+
 @dataclass(frozen=True, eq=False)
 class CostTable:
     """A long-format cost matrix (e.g. travel times from a router) naming its column roles.
@@ -279,6 +313,13 @@ def _check_max_cost(max_cost: float | None, *, required: bool) -> float:
     return value
 
 
+def _check_max_pairs(max_pairs: float | None) -> float:
+    limit = MAX_PAIRS if max_pairs is None else float(max_pairs)
+    if math.isnan(limit) or limit <= 0:
+        raise ValueError("max_pairs muss eine Zahl > 0 sein (math.inf: keine Grenze)")
+    return limit
+
+
 def _check_workers(workers: int) -> int:
     if workers < 1:
         raise ValueError("workers muss >= 1 sein")
@@ -324,9 +365,15 @@ def _spatial_order(xy: FloatArray) -> IntArray:
 
 
 def _euclidean_chunks(
-    demand_xy: FloatArray, supply_xy: FloatArray, max_cost: float
+    demand_xy: FloatArray, supply_xy: FloatArray, max_cost: float, max_pairs: float
 ) -> tuple[cKDTree, list[IntArray]]:
-    """Demand tree and supply chunks sized to hold about ``_PAIRS_PER_CHUNK`` pairs each."""
+    """Demand tree and supply chunks sized to hold about ``_PAIRS_PER_CHUNK`` pairs each.
+
+    Raises
+    ------
+    PairLimitError
+        The estimated number of pairs within ``max_cost`` exceeds ``max_pairs``.
+    """
     tree = cKDTree(demand_xy)
     m = len(supply_xy)
     if m == 0:
@@ -335,9 +382,13 @@ def _euclidean_chunks(
     if math.isinf(max_cost):
         per_supply = float(len(demand_xy))
     else:
+        # Exact counts for an evenly spread sample (along the Z-order curve), scaled up: cheap
+        # (well under a second even for a catchment spanning all of NRW) and close to the total.
         sample = supply_xy[order[np.linspace(0, m - 1, min(m, _SAMPLE_FOR_ESTIMATE)).astype(int)]]
         counts = tree.query_ball_point(sample, r=max_cost, return_length=True)
         per_supply = float(np.mean(counts))
+    if per_supply * m > max_pairs:
+        raise PairLimitError(per_supply * m, max_pairs)
     size = max(1, int(_PAIRS_PER_CHUNK / max(per_supply, 1.0)))
     return tree, [order[k : k + size] for k in range(0, m, size)]
 
@@ -405,9 +456,11 @@ def _fca(
     supply_id: str | None,
     unreachable: float,
     workers: int,
+    max_pairs: float | None,
     name: str,
 ) -> pd.Series:
     limit = _check_max_cost(max_cost, required=cost is None)
+    pair_limit = _check_max_pairs(max_pairs)
     _check_workers(workers)
     demand_values = _values(demand, demand_value, "Nachfrage", non_negative=True)
     supply_values = _values(supply, supply_value, "Angebot", non_negative=True)
@@ -424,7 +477,7 @@ def _fca(
     elif n and len(supply):
         demand_xy = _xy(demand, x, y, "Nachfrage")
         supply_xy = _xy(supply, x, y, "Angebot")
-        tree, chunks = _euclidean_chunks(demand_xy, supply_xy, limit)
+        tree, chunks = _euclidean_chunks(demand_xy, supply_xy, limit, pair_limit)
 
         def run(part: Sequence[IntArray], acc: FloatArray, hit: npt.NDArray[np.bool_]) -> None:
             for ids in part:
@@ -561,6 +614,7 @@ def two_stage_fca(
     supply_id: str | None = None,
     unreachable: float = 0.0,
     workers: int = 1,
+    max_pairs: float | None = None,
 ) -> pd.Series:
     """Two-step floating catchment area (2SFCA, Luo & Wang 2003): supply per demand in reach.
 
@@ -592,6 +646,10 @@ def two_stage_fca(
         Value for demand locations with no supply location within ``max_cost``.
     workers
         Threads used for the straight-line pair search and sums.
+    max_pairs
+        Refuse (:class:`PairLimitError`) when about more straight-line pairs than this lie within
+        ``max_cost``; ``None``: :data:`MAX_PAIRS`, ``math.inf``: no limit. A cost table is never
+        limited (its pairs are already in memory).
 
     Returns
     -------
@@ -612,6 +670,7 @@ def two_stage_fca(
         supply_id=supply_id,
         unreachable=unreachable,
         workers=workers,
+        max_pairs=max_pairs,
         name="2sfca",
     )
 
@@ -631,6 +690,7 @@ def enhanced_two_stage_fca(
     supply_id: str | None = None,
     unreachable: float = 0.0,
     workers: int = 1,
+    max_pairs: float | None = None,
 ) -> pd.Series:
     """Enhanced 2SFCA (E2SFCA, Luo & Qi 2009): 2SFCA with distance-decay weights in both stages.
 
@@ -668,6 +728,7 @@ def enhanced_two_stage_fca(
         supply_id=supply_id,
         unreachable=unreachable,
         workers=workers,
+        max_pairs=max_pairs,
         name="e2sfca",
     )
 
@@ -915,6 +976,8 @@ __all__ = [
     "LEVEL_GEMEINDE",
     "LEVEL_KREIS",
     "LEVEL_LAND",
+    "MAX_PAIRS",
+    "PairLimitError",
     "StepWeights",
     "WeightFunction",
     "enhanced_two_stage_fca",

@@ -739,6 +739,7 @@ def _measure(
     keys: Mapping[str, npt.NDArray[np.object_]],
     mean_nearest: Mapping[str, pd.Series],
     grid: DemandGrid,
+    max_pairs: float | None = None,
 ) -> tuple[npt.NDArray[np.float64], dict[str, pd.Series], pd.Series | None]:
     """The chosen measure: per cell piece, per unit of each level (indexed by AGS), and for offers
     per capita the Gemeinde offer counts (``None`` otherwise)."""
@@ -766,6 +767,7 @@ def _measure(
                 demand_value="demand",
                 supply_value="capacity",
                 max_cost=params.catchment_m,
+                max_pairs=max_pairs,
             )
         else:
             access = enhanced_two_stage_fca(
@@ -775,6 +777,7 @@ def _measure(
                 supply_value="capacity",
                 max_cost=params.catchment_m,
                 weight_fn=params.e2sfca_weights,
+                max_pairs=max_pairs,
             )
         per_cell = access.to_numpy(dtype=float) * FCA_PER
         return per_cell, {lvl: _weighted_mean(k, per_cell, demand) for lvl, k in keys.items()}, None
@@ -824,7 +827,13 @@ def with_foreign_year(grid: DemandGrid, year: int | None) -> DemandGrid:
     return replace(grid, cells=cells, foreign_year=year)
 
 
-def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams) -> CoverageResult:
+def run_coverage(
+    grid: DemandGrid,
+    offers: pd.DataFrame,
+    params: CoverageParams,
+    *,
+    max_pairs: float | None = None,
+) -> CoverageResult:
     """Compute the coverage measures for ``params`` on ``grid`` with the counted ``offers``.
 
     Parameters
@@ -837,11 +846,16 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
         :func:`select_offers`.
     params
         What to compute.
+    max_pairs
+        2SFCA/E2SFCA only: refuse when about more cell-offer pairs than this lie within the
+        catchment (``None``: :data:`mapapp.analysis.accessibility.MAX_PAIRS`).
 
     Raises
     ------
     DataError
         Foreign population asked for but not known (no Zensus data).
+    mapapp.analysis.accessibility.PairLimitError
+        Too many pairs within the catchment (a :class:`DataError`: page and CLI show its message).
     """
     grid = with_foreign_year(grid, params.foreign_year)
     if params.demand is DemandKind.FOREIGN and not grid.foreign_known:
@@ -888,7 +902,9 @@ def run_coverage(grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams)
         LEVEL_KREIS: used[COL_KREIS_AGS].dropna().astype(str).value_counts(),
         LEVEL_LAND: pd.Series({NRW_LAND: len(used)}),
     }
-    cells["value"], values, gem_counts = _measure(cells, used, params, keys, mean_nearest, grid)
+    cells["value"], values, gem_counts = _measure(
+        cells, used, params, keys, mean_nearest, grid, max_pairs
+    )
     if gem_counts is not None:
         counts[LEVEL_GEMEINDE] = gem_counts
 

@@ -16,6 +16,7 @@ from mapapp.analysis import coverage
 from mapapp.analysis.accessibility import (
     CostTable,
     GaussianWeights,
+    PairLimitError,
     StepWeights,
     WeightFunction,
     enhanced_two_stage_fca,
@@ -315,6 +316,25 @@ def run(args: argparse.Namespace) -> int:
     supply = _read_points(args.supply, None if args.method == "nearest" else "capacity", need_xy)
     table = CostTable(_read_cost(args.cost)) if args.cost is not None else None
 
+    try:
+        values = _measure(args, demand, supply, table, max_cost, limit, weight_fn)
+    except PairLimitError as exc:  # name the option to change
+        raise PairLimitError(exc.estimate, exc.limit, field="--max-cost") from None
+    out = pd.DataFrame({"id": demand["id"].to_numpy(), "value": values.to_numpy()})
+    args.out.write_text(to_safe_csv(out), encoding="utf-8", newline="")
+    return 0
+
+
+def _measure(
+    args: argparse.Namespace,
+    demand: pd.DataFrame,
+    supply: pd.DataFrame,
+    table: CostTable | None,
+    max_cost: float | None,
+    limit: float,
+    weight_fn: WeightFunction | None,
+) -> pd.Series:
+    """The chosen measure per demand row (``nan`` for nearest without an offer in reach)."""
     if args.method == "nearest":
         result = nearest_cost(
             demand,
@@ -325,9 +345,9 @@ def run(args: argparse.Namespace) -> int:
             supply_id="id",
             workers=args.workers,
         )
-        values = result["cost"].replace(np.inf, np.nan)  # written as an empty field
-    elif args.method == "2sfca":
-        values = two_stage_fca(
+        return result["cost"].replace(np.inf, np.nan)  # written as an empty field
+    if args.method == "2sfca":
+        return two_stage_fca(
             demand,
             supply,
             demand_value="demand",
@@ -338,22 +358,18 @@ def run(args: argparse.Namespace) -> int:
             supply_id="id",
             workers=args.workers,
         )
-    else:
-        values = enhanced_two_stage_fca(
-            demand,
-            supply,
-            demand_value="demand",
-            supply_value="capacity",
-            max_cost=limit,
-            weight_fn=weight_fn,
-            cost=table,
-            demand_id="id",
-            supply_id="id",
-            workers=args.workers,
-        )
-    out = pd.DataFrame({"id": demand["id"].to_numpy(), "value": values.to_numpy()})
-    args.out.write_text(to_safe_csv(out), encoding="utf-8", newline="")
-    return 0
+    return enhanced_two_stage_fca(
+        demand,
+        supply,
+        demand_value="demand",
+        supply_value="capacity",
+        max_cost=limit,
+        weight_fn=weight_fn,
+        cost=table,
+        demand_id="id",
+        supply_id="id",
+        workers=args.workers,
+    )
 
 
 def _nrw_params(args: argparse.Namespace) -> CoverageParams:
@@ -406,7 +422,11 @@ def run_nrw(args: argparse.Namespace) -> int:
     grid = coverage.demand_grid_nrw(
         coverage.load_nrw_inputs(settings), params.cell_size_m, population_grid=cells
     )
-    result = coverage.run_coverage(grid, coverage.load_offers(settings), params)
+    try:
+        result = coverage.run_coverage(grid, coverage.load_offers(settings), params)
+    except PairLimitError as exc:  # name the option that sets the catchment
+        option = "--max-cost" if args.max_cost is not None else "--threshold"
+        raise PairLimitError(exc.estimate, exc.limit, field=option) from None
     table = coverage.export_table(result, args.level)
     text = to_safe_csv(table, header_comment=coverage.export_comment(result))
     args.out.write_text(text, encoding="utf-8", newline="")
