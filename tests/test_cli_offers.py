@@ -212,6 +212,16 @@ def test_near_errors_exit_2(settings, capsys):
     assert main(["offers", "near", "Aheim", "--language", "klingonisch"]) == 2
 
 
+def test_near_point_outside_nrw_exit_2(settings, capsys):
+    """'0,0' (the Gulf of Guinea) used to list offers 5,665 km away."""
+    capsys.readouterr()
+    assert main(["offers", "near", "0,0", "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("mapapp: ") and captured.err.count("\n") == 1
+    assert "0,0 liegt außerhalb von NRW" in captured.err
+
+
 def test_export_csv_geojson_html(settings, tmp_path):
     xss = '"<img src=x onerror=alert(1)>";KI;;;Aheim;;;\n'
     main(["offers", "import", str(write(tmp_path, "a.csv", GOOD + xss))])

@@ -103,3 +103,28 @@ def test_plain_place_names_do_not_call_the_geocoder_when_the_gazetteer_knows_the
     geo = FakeGeocoder([])
     assert resolve_search("Bünde", ctx(geo)).ags == "05958004"
     assert geo.calls == []
+
+
+def test_lat_lon_outside_nrw_is_refused_in_one_sentence() -> None:
+    """'0,0' used to give offers 5,665 km away; a point must lie in NRW (Land + tolerance)."""
+    from tests.test_offers_support import context, lonlat
+
+    real = context(tolerance_m=500.0)  # SYNTHETIC Land square x 350-450 km, y 5650-5750 km
+    lon, lat = lonlat(400_000, 5_700_000)
+    assert resolve_search(f"{lat:.6f},{lon:.6f}", real).approximate is False
+    lon, lat = lonlat(349_700, 5_700_000)  # 300 m outside: inside the tolerance band
+    assert resolve_search(f"{lat:.6f},{lon:.6f}", real).lat == pytest.approx(lat, abs=1e-6)
+    for text in ("0,0", "0.0, 0.0", "48.14,11.58"):
+        with pytest.raises(DataError) as err:
+            resolve_search(text, real)
+        assert err.value.field == "place"
+        assert f"{text} liegt außerhalb von NRW" in str(err.value)
+        assert "\n" not in str(err.value)
+    lon, lat = lonlat(348_000, 5_700_000)  # 2 km outside
+    with pytest.raises(DataError, match="außerhalb von NRW"):
+        resolve_search(f"{lat:.6f},{lon:.6f}", real)
+    lon, lat = lonlat(400_000, 5_700_000)
+    with pytest.raises(DataError, match="vertauscht"):
+        resolve_search(f"{lon:.6f},{lat:.6f}", real)
+    with pytest.raises(DataError, match="außerhalb von NRW"):
+        resolve_search("51.96,7.63", ctx(inside=False))  # the page's locator says no

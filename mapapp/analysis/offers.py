@@ -458,7 +458,9 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
     Raises
     ------
     DataError
-        Nothing found (``field="place"``), with the gazetteer's suggestion when there is one.
+        Nothing found (``field="place"``), with the gazetteer's suggestion when there is one, or a
+        ``lat,lon`` point outside NRW (the Land polygon plus the locator's tolerance band, 500 m
+        with VG250 boundaries): "0,0 liegt außerhalb von NRW …".
     """
     text = (text or "").strip()
     if not text:
@@ -470,6 +472,13 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise DataError(f"'{text}' ist kein Punkt 'Breite,Länge' (WGS84)", field="place")
+        if not _in_nrw(lon, lat, ctx):
+            hint = " (Breite und Länge vertauscht?)" if _in_nrw(lat, lon, ctx) else ""
+            raise DataError(
+                f"{text} liegt außerhalb von NRW{hint} – bitte einen Punkt 'Breite,Länge' in NRW "
+                "angeben, z. B. 51.96,7.63",
+                field="place",
+            )
         label = f"{lat:.5f}, {lon:.5f}"
         return SearchPoint(lon=lon, lat=lat, label=f"Punkt {label}", approximate=False, name=label)
     first_error: DataError | None = None
@@ -498,6 +507,14 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
     raise first_error or DataError(f"Ort '{text}' nicht gefunden", field="place")
 
 
+def _in_nrw(lon: float, lat: float, ctx: GeoContext) -> bool:
+    """Whether a WGS84 point lies in NRW (the Land polygon plus the locator's tolerance band)."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return False
+    x, y = to_metric([lon], [lat])
+    return bool(ctx.locator.in_nrw(x, y)[0])
+
+
 def _online(text: str, ctx: GeoContext) -> SearchPoint | None:
     from mapapp.io.geocode import GeocoderError, parse_hits
 
@@ -508,8 +525,7 @@ def _online(text: str, ctx: GeoContext) -> SearchPoint | None:
     except GeocoderError:
         return None
     for hit in parse_hits(hits, ctx.geocoder.service):
-        x, y = to_metric([hit.lon], [hit.lat])
-        if not bool(ctx.locator.in_nrw(x, y)[0]):
+        if not _in_nrw(hit.lon, hit.lat, ctx):
             continue
         label = (hit.label or text)[:120]
         return SearchPoint(lon=hit.lon, lat=hit.lat, label=label, approximate=False, name=label)
