@@ -41,8 +41,9 @@ def test_app_map_uses_local_assets_and_escapes_names(units_and_boundaries) -> No
     assert not CDN.search(html)
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert EVIL not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert "GeoBasis-DE / BKG 2021" in html  # "©" arrives JSON-escaped (\u00a9)
+    # escaped as HTML, then JSON-encoded into the tooltip script (no raw "&" in scripts)
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    assert "GeoBasis-DE / BKG 2021" in html
     assert "Kreis (gef\\u00f6rdert)" in html and "Stadt (gef\\u00f6rdert)" in html
     assert "T \\u0026lt;b\\u0026gt;" in html  # escaped, then JSON-encoded into the legend script
     assert "T <b>" not in html
@@ -55,7 +56,7 @@ def test_standalone_export_inlines_leaflet_and_drops_unsafe_links(units_and_boun
     assert "L.map(" in html and "window.L" in html or "L.version" in html  # Leaflet code is inline
     assert EVIL not in html
     assert "javascript:alert(2)" not in html  # only http(s) sources become links
-    assert "Förderjahre: 2005, 2006" in html
+    assert "F\\u00f6rderjahre: 2005, 2006" in html  # JSON in the tooltip script
 
 
 def test_web_features_round_coordinates_and_reproject(units_and_boundaries) -> None:  # type: ignore[no-untyped-def]

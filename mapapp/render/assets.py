@@ -17,9 +17,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from branca.element import Element, Figure
+from branca.element import Figure
 
 from mapapp.config import PACKAGE_DIR
+from mapapp.render.safe import RawHtml
 
 VENDOR_DIR = PACKAGE_DIR / "static" / "vendor"
 #: URL prefix under which Streamlit serves ``static/`` (``server.enableStaticServing``).
@@ -129,6 +130,6 @@ def standalone_html(root: Any) -> str:
         f"o.shadowUrl='data:image/png;base64,{images['marker-shadow']}';"
         "})(L.Icon.Default.prototype.options);</script>"
     )
-    figure.header.add_child(Element("\n".join(head)), name="mapapp_inline_assets", index=0)
+    figure.header.add_child(RawHtml("\n".join(head)), name="mapapp_inline_assets", index=0)
     html: str = figure.render()
     return html

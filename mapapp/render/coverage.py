@@ -48,7 +48,8 @@ from mapapp.analysis.coverage import (
     category_text_de,
 )
 from mapapp.config import CRS_METRIC, CRS_WEB
-from mapapp.render.maps import COORD_DECIMALS, _Legend, base_map, esc, web_features
+from mapapp.render.maps import COORD_DECIMALS, _Legend, base_map, web_features
+from mapapp.render.safe import RawHtml, esc, plain_texts
 
 #: Views of the map.
 VIEW_GRID = "grid"
@@ -529,7 +530,7 @@ def coverage_map(
     m = base_map(tiles=tiles, attribution=map_attribution(result))
     # keep the scale bar visible above a long (wrapped) attribution line
     m.get_root().header.add_child(  # type: ignore[attr-defined]
-        folium.Element(
+        RawHtml(
             "<style>.leaflet-control-attribution{font-size:10px}"
             ".leaflet-bottom.leaflet-left{bottom:28px}"
             "@media (max-width:520px){.mapapp-legend{font-size:10px !important;"
@@ -817,6 +818,7 @@ def map_sheet(
             "svg": {"Date": None},
             "pdf": {"CreationDate": None},
         }[fmt]
+        plain_texts(fig)
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
     return buf.getvalue()
 

@@ -1,12 +1,11 @@
 """folium maps built from analysis frames. No Streamlit here.
 
-Every text that reaches HTML is escaped here (:func:`html.escape`); folium's tooltip/popup templates
+Every text that reaches HTML is escaped here (:func:`mapapp.render.safe.esc`); folium's tooltip/popup templates
 insert property values as HTML, so properties carry pre-escaped strings only.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from jinja2 import Template
 
 from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASSES
 from mapapp.config import CRS_WEB, TILE_URL
+from mapapp.render.safe import HtmlTooltip, RawHtml, esc, json_for_script, with_tooltip
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
 
 NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]
@@ -52,11 +52,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and np.isnan(value):
         return None
     return value
-
-
-def esc(value: object) -> str:
-    """HTML-escape any value for popups/tooltips/legends."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def _years_text(years: Iterable[int]) -> str:
@@ -100,14 +95,14 @@ class _Attribution(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_json }});
         {% endmacro %}"""
     )
 
     def __init__(self, text: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
-        self.text = text
+        self.text_json = json_for_script(text)
 
 
 class _Legend(MacroElement):
@@ -120,7 +115,7 @@ class _Legend(MacroElement):
           var legend = L.control({position: 'topright'});
           legend.onAdd = function () {
             var div = L.DomUtil.create('div', 'mapapp-legend');
-            div.innerHTML = {{ this.content|tojson }};
+            div.innerHTML = {{ this.content_json }};
             div.style.background = 'rgba(255,255,255,0.92)';
             div.style.padding = '6px 8px';
             div.style.font = '12px/1.35 sans-serif';
@@ -137,7 +132,7 @@ class _Legend(MacroElement):
     def __init__(self, content: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
-        self.content = content
+        self.content_json = json_for_script(content)
 
 
 class _FitOnResize(MacroElement):
@@ -226,7 +221,7 @@ def base_map(
     # markercluster needs maxZoom on the map even when no tile layer is shown
     m.options.update({"maxZoom": 18, "minZoom": 6})
     m.get_root().header.add_child(  # type: ignore[attr-defined]
-        folium.Element(
+        RawHtml(
             "<style>.leaflet-container{background:#f4f6f8}"
             ".leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"
         ),
@@ -395,15 +390,17 @@ def funding_feature_group(layers: FundingLayers, *, popups: bool = False) -> fol
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False) if popups else None,
     ).add_to(group)
     for lat, lon, tip in layers.stadt_points:
-        folium.CircleMarker(
-            location=[lat, lon],
-            radius=5,
-            color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
-            weight=2,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1.0,
-            tooltip=folium.Tooltip(tip, sticky=True),
+        with_tooltip(
+            folium.CircleMarker(
+                location=[lat, lon],
+                radius=5,
+                color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
+                weight=2,
+                fill=True,
+                fill_color="#ffffff",
+                fill_opacity=1.0,
+            ),
+            HtmlTooltip(tip, sticky=True),
         ).add_to(group)
     return group
 

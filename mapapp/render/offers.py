@@ -6,9 +6,11 @@ columnar JSON payload (:func:`offers_payload`: coordinates, category index, indi
 of distinct strings) and a small script creates canvas circle markers in a
 ``L.markerClusterGroup`` (chunked loading) and builds each popup only when it is opened.
 
-Safety: every text reaches the page as JSON data with ``<``, ``>``, ``&`` and ``'`` escaped, and the
-popup/tooltip/legend builders HTML-escape each value before inserting it (``esc`` in the script);
-links are only made from ``http(s)://`` URLs.
+Safety: every text reaches the page as JSON data (:func:`mapapp.render.safe.json_for_script`:
+``< > & ' ` { }`` escaped inside strings, so nothing in it is HTML, script or template source), and
+the popup/tooltip/legend builders HTML-escape each value before inserting it (``esc`` in the
+script); links are only made from ``http(s)://`` URLs and plain e-mail addresses. The numbered
+result badges get plain-text tooltips (``textContent``).
 
 Approximate locations (Gemeinde centre, Kreis area) are drawn hollow with a dashed outline and the
 popup says how the point was found.
@@ -16,8 +18,6 @@ popup says how the point was found.
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +33,7 @@ from mapapp.offers_model import (
     Offer,
     Precision,
 )
+from mapapp.render.safe import RawHtml, TextTooltip, esc, json_for_script, with_tooltip
 
 #: One colour per category (distinct hues; the legend and popup name the category as text too).
 CATEGORY_COLOURS: dict[OfferCategory, str] = {
@@ -89,19 +90,6 @@ _FIELDS: tuple[tuple[str, str], ...] = (
 _BARRIER_LABELS = {Accessibility.YES: "ja", Accessibility.NO: "nein", Accessibility.UNKNOWN: ""}
 _PRECISIONS = list(Precision)
 _BF = list(Accessibility)
-
-
-def _json_for_script(obj: Any) -> str:
-    """JSON safe to place inside ``<script>``: no raw ``<``, ``>``, ``&``, ``'`` or line separators."""
-    return (
-        json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("'", "\\u0027")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 def _field_values(o: Offer) -> dict[str, str]:
@@ -225,6 +213,7 @@ var {{ this.get_name() }} = (function () {
     var D = {{ this.payload_json }};
     var S = D.s, F = D.f, V = D.v, L_ = D.labels;
     var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+    var PLAIN_MAIL = /^[^\\s@?&<>"'`,;:()\\[\\]\\\\\\/]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$/;
     function esc(v) { return String(v).replace(/[&<>"']/g, function (ch) { return ESC[ch]; }); }
     function val(key, i) {
         if (F[key]) { return S[F[key][i]]; }
@@ -237,7 +226,7 @@ var {{ this.get_name() }} = (function () {
             if (!/^https?:\\/\\//i.test(v)) { return ""; }
             v = '<a href="' + esc(v) + '" target="_blank" rel="noopener noreferrer">' + esc(v) + "</a>";
         } else if (key === "email") {
-            v = '<a href="mailto:' + esc(v) + '">' + esc(v) + "</a>";
+            v = PLAIN_MAIL.test(v) ? '<a href="mailto:' + esc(v) + '">' + esc(v) + "</a>" : esc(v);
         } else {
             v = esc(v).replace(/\\n/g, "<br>");
         }
@@ -319,7 +308,7 @@ class OffersLayer(MarkerCluster):
         )
         self._name = "OffersLayer"
         self.count = len(offers)
-        self.payload_json = _json_for_script(offers_payload(offers, detail))
+        self.payload_json = json_for_script(offers_payload(offers, detail), ensure_ascii=False)
 
 
 def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
@@ -328,8 +317,8 @@ def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
     items = "".join(
         f'<div><span style="display:inline-block;width:18px;height:18px;border-radius:50%;'
         f"background:{CATEGORY_COLOURS[c]};color:#fff;font:bold 8px/18px sans-serif;"
-        f'text-align:center;margin-right:5px">{html.escape(CATEGORY_CODES[c])}</span>'
-        f"{html.escape(OFFER_CATEGORY_LABELS_DE[c])}</div>"
+        f'text-align:center;margin-right:5px">{esc(CATEGORY_CODES[c])}</span>'
+        f"{esc(OFFER_CATEGORY_LABELS_DE[c])}</div>"
         for c in cats
     )
     note = (
@@ -362,7 +351,7 @@ class _Legend(folium.MacroElement):
     def __init__(self, legend: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "OffersLegend"
-        self.html_json = _json_for_script(legend)
+        self.html_json = json_for_script(legend)
 
 
 def add_offers_layer(
@@ -435,9 +424,9 @@ def offers_map(
     folium.LayerControl(collapsed=True).add_to(fmap)
     header = []
     if title:
-        header.append(f"<b>{html.escape(title)}</b>")
+        header.append(f"<b>{esc(title)}</b>")
     if attribution:
-        header.append(html.escape(attribution))
+        header.append(esc(attribution))
     if header:
         box = (
             '<div style="position:fixed;top:8px;left:50px;z-index:1000;background:rgba(255,255,255,.9);'
@@ -445,7 +434,7 @@ def offers_map(
             + "<br>".join(header)
             + "</div>"
         )
-        fmap.get_root().html.add_child(folium.Element(box))  # type: ignore[attr-defined]
+        fmap.get_root().html.add_child(RawHtml(box))  # type: ignore[attr-defined]
     return fmap
 
 
@@ -511,7 +500,7 @@ def offers_search_map(
         Optional Förderkarte units (:func:`mapapp.analysis.funding.funding_units`) as an overlay.
     """
     from mapapp.analysis.funding import CLASS_FUNDED_KREIS
-    from mapapp.render.maps import base_map, esc, web_features
+    from mapapp.render.maps import base_map, web_features
 
     # Fit the searched point and the closest few hits (the rest stays reachable by panning).
     pts = ([list(point)] if point else []) + [[o.lat, o.lon] for o in hits[:FIT_HITS]]
@@ -554,30 +543,34 @@ def offers_search_map(
         fmap, offers, bbox=nearby_bbox(point) if len(offers) > MAP_NEARBY_ABOVE else None
     )
     if point is not None:
-        folium.CircleMarker(
-            location=list(point),
-            radius=8,
-            color="#000000",
-            weight=3,
-            fill=True,
-            fill_color="#FFD700",
-            fill_opacity=1.0,
-            tooltip="Suchort",
+        with_tooltip(
+            folium.CircleMarker(
+                location=list(point),
+                radius=8,
+                color="#000000",
+                weight=3,
+                fill=True,
+                fill_color="#FFD700",
+                fill_opacity=1.0,
+            ),
+            TextTooltip("Suchort"),
         ).add_to(fmap)
     for i, o in enumerate(hits, start=1):
-        folium.Marker(
-            location=[o.lat, o.lon],
-            icon=folium.DivIcon(
-                html=(
-                    '<div style="background:#111;color:#fff;border-radius:10px;width:20px;'
-                    "height:20px;font:bold 12px/20px sans-serif;text-align:center;"
-                    f'border:2px solid #fff">{i}</div>'
+        with_tooltip(
+            folium.Marker(
+                location=[o.lat, o.lon],
+                icon=folium.DivIcon(
+                    html=(
+                        '<div style="background:#111;color:#fff;border-radius:10px;width:20px;'
+                        "height:20px;font:bold 12px/20px sans-serif;text-align:center;"
+                        f'border:2px solid #fff">{i}</div>'
+                    ),
+                    icon_size=(20, 20),
+                    icon_anchor=(10, 26),
+                    class_name="mapapp-hit",
                 ),
-                icon_size=(20, 20),
-                icon_anchor=(10, 26),
-                class_name="mapapp-hit",
             ),
-            tooltip=folium.Tooltip(f"{i}. {esc(o.name)}"),
+            TextTooltip(f"{i}. {o.name}"),
         ).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topleft").add_to(fmap)
     return fmap

@@ -47,6 +47,7 @@ from mapapp.config import CRS_METRIC
 from mapapp.io.boundaries import Boundaries
 from mapapp.model import UnitType
 from mapapp.render.exports import funding_attribution, funding_title
+from mapapp.render.safe import plain_texts
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
 
 #: Output formats of :func:`static_funding_map`.
@@ -171,6 +172,7 @@ def static_funding_map(
             labels=labels,
             dpi=dpi,
         )
+        plain_texts(fig)
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt], facecolor="white")
     return buffer.getvalue()
 
