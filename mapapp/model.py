@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 # --------------------------------------------------------------------------------------------
 # Errors
@@ -98,6 +99,113 @@ def normalize_ags(value: object, length: int | None = None) -> str:
 def kreis_of(ags: str) -> str:
     """Kreis key (first five digits) of a Gemeinde or Kreis AGS."""
     return ags[:AGS_KREIS_LEN]
+
+
+# --------------------------------------------------------------------------------------------
+# Links: the only web and e-mail addresses that may become links
+# --------------------------------------------------------------------------------------------
+
+#: Characters that never belong in a stored link: whitespace, control characters, quotes, angle
+#: brackets, backslash and backtick (they break out of HTML attributes or hide the real target).
+_LINK_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
+_HOST_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+_HOST = re.compile(
+    rf"(?:{_HOST_LABEL}\.)*{_HOST_LABEL}\.?"  # names, also IDN (münster.de) and "localhost"
+    r"|\[[0-9A-Fa-f:.]+\]"  # IPv6 literal
+)
+_EMAIL = re.compile(
+    r"[\w+-]+(?:\.[\w+-]+)*"  # local part: letters, digits, _ + - and single dots
+    rf"@(?:{_HOST_LABEL}\.)+(?:[^\W\d_]{{2,}}|xn--[\w-]+)"
+)
+MAX_LINK_LEN = 2000
+MAX_EMAIL_LEN = 254
+
+
+def check_http_url(value: object) -> str:
+    """An absolute ``http(s)`` URL with a host, or :class:`ValueError` with the reason (German).
+
+    A bare ``www.`` address gets ``https://`` in front. Everything else that a link could open
+    is refused: other schemes (``javascript:``, ``data:``, ``file:``), relative paths, URLs without
+    a host, with user info (``https://bank.de@evil.org``), whitespace, quotes or angle brackets.
+    Renderers use :func:`is_http_url` before making a link.
+    """
+    text = str(value).strip()
+    if not text:
+        raise ValueError("leer")
+    if len(text) > MAX_LINK_LEN:
+        raise ValueError(f"länger als {MAX_LINK_LEN} Zeichen")
+    if text.lower().startswith("www."):
+        text = "https://" + text
+    if _LINK_FORBIDDEN.search(text):
+        raise ValueError(
+            "enthält Leerzeichen, Steuerzeichen, Anführungszeichen oder spitze Klammern"
+        )
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        if not scheme or scheme.isdigit():
+            raise ValueError("keine absolute http(s)-Adresse (relativer Pfad?)")
+        raise ValueError(f"Schema '{scheme}:' nicht erlaubt, nur http:// und https://")
+    if not parts.netloc or not parts.hostname:
+        raise ValueError("http(s)-Adresse ohne Rechnernamen")
+    if "@" in parts.netloc:
+        raise ValueError("Benutzerangabe ('…@') in der Adresse nicht erlaubt")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError as exc:
+        raise ValueError("ungültiger Port") from exc
+    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    if not _HOST.fullmatch(host):
+        raise ValueError(f"Rechnername '{host}' ungültig")
+    return text
+
+
+def is_http_url(value: object) -> bool:
+    """``True`` if ``value`` may become a link (see :func:`check_http_url`)."""
+    if value is None:
+        return False
+    try:
+        check_http_url(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_email(value: object) -> str:
+    """A plain e-mail address ``local@domain`` (a leading ``mailto:`` is removed), or
+    :class:`ValueError` with the reason (German).
+
+    Refused: ``mailto`` parameters (``?subject=…&body=…``), several addresses, display names
+    (``Name <a@b.de>``), whitespace, quotes, commas, percent escapes.
+    """
+    text = str(value).strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    if not text:
+        raise ValueError("leer")
+    if len(text) > MAX_EMAIL_LEN:
+        raise ValueError(f"länger als {MAX_EMAIL_LEN} Zeichen")
+    if "?" in text or "&" in text:
+        raise ValueError("mit Parametern ('?', '&') – nur die Adresse selbst ist erlaubt")
+    if re.search(r"[\s<>\"',;%\x00-\x1f\x7f]", text):
+        raise ValueError(
+            "enthält Leerzeichen, Kommas, Anführungszeichen, spitze Klammern oder '%' – "
+            "nur eine Adresse der Form name@domain.de"
+        )
+    if not _EMAIL.fullmatch(text):
+        raise ValueError("keine E-Mail-Adresse der Form name@domain.de")
+    return text
+
+
+def is_plain_email(value: object) -> bool:
+    """``True`` if ``value`` may become a ``mailto:`` link (see :func:`check_email`)."""
+    if value is None:
+        return False
+    try:
+        check_email(value)
+    except ValueError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------

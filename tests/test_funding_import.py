@@ -626,8 +626,13 @@ def test_import_realistic_ministry_csv_and_store_it(status: pd.DataFrame, tmp_pa
         (),
     ]
     assert reg["amount_eur"].tolist() == [75000.5, 120000.0, 18500.0]
-    assert reg["source_url"].tolist() == ["Bewilligungsliste MGFFI (Test)"] * 3
-    assert reg["evidence"].tolist() == ["", "Folgeantrag", ""]
+    # a source text that is no http(s) address is provenance, not a link
+    assert reg["source_url"].tolist() == [""] * 3
+    assert reg["evidence"].tolist() == [
+        "Bewilligungsliste MGFFI (Test)",
+        "Folgeantrag | Bewilligungsliste MGFFI (Test)",
+        "Bewilligungsliste MGFFI (Test)",
+    ]
     # "Lfd. Nr." ignored, Hattingen without ABH, the sum row skipped
     assert [(w.row, w.field) for w in result.warnings] == [(3, "Lfd. Nr."), (6, "ags"), (8, "name")]
 
@@ -669,7 +674,8 @@ def test_import_xlsx_with_numeric_cells(status: pd.DataFrame, tmp_path: Path) ->
     assert result.registry is not None
     assert result.registry["amount_eur"].tolist() == [75000.5, 30000.0]
     assert result.registry["funding_years"].tolist() == [(2006,), (2005,)]
-    assert result.registry["source_url"].tolist() == ["Import: liste.xlsx"] * 2
+    assert result.registry["source_url"].tolist() == [""] * 2
+    assert result.registry["evidence"].tolist() == ["Import: liste.xlsx"] * 2
 
 
 def test_exported_registry_reimports(status: pd.DataFrame) -> None:
@@ -745,3 +751,35 @@ def test_every_documented_row_joins_to_the_real_bkg_boundaries(status: pd.DataFr
     assert set(kreis_rows["ags"]) <= set(b.kreise["ags"])
     assert set(stadt_rows["ags"]) <= set(b.gemeinden["ags"])
     assert len(kreis_rows) > 0 and len(stadt_rows) > 0
+
+
+# --- links (security: only http(s) sources become links) ----------------------------------------
+
+
+def test_source_urls_other_than_http_are_dropped_with_a_row_warning(
+    status: pd.DataFrame, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "quellen.csv",
+        [
+            "Kommune;Jahr;Quelle",
+            "Bochum;2005;https://www.example.org/bochum?a=1&b=2",
+            "Herne;2006;javascript:alert(document.cookie)",
+            "Hagen;2006;data:text/html,<script>alert(1)</script>",
+            "Kreis Unna;2007;../intern/bericht.html",
+            "Dortmund;2007;www.example.org/dortmund",
+        ],
+    )
+    result = import_file(path, status, default_source="https://www.example.org/liste")
+    assert accepted_ags(result) == ["05911000", "05916000", "05914000", "05978", "05913000"]
+    assert result.registry is not None
+    assert result.registry["source_url"].tolist() == [
+        "https://www.example.org/bochum?a=1&b=2",
+        "https://www.example.org/liste",  # the dropped value is replaced by the default link
+        "https://www.example.org/liste",
+        "https://www.example.org/liste",
+        "https://www.example.org/dortmund",
+    ]
+    dropped = [(w.row, w.field) for w in result.warnings if w.field == "source_url"]
+    assert dropped == [(3, "source_url"), (4, "source_url"), (5, "source_url")]
+    assert "javascript" in result.warnings[0].message

@@ -401,3 +401,25 @@ def test_geojson_export_carries_attribution_and_roundtrips():
     again = parse_offers(json.dumps(doc).encode(), "x.geojson", context())
     assert [o.id for o in again.offers] == [res.offers[0].id]
     assert again.offers[0] == res.offers[0]
+
+
+def test_mailto_parameters_and_non_http_websites_are_dropped_with_a_warning():
+    text = (
+        "Name;Ort;E-Mail;Web\n"
+        "A;Aheim;info@example.org?subject=Termin&body=bitte.anrufen.de;javascript:alert(1)\n"
+        "B;Aheim;mailto:info@example.org?cc=alle@example.org;data:text/html,<b>x</b>\n"
+        "C;Aheim;Beratung <c@example.org>;https://bank.example@evil.example/\n"
+        "D;Aheim;d@example.org;https://example.org/d?x=1&y=2\n"
+    )
+    res = parse(text)
+    assert [o.name for o in res.offers] == ["A", "B", "C", "D"]  # the rows stay
+    assert [(o.email, o.website) for o in res.offers] == [
+        (None, None),
+        (None, None),
+        (None, None),
+        ("d@example.org", "https://example.org/d?x=1&y=2"),
+    ]
+    warned = issues(res.report.warnings)
+    for row in (2, 3, 4):
+        assert (row, "email") in warned and (row, "website") in warned
+    assert (5, "email") not in warned and (5, "website") not in warned

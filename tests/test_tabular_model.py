@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from mapapp.io.tabular import neutralize_cell, to_safe_csv
-from mapapp.model import DataError, YearSelection, normalize_ags
+from mapapp.model import (
+    DataError,
+    YearSelection,
+    check_email,
+    check_http_url,
+    is_http_url,
+    is_plain_email,
+    normalize_ags,
+)
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+49 211", "-2+3", "@SUM(A1)", "\t=x", "＝1"])
@@ -52,3 +60,90 @@ def test_year_selection() -> None:
 def test_data_error_names_file_row_field() -> None:
     err = DataError("kaputt", file="liste.csv", row=7, field="ags")
     assert str(err) == "liste.csv, Zeile 7, Feld 'ags': kaputt"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://www.example.org/a?b=1&c=2", "https://www.example.org/a?b=1&c=2"),
+        ("http://example.org", "http://example.org"),
+        ("www.example.org/x", "https://www.example.org/x"),
+        ("https://münster.example/", "https://münster.example/"),
+    ],
+)
+def test_http_urls_with_a_host_are_links(text: str, expected: str) -> None:
+    assert check_http_url(text) == expected
+    assert is_http_url(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "/admin",
+        "../geheim.html",
+        "bericht.pdf",
+        "//evil.example/x",
+        "https:evil.example",
+        "http:///pfad",
+        "https://bank.example@evil.example/",
+        'https://example.org/"onmouseover="alert(1)',
+        "https://example.org/<script>",
+        "https://exa mple.org",
+        "https://example.org:port/",
+        "",
+    ],
+)
+def test_everything_else_is_no_link(text: str) -> None:
+    with pytest.raises(ValueError):
+        check_http_url(text)
+    assert not is_http_url(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("info@example.org", "info@example.org"),
+        ("mailto:Beratung.MBE@example.org", "Beratung.MBE@example.org"),
+        ("büro@köln.example", "büro@köln.example"),
+    ],
+)
+def test_plain_email_addresses(text: str, expected: str) -> None:
+    assert check_email(text) == expected
+    assert is_plain_email(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "info@example.org?subject=x&body=Bitte%20zahlen",
+        "mailto:info@example.org?bcc=alle@example.org",
+        "info@example.org&cc=x@example.org",
+        "a@example.org, b@example.org",
+        "Beratung <info@example.org>",
+        '"info"@example.org',
+        "info @example.org",
+        "info@example.org%0Abcc:x@example.org",
+        "info@localhost",
+        "info",
+        "javascript:alert(1)//@example.org",
+    ],
+)
+def test_mailto_parameters_and_other_text_are_no_address(text: str) -> None:
+    with pytest.raises(ValueError):
+        check_email(text)
+    assert not is_plain_email(text)
+
+
+def test_no_payload_becomes_a_link() -> None:
+    from tests.payloads import PAYLOADS
+
+    assert not [p for p in PAYLOADS if is_http_url(p) and not p.startswith(("http://", "https://"))]
+    assert not [p for p in PAYLOADS if is_plain_email(p) and ("?" in p or "<" in p)]

@@ -49,7 +49,10 @@ Aachen (history)
     ambiguous.
 
 The registry's years are documented by the list itself (``year_confidence`` = documented unless
-the file says otherwise); ``source_url`` defaults to the imported file's name.
+the file says otherwise). ``source_url`` holds only absolute http(s) addresses (checked by
+:func:`mapapp.model.check_http_url`; anything else – ``javascript:``, ``data:``, relative paths –
+is dropped with a row warning). Rows without a source get ``default_source`` as the link when it is
+such an address, else that text ("Import: <file>") is added to ``evidence``.
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ from mapapp.model import (
     DataError,
     UnitType,
     YearConfidence,
+    check_http_url,
+    is_http_url,
     normalize_ags,
 )
 
@@ -1050,6 +1055,15 @@ def _value(rec: Mapping[Any, Any], columns: Sequence[str], sep: str | None = Non
     return sep.join(values) if sep else values[0]
 
 
+def _shown(text: str, limit: int = 80) -> str:
+    """A cell value quoted for a message: control characters escaped, long text cut."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _join_evidence(evidence: str, provenance: str) -> str:
+    return " | ".join(p for p in (evidence, provenance) if p)
+
+
 def import_table(
     table: pd.DataFrame,
     status: pd.DataFrame,
@@ -1109,6 +1123,9 @@ def import_table(
         )
     matcher = UnitMatcher(status)
     source = default_source or f"Import: {file}"
+    # Only a real http(s) address becomes the link; a text such as "Import: liste.csv" is
+    # provenance and goes to ``evidence``.
+    source_link = source if is_http_url(source) else ""
     records: list[dict[str, str]] = []
     rows: list[int] = []
     seen: dict[tuple[str, str, tuple[int, ...]], int] = {}
@@ -1188,6 +1205,21 @@ def import_table(
                     field="funding_years",
                 )
             )
+        source_url = _value(rec, mapping.get("source_url"))
+        if source_url:
+            try:
+                source_url = check_http_url(source_url)
+            except ValueError as exc:
+                result.warnings.append(
+                    DataError(
+                        f"Quelle {_shown(source_url)} verworfen: {exc} (nur http(s)-Adressen "
+                        "werden als Link gespeichert)",
+                        file=file,
+                        row=row,
+                        field="source_url",
+                    )
+                )
+                source_url = ""
         project = _value(rec, mapping.get("project_title"))
         if resolved.unit is not None and not row_errors:
             dup_key = (resolved.unit.ags, fold(project), years)
@@ -1217,8 +1249,11 @@ def import_table(
                 "project_title": project,
                 "focus": "; ".join(parse_focus(_prepare_focus(_value(rec, mapping.get("focus"))))),
                 "amount_eur": "" if math.isnan(amount) else repr(amount).replace(".", ","),
-                "source_url": _value(rec, mapping.get("source_url")) or source,
-                "evidence": _value(rec, mapping.get("evidence"), sep=" | "),
+                "source_url": source_url or source_link,
+                "evidence": _join_evidence(
+                    _value(rec, mapping.get("evidence"), sep=" | "),
+                    "" if source_url or source_link else source,
+                ),
             }
         )
         rows.append(row)

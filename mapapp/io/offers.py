@@ -68,7 +68,15 @@ from mapapp.io.tabular import (
     decode_text,
     to_safe_csv,
 )
-from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory, normalize_ags
+from mapapp.model import (
+    COL_AGS,
+    COL_NAME,
+    DataError,
+    OfferCategory,
+    check_email,
+    check_http_url,
+    normalize_ags,
+)
 from mapapp.offers_model import (
     OFFER_COLUMNS,
     Accessibility,
@@ -458,6 +466,11 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _shown(text: str, limit: int = 80) -> str:
+    """A cell value quoted for a message: control characters escaped, long text cut."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def parse_number(value: Any) -> float:
     """``"51,9613"``, ``"7.62"``, ``"5.761.234,5"``, ``5761234`` -> float.
 
@@ -504,16 +517,6 @@ def _parse_date(value: Any) -> date | None:
     if m:
         return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     raise ValueError(f"Datum '{text}' nicht lesbar (TT.MM.JJJJ oder JJJJ-MM-TT)")
-
-
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
-_WEB = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
-
-
-def _parse_website(text: str) -> str | None:
-    if text.lower().startswith("www."):
-        text = "https://" + text
-    return text if _WEB.match(text) else None
 
 
 def _parse_capacity_unit(text: str) -> CapacityUnit | None:
@@ -735,17 +738,23 @@ class _RowReader:
         # contact
         email = self.text(raw, "email")
         if email:
-            email = re.sub(r"^mailto:", "", email, flags=re.IGNORECASE)
-            if not _EMAIL.match(email):
-                rep.warn(row, "email", f"E-Mail '{email}' ungültig – ignoriert")
+            try:
+                email = check_email(email)
+            except ValueError as exc:
+                rep.warn(row, "email", f"E-Mail {_shown(email)} ungültig ({exc}) – ignoriert")
                 email = None
         f["email"] = email
         web = self.text(raw, "website")
         if web:
-            parsed = _parse_website(web)
-            if parsed is None:
-                rep.warn(row, "website", f"Web-Adresse '{web}' ist keine http(s)-URL – ignoriert")
-            web = parsed
+            try:
+                web = check_http_url(web)
+            except ValueError as exc:
+                rep.warn(
+                    row,
+                    "website",
+                    f"Web-Adresse {_shown(web)} ist keine http(s)-URL ({exc}) – ignoriert",
+                )
+                web = None
         f["website"] = web
         # accessibility, capacity, dates
         bf_cell = self.cell(raw, "barrier_free")
