@@ -8,9 +8,14 @@ import pytest
 
 from mapapp.cli import main
 
-# A(0) B(3000) C(10000) D(50000) on a line; offices S1 at 0 (cap 5), S2 at 9000 (cap 3).
-DEMAND = "id,x,y,demand\nA,0,0,100\nB,3000,0,200\nC,10000,0,50\nD,50000,0,80\n"
-SUPPLY = "id,x,y,capacity\nS1,0,0,5\nS2,9000,0,3\n"
+# SYNTHETIC points in EPSG:25832 (inside NRW's coordinate range), on the line y = 5,700,000:
+# A(+0) B(+3000) C(+10000) D(+50000) from x = 400,000; offices S1 at +0 (cap 5), S2 at +9000 (cap 3).
+DEMAND = (
+    "id,x,y,demand\nA,400000,5700000,100\nB,403000,5700000,200\n"
+    "C,410000,5700000,50\nD,450000,5700000,80\n"
+)
+SUPPLY = "id,x,y,capacity\nS1,400000,5700000,5\nS2,409000,5700000,3\n"
+P = "400000,5700000"  # a point for rows whose position does not matter
 
 
 @pytest.fixture
@@ -75,8 +80,8 @@ def test_nearest_writes_empty_beyond_max_cost(files):
 
 
 def test_nearest_needs_no_capacity_and_accepts_semicolons(tmp_path):
-    (tmp_path / "d.csv").write_text("id;x;y\nA;0,5;0\nB;3000;0\n")
-    (tmp_path / "s.csv").write_text("id;x;y\nS1;0;0\n")
+    (tmp_path / "d.csv").write_text("id;x;y\nA;400000,5;5700000\nB;403000;5700000\n")
+    (tmp_path / "s.csv").write_text("id;x;y\nS1;400000;5700000\n")
     assert run(tmp_path, "--method", "nearest") == 0
     np.testing.assert_array_equal(read_out(tmp_path)["value"], [0.5, 3000])
 
@@ -92,7 +97,7 @@ def test_cost_matrix_instead_of_coordinates(files):
 
 
 def test_formula_like_ids_are_neutralised(tmp_path):
-    (tmp_path / "d.csv").write_text("id,x,y,demand\n=HYPERLINK(1),0,0,1\n")
+    (tmp_path / "d.csv").write_text(f"id,x,y,demand\n=HYPERLINK(1),{P},1\n")
     (tmp_path / "s.csv").write_text(SUPPLY)
     assert run(tmp_path, "--method", "2sfca", "--max-cost", "10") == 0
     assert (tmp_path / "out.csv").read_text().splitlines()[1].startswith("'=HYPERLINK(1),")
@@ -101,12 +106,12 @@ def test_formula_like_ids_are_neutralised(tmp_path):
 @pytest.mark.parametrize(
     ("demand", "args", "where"),
     [
-        ("id,x,y,demand\nA,0,0,100\nB,zero,0,5\n", (), "d.csv, Zeile 3, Feld 'x'"),
-        ("id,x,y,demand\nA,0,0,100\n\nB,0,0,-5\n", (), "d.csv, Zeile 4, Feld 'demand'"),
-        ("id,x,y,demand\nA,0,0,100\nA,1,0,5\n", (), "d.csv, Zeile 3, Feld 'id'"),
-        ("id,x,y,people\nA,0,0,100\n", (), "d.csv, Zeile 1, Feld 'demand'"),
-        ("id,x,y,demand\nA,0,0,100\nB,0,0,5,9\n", (), "d.csv, Zeile 3"),
-        ("id,x,y,demand\n,0,0,100\n", (), "d.csv, Zeile 2, Feld 'id'"),
+        (f"id,x,y,demand\nA,{P},100\nB,zero,0,5\n", (), "d.csv, Zeile 3, Feld 'x'"),
+        (f"id,x,y,demand\nA,{P},100\n\nB,{P},-5\n", (), "d.csv, Zeile 4, Feld 'demand'"),
+        (f"id,x,y,demand\nA,{P},100\nA,{P},5\n", (), "d.csv, Zeile 3, Feld 'id'"),
+        (f"id,x,y,people\nA,{P},100\n", (), "d.csv, Zeile 1, Feld 'demand'"),
+        (f"id,x,y,demand\nA,{P},100\nB,{P},5,9\n", (), "d.csv, Zeile 3"),
+        (f"id,x,y,demand\n,{P},100\n", (), "d.csv, Zeile 2, Feld 'id'"),
         (DEMAND, ("--steps", "1000:1"), "Feld '--steps'"),
     ],
 )
@@ -125,7 +130,7 @@ def test_bad_options_and_supply(files, capsys):
     assert "--max-cost" in capsys.readouterr().err
     assert run(files, "--method", "e2sfca", "--max-cost", "4000", "--steps", "1000:x") == 2
     assert "Feld '--steps'" in capsys.readouterr().err
-    (files / "s.csv").write_text("id,x,y,capacity\nS1,0,0,-1\n")
+    (files / "s.csv").write_text(f"id,x,y,capacity\nS1,{P},-1\n")
     assert run(files, "--method", "2sfca", "--max-cost", "4000") == 2
     assert "s.csv, Zeile 2, Feld 'capacity'" in capsys.readouterr().err
     assert run(files, "--method", "nearest", demand="missing.csv") == 2
@@ -153,3 +158,100 @@ def test_too_many_pairs_exit_2_names_estimate_limit_and_option(files, capsys, mo
         assert not (files / "out.csv").exists()
     assert run(files, "--method", "2sfca", "--max-cost", "4000") == 0  # 3 pairs
     assert run(files, "--method", "nearest", "--max-cost", "1000000") == 0  # no pairs walked
+
+
+@pytest.mark.parametrize(
+    ("which", "row", "field", "needle"),
+    [
+        ("A,7.6261,51.9607,100", 2, "x", "sieht nach Grad (WGS84) aus"),  # lon, lat
+        ("A,5700000,400000,100", 2, "x", "x und y vertauscht?"),
+        ("A,2570000,5700000,100", 2, "x", "Meter in EPSG:25832"),  # Gauss-Krüger zone 2
+        ("A,400000,5700,100", 2, "y", "Meter in EPSG:25832"),  # kilometres
+    ],
+)
+def test_coordinates_outside_nrw_are_refused(tmp_path, capsys, which, row, field, needle):
+    """Degrees in a file that should hold metres used to give distances of 5.7 million m."""
+    (tmp_path / "d.csv").write_text(f"id,x,y,demand\n{which}\nB,{P},5\n")
+    (tmp_path / "s.csv").write_text(SUPPLY)
+    assert run(tmp_path, "--method", "nearest") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"d.csv, Zeile {row}, Feld '{field}'" in err and needle in err
+    assert "x 200.000–620.000, y 5.500.000–5.900.000" in err
+    assert not (tmp_path / "out.csv").exists()
+    # the supply file is checked the same way (here its second data row)
+    (tmp_path / "d.csv").write_text(DEMAND)
+    (tmp_path / "s.csv").write_text(f"id,x,y,capacity\nS1,{P},5\nS2,7.63,51.96,3\n")
+    assert run(tmp_path, "--method", "2sfca", "--max-cost", "4000") == 2
+    assert "s.csv, Zeile 3, Feld 'x'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("empty", ["d.csv", "s.csv"])
+@pytest.mark.parametrize("method", ["nearest", "2sfca"])
+def test_empty_demand_or_supply_file_is_refused(files, capsys, empty, method):
+    """A file with only its header used to give exit 0 (and an empty result)."""
+    header = "id,x,y,demand\n" if empty == "d.csv" else "id,x,y,capacity\n"
+    (files / empty).write_text(header + "\n")
+    assert run(files, "--method", method, "--max-cost", "4000") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{empty}: enthält keine Datenzeilen" in err
+    assert not (files / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--max-cost", "-1"),
+        ("--max-cost", "0"),
+        ("--max-cost", "nan"),
+        ("--max-cost", "inf"),
+        ("--max-cost", "-inf"),
+        ("--max-cost", "zehn"),
+        ("--gaussian", "0"),
+        ("--gaussian", "nan"),
+        ("--workers", "0"),
+        ("--workers", "100000"),
+        ("--workers", "1.5"),
+    ],
+)
+def test_non_positive_or_non_finite_options_exit_2(files, capsys, option, value):
+    args = ["--method", "e2sfca", "--max-cost", "4000", option, value]
+    with pytest.raises(SystemExit) as info:
+        run(files, *args)
+    assert info.value.code == 2
+    assert f"argument {option}: " in capsys.readouterr().err
+    assert not (files / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--threshold", "-5"),
+        ("--threshold", "0"),
+        ("--threshold", "nan"),
+        ("--threshold", "inf"),
+        ("--cell-size", "nan"),
+        ("--cell-size", "-1000"),
+        ("--max-cost", "inf"),
+        ("--max-cost", "0"),
+        ("--gaussian", "-1"),
+    ],
+)
+def test_nrw_form_refuses_bad_numbers_before_loading_data(tmp_path, capsys, option, value):
+    out = tmp_path / "out.csv"
+    with pytest.raises(SystemExit) as info:
+        main(
+            [
+                "coverage",
+                "nrw",
+                "--category",
+                "auslaenderbehoerde",
+                "--out",
+                str(out),
+                option,
+                value,
+            ]
+        )
+    assert info.value.code == 2
+    assert f"argument {option}: " in capsys.readouterr().err
+    assert not out.exists()

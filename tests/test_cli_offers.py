@@ -212,6 +212,27 @@ def test_near_errors_exit_2(settings, capsys):
     assert main(["offers", "near", "Aheim", "--language", "klingonisch"]) == 2
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--limit", "0"),
+        ("--limit", "-3"),
+        ("--limit", "2.5"),
+        ("--max-distance-km", "-1"),
+        ("--max-distance-km", "0"),
+        ("--max-distance-km", "nan"),
+        ("--max-distance-km", "inf"),
+    ],
+)
+def test_near_refuses_non_positive_or_non_finite_numbers(settings, capsys, option, value):
+    """'--max-distance-km -1' and 'nan' used to be accepted (and ignored)."""
+    with pytest.raises(SystemExit) as info:
+        main(["offers", "near", "Aheim", option, value])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert f"argument {option}: " in captured.err and captured.out == ""
+
+
 def test_near_point_outside_nrw_exit_2(settings, capsys):
     """'0,0' (the Gulf of Guinea) used to list offers 5,665 km away."""
     capsys.readouterr()

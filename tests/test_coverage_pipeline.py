@@ -497,9 +497,13 @@ def test_cli_nrw_errors_are_one_line(fake_nrw, tmp_path: Path, capsys) -> None: 
     out = str(tmp_path / "out.csv")
     assert main(["coverage", "nrw", "--category", ABH, "--steps", "1:1", "--out", out]) == 2
     assert "Feld '--steps'" in capsys.readouterr().err
-    assert main(["coverage", "nrw", "--category", ABH, "--threshold", "-5", "--out", out]) == 2
+    assert main(["coverage", "nrw", "--category", ABH, "--cell-size", "50", "--out", out]) == 2
     err = capsys.readouterr().err
     assert err.startswith("mapapp: ") and err.count("\n") == 1
+    # a negative threshold stops the parser (exit 2, see tests/test_cli_coverage.py)
+    with pytest.raises(SystemExit) as info:
+        main(["coverage", "nrw", "--category", ABH, "--threshold", "-5", "--out", out])
+    assert info.value.code == 2
     assert not (tmp_path / "out.csv").exists()
 
 

@@ -32,6 +32,7 @@ from mapapp.analysis.coverage import (
     DemandKind,
     Method,
 )
+from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
 from mapapp.io import datasets
 from mapapp.io.tabular import to_safe_csv
@@ -45,7 +46,9 @@ Eingaben (CSV mit Kopfzeile, Trennzeichen , oder ; - bei ; auch Dezimalkomma):
              optional: Kostenmatrix eines Routers (z. B. Minuten) statt Luftlinie; dann sind
              x,y nicht nötig, --max-cost und Gewichte sind in derselben Einheit. Nicht
              aufgeführte Paare gelten als unerreichbar, unbekannte ids werden ignoriert.
-  x, y in Metern, EPSG:25832 (ETRS89 / UTM 32N).
+  x, y in Metern, EPSG:25832 (ETRS89 / UTM 32N), in und um NRW: x 200.000–620.000,
+  y 5.500.000–5.900.000 (sonst Abbruch, z. B. bei Grad statt Metern). Nachfrage- und
+  Angebotsdatei brauchen mindestens eine Datenzeile.
 
 Ausgabe --out: id,value für jede Nachfragezeile in Eingabereihenfolge.
   nearest   value = Entfernung (m) bzw. Kosten zum nächsten Angebot; LEER, wenn innerhalb
@@ -58,7 +61,8 @@ Ausgabe --out: id,value für jede Nachfragezeile in Eingabereihenfolge.
   darüber 0) oder --gaussian SIGMA (exp(-c²/2σ²)); ohne Angabe 1 / 0,68 / 0,22 in Dritteln
   von --max-cost.
 
-Exit-Code 0 bei Erfolg, 2 bei fehlerhafter Eingabe (eine Zeile auf stderr mit Datei, Zeile, Feld).
+Exit-Code 0 bei Erfolg, 2 bei fehlerhafter Eingabe (eine Zeile auf stderr mit Datei, Zeile, Feld)
+und bei ungültigen Optionswerten (Entfernungen, Schwellen, Sigma: endliche Zahlen > 0).
 
 Beispiel:
   mapapp coverage --demand zellen.csv --supply mbe.csv --method e2sfca --max-cost 15000 \\
@@ -94,6 +98,16 @@ Beispiel:
 """
 
 
+#: Plausible EPSG:25832 coordinates (metres) in and around NRW. The Land spans about
+#: x 280,000-532,000 and y 5,578,000-5,820,000 (BKG VG5000); the margin of some 50-80 km keeps
+#: points beyond the border (offers in a neighbouring Land) and rejects degrees (x 6-9, y 50-52),
+#: kilometres and other projections (Gauss-Krüger x 2,5xx,xxx).
+NRW_X_RANGE = (200_000.0, 620_000.0)
+NRW_Y_RANGE = (5_500_000.0, 5_900_000.0)
+#: Most threads ``--workers`` may ask for.
+_MAX_WORKERS = 64
+
+
 def register(subparsers: Any) -> None:
     """Add the ``coverage`` subcommand."""
     parser = subparsers.add_parser(
@@ -112,16 +126,23 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--method", choices=("nearest", "2sfca", "e2sfca"), help="Pflicht")
     parser.add_argument(
         "--max-cost",
-        type=float,
+        type=positive_float,
         metavar="M",
         help="Einzugsbereich in Metern (bzw. Kosteneinheiten), einschließlich; "
         "für 2sfca/e2sfca Pflicht",
     )
     weights = parser.add_mutually_exclusive_group()
     weights.add_argument("--steps", metavar="GRENZE:GEWICHT,...", help="Stufengewichte (e2sfca)")
-    weights.add_argument("--gaussian", type=float, metavar="SIGMA", help="Gauß-Gewicht (e2sfca)")
+    weights.add_argument(
+        "--gaussian", type=positive_float, metavar="SIGMA", help="Gauß-Gewicht (e2sfca)"
+    )
     parser.add_argument("--cost", type=Path, metavar="C.csv", help="Kostenmatrix (lang)")
-    parser.add_argument("--workers", type=int, default=1, help="Threads (Standard: %(default)s)")
+    parser.add_argument(
+        "--workers",
+        type=int_range(1, _MAX_WORKERS),
+        default=1,
+        help=f"Threads, 1 bis {_MAX_WORKERS} (Standard: %(default)s)",
+    )
     parser.add_argument("--out", type=Path, metavar="OUT.csv", help="Pflicht")
     parser.set_defaults(func=run)
     forms = parser.add_subparsers(dest="form", metavar="{nrw}")
@@ -146,7 +167,7 @@ def _register_nrw(forms: Any) -> None:
         "auslaenderbehoerde",
     )
     nrw.add_argument(
-        "--threshold", type=float, default=DEFAULT_THRESHOLD_M, metavar="M",
+        "--threshold", type=positive_float, default=DEFAULT_THRESHOLD_M, metavar="M",
         help="Schwelle in Metern (Standard: %(default)g)",
     )  # fmt: skip
     nrw.add_argument(
@@ -158,16 +179,18 @@ def _register_nrw(forms: Any) -> None:
         help="Nachfrage (Standard: %(default)s)",
     )  # fmt: skip
     nrw.add_argument(
-        "--cell-size", type=float, default=DEFAULT_CELL_SIZE_M, metavar="M",
+        "--cell-size", type=positive_float, default=DEFAULT_CELL_SIZE_M, metavar="M",
         help="Rasterweite in Metern (Standard: %(default)g)",
     )  # fmt: skip
     nrw.add_argument(
-        "--max-cost", type=float, metavar="M",
+        "--max-cost", type=positive_float, metavar="M",
         help="Einzugsbereich für 2sfca/e2sfca in Metern (Standard: die Schwelle)",
     )  # fmt: skip
     weights = nrw.add_mutually_exclusive_group()
     weights.add_argument("--steps", metavar="GRENZE:GEWICHT,...", help="Stufengewichte (e2sfca)")
-    weights.add_argument("--gaussian", type=float, metavar="SIGMA", help="Gauß-Gewicht (e2sfca)")
+    weights.add_argument(
+        "--gaussian", type=positive_float, metavar="SIGMA", help="Gauß-Gewicht (e2sfca)"
+    )
     nrw.add_argument(
         "--exclude-kreis-area", action="store_true",
         help="Angebote ohne eigenen Standort (nur Kreisgebiet) nicht zählen",
@@ -247,15 +270,52 @@ def _ids(frame: pd.DataFrame, column: str, label: str) -> None:
         )
 
 
+def _de(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def _check_nrw_xy(frame: pd.DataFrame, label: str) -> None:
+    """DataError naming the first row whose x/y are not metres in EPSG:25832 in or near NRW."""
+    x = frame["x"].to_numpy(dtype=float)
+    y = frame["y"].to_numpy(dtype=float)
+    x_ok = (x >= NRW_X_RANGE[0]) & (x <= NRW_X_RANGE[1])
+    y_ok = (y >= NRW_Y_RANGE[0]) & (y <= NRW_Y_RANGE[1])
+    bad = ~(x_ok & y_ok)
+    if not bad.any():
+        return
+    pos = int(np.flatnonzero(bad)[0])
+    row = int(frame.index[pos])
+    field = "x" if not x_ok[pos] else "y"
+    xi, yi = x[pos], y[pos]
+    if abs(xi) <= 180 and abs(yi) <= 90:
+        hint = "sieht nach Grad (WGS84) aus; "
+    elif NRW_X_RANGE[0] <= yi <= NRW_X_RANGE[1] and NRW_Y_RANGE[0] <= xi <= NRW_Y_RANGE[1]:
+        hint = "x und y vertauscht? "
+    else:
+        hint = ""
+    raise DataError(
+        f"x={xi:.10g}, y={yi:.10g} liegt nicht in NRW: {hint}erwartet sind Meter in EPSG:25832 "
+        f"(x {_de(NRW_X_RANGE[0])}–{_de(NRW_X_RANGE[1])}, "
+        f"y {_de(NRW_Y_RANGE[0])}–{_de(NRW_Y_RANGE[1])})",
+        file=label,
+        row=row,
+        field=field,
+    )
+
+
 def _read_points(path: Path, value: str | None, need_xy: bool) -> pd.DataFrame:
     columns = ["id"] + (["x", "y"] if need_xy else []) + ([value] if value else [])
     frame, sep = _read_csv(path, columns)
+    if frame.empty:
+        raise DataError("enthält keine Datenzeilen (nur die Kopfzeile)", file=str(path))
     _ids(frame, "id", str(path))
     if need_xy:
         _numbers(frame, "x", sep, str(path), non_negative=False)
         _numbers(frame, "y", sep, str(path), non_negative=False)
     if value:
         _numbers(frame, value, sep, str(path), non_negative=True)
+    if need_xy:
+        _check_nrw_xy(frame, str(path))
     return frame
 
 
@@ -300,15 +360,9 @@ def run(args: argparse.Namespace) -> int:
     ):
         if value is None:
             raise DataError("fehlt (oder 'mapapp coverage nrw ...' verwenden)", field=option)
-    max_cost: float | None = args.max_cost
-    if max_cost is not None and (math.isnan(max_cost) or max_cost < 0):
-        raise DataError("muss eine Zahl >= 0 sein", field="--max-cost")
+    max_cost: float | None = args.max_cost  # finite and > 0 (checked by argparse)
     if args.method != "nearest" and max_cost is None:
         raise DataError(f"für --method {args.method} nötig", field="--max-cost")
-    if args.method == "e2sfca" and max_cost is not None and not math.isfinite(max_cost):
-        raise DataError("muss endlich sein", field="--max-cost")
-    if args.workers < 1:
-        raise DataError("muss >= 1 sein", field="--workers")
     limit = max_cost if max_cost is not None else math.inf
     weight_fn = _weights(args, limit)
     need_xy = args.cost is None

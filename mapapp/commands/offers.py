@@ -22,6 +22,7 @@ from mapapp.analysis.offers import (
     open_seeded_store,
     resolve_search,
 )
+from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
 from mapapp.io.datasets import WEB_SIMPLIFY_M, load_boundaries
 from mapapp.io.offers import (
@@ -94,8 +95,15 @@ def register(subparsers: Any) -> None:
         help="Zielgruppe",
     )
     p_near.add_argument("--barrier-free", action="store_true", help="nur barrierefreie Angebote")
-    p_near.add_argument("--limit", type=int, default=10, help="Anzahl (Standard: %(default)s)")
-    p_near.add_argument("--max-distance-km", type=float, help="höchstens so weit entfernt")
+    p_near.add_argument(
+        "--limit", type=int_range(1), default=10, help="Anzahl, >= 1 (Standard: %(default)s)"
+    )
+    p_near.add_argument(
+        "--max-distance-km",
+        type=positive_float,
+        metavar="KM",
+        help="höchstens so weit entfernt (Zahl > 0)",
+    )
     p_near.add_argument("--format", choices=("json", "text"), default="text")
     p_near.set_defaults(func=_cmd_near)
 
@@ -218,8 +226,6 @@ def _resolve_point(text: str, ctx: Any) -> tuple[float, float, str]:
 
 def _cmd_near(args: argparse.Namespace) -> int:
     settings = get_settings()
-    if args.limit < 1:
-        raise DataError("--limit muss mindestens 1 sein", field="limit")
     flt = _filter_from_args(args)
     ctx = load_geo_context(settings)  # the online geocoder only when MAPAPP_GEOCODER_URL is set
     lon, lat, label = _resolve_point(args.place, ctx)
@@ -229,7 +235,7 @@ def _cmd_near(args: argparse.Namespace) -> int:
         lat,
         limit=args.limit,
         flt=flt,
-        max_distance_m=args.max_distance_km * 1000 if args.max_distance_km else None,
+        max_distance_m=None if args.max_distance_km is None else args.max_distance_km * 1000,
     )
     if args.format == "json":
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
