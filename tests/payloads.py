@@ -60,8 +60,8 @@ PAYLOADS: tuple[str, ...] = (
     "\\",
     "\u2028\u2029 Zeilentrenner",
     # Spreadsheet formulas
-    "=HYPERLINK(\"http://127.0.0.1:9\";\"Details\")",
-    "=WEBSERVICE(\"http://127.0.0.1:9\")",
+    '=HYPERLINK("http://127.0.0.1:9";"Details")',
+    '=WEBSERVICE("http://127.0.0.1:9")',
     "+SUM(1;2)",
     "-1+2",
     "@SUM(A1)",
