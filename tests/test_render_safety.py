@@ -225,3 +225,40 @@ def test_static_funding_sheets_render_payload_titles(hostile_units, fmt: str) ->
         text = out.decode("utf-8")
         assert "$\\frac{1}{0}$ {{ 7*7 }} &lt;b&gt;" in text  # literal, XML-escaped, no mathtext
         _assert_not_evaluated(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Versorgungslücken: web map (all views) and map sheet with hostile offer names
+# ---------------------------------------------------------------------------------------------
+
+
+def test_coverage_map_and_sheet_show_offer_names_literally() -> None:
+    import geopandas as gpd
+
+    from mapapp.analysis.coverage import CoverageParams, demand_grid_nrw, run_coverage
+    from mapapp.render.coverage import coverage_map, map_sheet, raster_lookup
+    from tests.test_coverage_pipeline import ABH, make_inputs, make_offers
+
+    inputs = make_inputs()
+    offers = make_offers()
+    hostile = [PAYLOADS[26], PAYLOADS[35], PAYLOADS[0]]  # {{ 7*7 }}, `+alert()+`, <script>
+    offers["name"] = hostile
+    offers["category_label"] = [PAYLOADS[28], PAYLOADS[36], "${x}"]
+    grid = demand_grid_nrw(inputs, 1000)
+    result = run_coverage(grid, offers, CoverageParams(categories=(ABH,), threshold_m=1500))
+    gem = inputs.gemeinden[["ags", "geometry"]]
+    kreise = gem.assign(ags=gem["ags"].str[:5])
+    land = gpd.GeoDataFrame({"ags": ["05"]}, geometry=[gem.union_all()], crs=gem.crs)
+    maps = [
+        coverage_map(result, "grid", kreise=kreise, gemeinden=gem, lookup=raster_lookup(grid)),
+        coverage_map(result, "gemeinde", kreise=kreise, gemeinden=gem),
+        coverage_map(result, "kreis", kreise=kreise),
+    ]
+    for fmap in maps:
+        html = fmap.get_root().render()
+        _assert_not_evaluated(html)
+        for text in hostile:
+            assert text not in html
+    assert json_for_script(esc(hostile[0]))[1:-1] in maps[0].get_root().render()
+    svg = map_sheet(result, "kreis", kreise=kreise, land=land, fmt="svg").decode("utf-8")
+    _assert_not_evaluated(svg)
