@@ -253,3 +253,17 @@ def test_show_joins_to_the_real_boundaries(
     assert main(["funding", "show", "--format", "csv", "--boundaries", "require"]) == 0
     frame = read_csv_output(capsys.readouterr().out)
     assert len(frame) == 50
+
+
+def test_import_of_a_list_over_the_row_limit_exits_2_with_one_sentence(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mapapp.io.tabular import MAX_IMPORT_ROWS
+
+    src = tmp_path / "riesig.csv"
+    src.write_text("Kommune;Jahr\n" + "Bochum;2005\n" * (MAX_IMPORT_ROWS + 1), encoding="utf-8")
+    assert main(["funding", "import", str(src)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "riesig.csv" in err and f"{MAX_IMPORT_ROWS:,}".replace(",", ".") in err
+    assert not stored(data_dir).exists()

@@ -783,3 +783,53 @@ def test_source_urls_other_than_http_are_dropped_with_a_row_warning(
     dropped = [(w.row, w.field) for w in result.warnings if w.field == "source_url"]
     assert dropped == [(3, "source_url"), (4, "source_url"), (5, "source_url")]
     assert "javascript" in result.warnings[0].message
+
+
+# --- limits (import denial of service) -----------------------------------------------------------
+
+
+def test_read_table_refuses_more_rows_than_the_limit_with_one_sentence(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "lang.csv", ["Kommune;Jahr"] + ["Bochum;2005"] * 4)
+    with pytest.raises(DataError) as info:
+        read_table(path, max_rows=3)
+    assert str(info.value) == (
+        "lang.csv: mehr als 3 Datenzeilen – ein Import nimmt höchstens 3 Zeilen; "
+        "bitte die Datei aufteilen"
+    )
+    frame, _ = read_table(path, max_rows=4)
+    assert len(frame) == 4
+
+
+def test_one_row_limit_for_every_importer() -> None:
+    from mapapp.io import funding_import, offers, tabular
+
+    assert tabular.MAX_IMPORT_ROWS == offers.DEFAULT_MAX_ROWS
+    assert funding_import.read_table.__defaults__ == (
+        tabular.MAX_IMPORT_BYTES,
+        tabular.MAX_IMPORT_ROWS,
+    )
+
+
+def test_registry_check_reports_the_spreadsheet_row_of_each_bad_row(status: pd.DataFrame) -> None:
+    """The whole-frame check (one pass, no per-row frame) keeps the rows as the file has them."""
+    from mapapp.io.funding import collect_registry_errors
+
+    n = 600
+    raw = pd.DataFrame(
+        {
+            "ags": ["05911000"] * n,
+            "unit_type": ["kreisfreie Stadt"] * n,
+            "funding_years": ["2005"] * n,
+            "amount_eur": [""] * n,
+        }
+    )
+    raw.loc[300, "funding_years"] = "2004"
+    raw.loc[450, "ags"] = "05999999"
+    raw.loc[451, "unit_type"] = "Kreis"
+    rows = [10 + 2 * i for i in range(n)]  # e.g. every other line of the file
+    errors = collect_registry_errors(raw, status, file="liste.csv", rows=rows)
+    assert [(e.row, e.field) for e in errors] == [
+        (610, "funding_years"),
+        (910, "ags"),
+        (912, "ags"),
+    ]

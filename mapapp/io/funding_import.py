@@ -58,6 +58,7 @@ such an address, else that text ("Import: <file>") is added to ``evidence``.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import re
@@ -73,13 +74,19 @@ import pandas as pd
 
 from mapapp.io.funding import (
     REGISTRY_COLUMNS,
-    collect_registry_errors,
+    check_registry,
     parse_amount,
     parse_focus,
     parse_years,
-    validate_registry,
 )
-from mapapp.io.tabular import ENCODING_LABELS, check_xlsx_unpacked, decode_text
+from mapapp.io.tabular import (
+    ENCODING_LABELS,
+    MAX_IMPORT_ROWS,
+    check_xlsx_unpacked,
+    decode_text,
+    too_many_rows,
+)
+from mapapp.io.tabular import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES  # re-exported (UI)
 from mapapp.model import (
     AGS_GEMEINDE_LEN,
     AGS_KREIS_LEN,
@@ -91,8 +98,6 @@ from mapapp.model import (
     normalize_ags,
 )
 
-#: Largest file :func:`read_table` accepts (bytes). An approval list has a few hundred rows.
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 #: An .xlsx may unpack to at most this multiple of ``max_bytes`` (guards against zip bombs).
 #: Rows searched for the header line.
 HEADER_SCAN_ROWS = 30
@@ -104,6 +109,7 @@ HEADER_SCAN_ROWS = 30
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
+@functools.lru_cache(maxsize=16384)
 def fold(text: object) -> str:
     """Lower-case ASCII key: umlauts as ae/oe/ue, ß as ss, "a.d." as "an der", "St." as "sankt",
     punctuation as single spaces. ``"Mülheim a.d. Ruhr"`` -> ``"muelheim an der ruhr"``."""
@@ -393,15 +399,17 @@ def _read_xlsx(path: Path, max_bytes: int) -> tuple[_Rows, dict[str, Any]]:
     return best[2], {"sheet": best[1]}
 
 
-def read_table(path: str | Path, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[pd.DataFrame, int]:
+def read_table(
+    path: str | Path, max_bytes: int = MAX_IMPORT_BYTES, max_rows: int = MAX_IMPORT_ROWS
+) -> tuple[pd.DataFrame, int]:
     """Read a ministry list (CSV or .xlsx) into a frame of text cells.
 
     Parameters
     ----------
     path
         ``.csv``/``.txt``/``.tsv`` or ``.xlsx``/``.xlsm``.
-    max_bytes
-        Larger files are refused with a :class:`DataError`.
+    max_bytes, max_rows
+        Larger files, or more data rows, are refused with a :class:`DataError`.
 
     Returns
     -------
@@ -453,6 +461,8 @@ def read_table(path: str | Path, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[pd.
         )
     header_row, header_cells = candidates[next(i for s, i in scored if s == best_score)]
     data = [(n, cells) for n, cells in rows if n > header_row and not _is_blank(cells)]
+    if len(data) > max_rows:
+        raise too_many_rows(file, max_rows)
     if not data:
         raise DataError("keine Datenzeilen unter der Kopfzeile", file=file, row=header_row)
     width = max(len(header_cells), *(len(c) for _, c in data))
@@ -636,6 +646,7 @@ class UnitMatcher:
     def __init__(self, status: pd.DataFrame) -> None:
         self.units: dict[str, Unit] = {}
         self._keys: dict[str, set[str]] = {}
+        self._lookups: dict[str, NameLookup] = {}
         for rec in status.to_dict("records"):
             ags = str(rec["ags"]).strip()
             st = str(rec["status"]).strip()
@@ -678,7 +689,16 @@ class UnitMatcher:
         return tuple(self.units[a] for a in sorted(self._keys.get(key, ())))
 
     def lookup(self, name: str) -> NameLookup:
-        """Candidate units for a name as written in a list, and the kinds its wording allows."""
+        """Candidate units for a name as written in a list, and the kinds its wording allows.
+
+        Answers are kept per matcher: a list names the same few hundred Kommunen again and again.
+        """
+        found = self._lookups.get(name)
+        if found is None:
+            found = self._lookups[name] = self._lookup(name)
+        return found
+
+    def _lookup(self, name: str) -> NameLookup:
         text = _clean(name)
         kinds = _ANY
         exact = self._get(fold(text))
@@ -1048,8 +1068,11 @@ def _resolve(
 
 
 def _value(rec: Mapping[Any, Any], columns: Sequence[str], sep: str | None = None) -> str:
-    values = [_clean(rec.get(c, "")) for c in columns]
-    values = [v for v in values if v]
+    """The first (or, with ``sep``, all joined) non-empty cleaned cell of ``columns``.
+
+    ``rec`` holds cells already cleaned by :func:`_cleaned_records`.
+    """
+    values = [v for v in (rec.get(c, "") for c in columns) if v]
     if not values:
         return ""
     return sep.join(values) if sep else values[0]
@@ -1062,6 +1085,19 @@ def _shown(text: str, limit: int = 80) -> str:
 
 def _join_evidence(evidence: str, provenance: str) -> str:
     return " | ".join(p for p in (evidence, provenance) if p)
+
+
+def _cleaned_records(table: pd.DataFrame) -> list[dict[str, str]]:
+    """Rows as dicts of cleaned text (:func:`_clean`, done per column with pandas string
+    methods instead of once per cell)."""
+    columns: list[list[str]] = []
+    for col in table.columns:
+        series = table[col].fillna("").astype(str)
+        cleaned = series.str.replace("\u00a0", " ", regex=False)
+        cleaned = cleaned.str.replace(r"\s+", " ", regex=True).str.strip()
+        columns.append(cleaned.tolist())
+    names = [str(c) for c in table.columns]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def import_table(
@@ -1131,7 +1167,7 @@ def import_table(
     seen: dict[tuple[str, str, tuple[int, ...]], int] = {}
     valid_conf = {c.value for c in YearConfidence}
 
-    for number, rec in zip(table.index, table.to_dict("records"), strict=True):
+    for number, rec in zip(table.index, _cleaned_records(table), strict=True):
         row = int(number)
         result.rows_read += 1
         name = _value(rec, mapping.get("name"))
@@ -1263,12 +1299,9 @@ def import_table(
     if result.errors:
         return result
     raw = pd.DataFrame.from_records(records, columns=list(REGISTRY_COLUMNS))
-    for i, row in enumerate(rows):
-        result.errors.extend(
-            collect_registry_errors(raw.iloc[[i]], status, file=file, first_row=row)
-        )
-    if not result.errors:
-        result.registry = validate_registry(raw, status, file=file)
+    # One pass over all rows (O(1) per row): re-checks the canonical rows against the status table.
+    result.registry, errors = check_registry(raw, status, file=file, rows=rows)
+    result.errors.extend(errors)
     return result
 
 

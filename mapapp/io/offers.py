@@ -64,9 +64,12 @@ from mapapp.io.geocode import (
     to_web,
 )
 from mapapp.io.tabular import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
     check_xlsx_unpacked,
     decode_text,
     to_safe_csv,
+    too_many_rows,
 )
 from mapapp.model import (
     COL_AGS,
@@ -96,10 +99,10 @@ from mapapp.offers_model import (
     split_list,
 )
 
-#: Default upload limit (bytes).
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-#: Default row limit.
-DEFAULT_MAX_ROWS = 200_000
+#: Default upload limit (bytes): the one limit of every importer.
+DEFAULT_MAX_BYTES = MAX_IMPORT_BYTES
+#: Default row limit: the one limit of every importer.
+DEFAULT_MAX_ROWS = MAX_IMPORT_ROWS
 #: An ``.xlsx`` may unpack to at most this many times ``max_bytes`` (zip-bomb guard).
 #: Longest text kept in one cell (characters); longer text is cut with a warning.
 MAX_TEXT_LEN = 2000
@@ -297,7 +300,7 @@ def _rows_from_records(
         if all(_is_blank(v) for v in record):
             continue
         if len(rows) >= max_rows:
-            raise DataError(f"mehr als {max_rows} Datenzeilen – Datei aufteilen", file=file)
+            raise too_many_rows(file, max_rows)
         problem = None
         extra = [v for v in record[len(header) :] if not _is_blank(v)]
         if extra:
@@ -382,7 +385,7 @@ def _read_geojson(data: bytes, file: str, max_rows: int) -> RawTable:
     if not isinstance(features, list):
         raise DataError("GeoJSON ohne 'features'-Liste", file=file)
     if len(features) > max_rows:
-        raise DataError(f"mehr als {max_rows} Features – Datei aufteilen", file=file)
+        raise too_many_rows(file, max_rows)
     crs_name = json.dumps(doc.get("crs") or "")
     metric = bool(_METRIC_CRS.search(crs_name))
     columns: list[str] = []

@@ -52,8 +52,24 @@ def to_safe_csv(frame: pd.DataFrame, *, sep: str = ",", header_comment: str | No
 # Reading uploads defensively (shared by the funding-list and offer importers)
 # --------------------------------------------------------------------------------------------
 
+#: Largest upload any importer accepts (bytes).
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: Most data rows any importer accepts (funding lists, offer lists; GeoJSON: features). An
+#: approval list has a few hundred rows, an offer list a few thousand; larger files are refused
+#: as a whole so that checking one upload cannot occupy the server for minutes.
+MAX_IMPORT_ROWS = 50_000
 #: An .xlsx may unpack to at most this many times the upload limit (zip-bomb guard).
 XLSX_MAX_UNPACKED_FACTOR = 20
+
+
+def too_many_rows(file: str, limit: int = MAX_IMPORT_ROWS) -> DataError:
+    """The one sentence that refuses a file with more than ``limit`` data rows."""
+    return DataError(
+        f"mehr als {limit:,} Datenzeilen – ein Import nimmt höchstens {limit:,} Zeilen; "
+        "bitte die Datei aufteilen".replace(",", "."),
+        file=file,
+    )
+
 
 #: Python codec -> the label shown to users.
 ENCODING_LABELS = {
