@@ -1,24 +1,35 @@
 """KOMM-IN NRW map – Streamlit entry point (``streamlit run streamlit_app.py``).
 
 Pages are imported when they are shown, so opening one page does not load the others' stacks.
+Each page runs guarded (:func:`mapapp.ui.errors.run_guarded`): an unexpected error shows one
+translated sentence, the traceback goes to the server log (``client.showErrorDetails = "none"``
+in ``.streamlit/config.toml`` covers anything outside the pages).
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable
 
 import streamlit as st
 
 from mapapp.ui import state
+from mapapp.ui.errors import run_guarded
 from mapapp.ui.texts import direction, t
 
+# Server log: app messages (logins, page errors) on stderr; a no-op once handlers exist.
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
 
 
 def _page(module: str) -> Callable[[], None]:
     def run() -> None:
-        importlib.import_module(f"mapapp.ui.pages.{module}").render()
+        run_guarded(
+            lambda: importlib.import_module(f"mapapp.ui.pages.{module}").render(),
+            state.language(),
+            page=module,
+        )
 
     run.__name__ = f"page_{module}"
     return run

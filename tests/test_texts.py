@@ -9,7 +9,18 @@ import pytest
 
 from mapapp.ui.texts import I18N_DIR, LANGUAGES, direction, normalize_lang, t
 
-PUBLIC_PREFIXES = ("of.", "cat.", "tg.", "acc.", "prec.", "nav.", "lang.", "data.")
+PUBLIC_PREFIXES = (
+    "of.",
+    "cat.",
+    "tg.",
+    "acc.",
+    "prec.",
+    "nav.",
+    "lang.",
+    "data.",
+    "error.",
+    "auth.",
+)
 
 
 def _catalog(lang: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from mapapp.analysis.offers import OfferFilter
 from mapapp.model import OfferCategory
 from mapapp.offers_model import TargetGroup
+from mapapp.ui.markdown import md as md  # re-exported: the escaping lives in ui.markdown
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -71,11 +72,3 @@ def to_params(state: SearchState) -> dict[str, str]:
     if state.limit != DEFAULT_LIMIT:
         out["n"] = str(state.limit)
     return out
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def md(text: object) -> str:
-    """Escape a data text for Streamlit markdown (no links, images, emphasis or HTML from data)."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace("\n", " ")

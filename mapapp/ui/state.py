@@ -9,6 +9,7 @@ import streamlit as st
 from mapapp.io.datasets import DataVersion
 from mapapp.model import DataError, DataMissingError
 from mapapp.ui import cached
+from mapapp.ui.errors import data_error_text
 from mapapp.ui.texts import available_languages, normalize_lang, t
 
 LANG_PARAM = "lang"
@@ -57,6 +58,6 @@ def require_data(lang: str) -> DataVersion:
         st.error(t("data.missing", lang))
         st.stop()
     except DataError as exc:
-        st.error(str(exc))
+        st.error(data_error_text(exc))
         st.stop()
     raise AssertionError("unreachable")  # pragma: no cover

@@ -1,13 +1,21 @@
 """UI texts. German is the default and the fallback; other languages in ``i18n/<code>.json``.
 
 Offer data is shown as entered; only the interface is translated.
+
+:func:`t` returns markdown: the catalogue text is trusted, its format parameters are data and are
+escaped with :func:`mapapp.ui.markdown.md` (numbers stay numbers, so ``{share:.0%}`` works;
+:class:`mapapp.ui.markdown.Trusted` values are inserted as they are). :func:`plain` is for places
+that do not render markdown (table column headers, select options).
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
+from numbers import Number
 from pathlib import Path
+
+from mapapp.ui.markdown import Trusted, md
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 DEFAULT_LANG = "de"
@@ -43,9 +51,30 @@ def normalize_lang(value: object) -> str:
     return text if text in available_languages() else DEFAULT_LANG
 
 
+def _lookup(key: str, lang: str) -> str:
+    return _catalog(lang).get(key) or _catalog(DEFAULT_LANG).get(key) or key
+
+
+def _markdown_value(value: object) -> object:
+    if isinstance(value, Trusted) or (isinstance(value, Number) and not isinstance(value, bool)):
+        return value
+    return md(value)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
-    """Text for ``key`` in ``lang`` (falls back to German, then to the key itself)."""
-    text = _catalog(lang).get(key) or _catalog(DEFAULT_LANG).get(key) or key
+    """Markdown text for ``key`` in ``lang`` (falls back to German, then to the key itself).
+
+    Format parameters are escaped for markdown (see the module docstring); wrap a program-made
+    markdown value in :func:`mapapp.ui.markdown.trusted` to insert it unescaped.
+    """
+    text = _lookup(key, lang)
+    return text.format(**{k: _markdown_value(v) for k, v in fmt.items()}) if fmt else text
+
+
+def plain(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """Text for ``key`` with parameters inserted unescaped – only for places that show text
+    literally (table column headers, select options), never for markdown."""
+    text = _lookup(key, lang)
     return text.format(**fmt) if fmt else text
 
 

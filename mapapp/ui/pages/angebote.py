@@ -16,7 +16,8 @@ from mapapp.render.assets import localize_assets
 from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_latlon
-from mapapp.ui.filters import MAX_LIMIT, SearchState, md, parse_params, to_params
+from mapapp.ui.filters import MAX_LIMIT, SearchState, parse_params, to_params
+from mapapp.ui.markdown import md
 from mapapp.ui.texts import t
 
 MAP_KEY = "angebote_map"
@@ -100,7 +101,7 @@ def render() -> None:
         try:
             point = resolve_search(search.place, ctx)
         except DataError as exc:
-            st.error(t("of.search.notfound", lang, q=search.place) + f" – {exc.message}")
+            st.error(t("of.search.notfound", lang, q=search.place) + " – " + md(exc.message))
     _sync_url(search)
 
     hits = index.nearest(point.lon, point.lat, limit=search.limit, flt=search.flt) if point else []

@@ -13,6 +13,9 @@ from mapapp.io.funding import reset_registry, save_registry
 from mapapp.io.funding_import import MAX_IMPORT_BYTES, import_file
 from mapapp.model import DataError
 from mapapp.ui import auth, cached, state
+from mapapp.ui.errors import data_error_text
+from mapapp.ui.markdown import md
+from mapapp.ui.tables import show_table
 
 _RESULT = "funding_import_result"
 
@@ -56,13 +59,15 @@ def _funding_section() -> None:
     if upload is not None and st.button("Datei prüfen", key="funding_check"):
         data = upload.getvalue()
         if len(data) > MAX_IMPORT_BYTES:
-            st.error(f"{upload.name}: Datei zu groß (höchstens {MAX_IMPORT_BYTES // 2**20} MB).")
+            st.error(
+                f"{md(upload.name)}: Datei zu groß (höchstens {MAX_IMPORT_BYTES // 2**20} MB)."
+            )
             return
         try:
             st.session_state[_RESULT] = _check_upload(upload.name, data)
         except DataError as exc:
             st.session_state.pop(_RESULT, None)
-            st.error(str(exc))
+            st.error(data_error_text(exc))
     result = st.session_state.get(_RESULT)
     if result is not None:
         st.write(
@@ -71,13 +76,13 @@ def _funding_section() -> None:
         )
         if result.errors:
             st.error("Die Liste hat Fehler und wird nicht übernommen (nichts wurde gespeichert).")
-            st.dataframe(_report_frame(result.errors), hide_index=True)
+            show_table(_report_frame(result.errors))
         if result.warnings:
-            st.dataframe(_report_frame(result.warnings), hide_index=True)
+            show_table(_report_frame(result.warnings))
         if result.ok and st.button("Liste übernehmen", type="primary", key="funding_save"):
             path = save_registry(result.registry, cached.settings())
             st.session_state.pop(_RESULT, None)
-            st.success(f"Gespeichert ({path.name}). Die Förderkarte zeigt jetzt diese Liste.")
+            st.success(f"Gespeichert ({md(path.name)}). Die Förderkarte zeigt jetzt diese Liste.")
     if info.imported and st.button("Zurück zur dokumentierten Liste", key="funding_reset"):
         reset_registry(cached.settings())
         st.session_state.pop(_RESULT, None)
@@ -114,7 +119,7 @@ def _offers_section() -> None:
             all_or_nothing=all_or_nothing,
         )
     except DataError as exc:
-        st.error(str(exc))
+        st.error(data_error_text(exc))
         return
     st.write(
         f"{report.rows_read} Zeilen gelesen, {report.accepted} übernehmbar, "
@@ -126,14 +131,13 @@ def _offers_section() -> None:
         st.warning("Nichts gespeichert.")
     issues = [("abgelehnt", i) for i in report.rejected] + [("Warnung", i) for i in report.warnings]
     if issues:
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 [
                     {"Art": kind, "Zeile": i.row, "Feld": i.field, "Meldung": i.message}
                     for kind, i in issues
                 ]
-            ),
-            hide_index=True,
+            )
         )
 
 

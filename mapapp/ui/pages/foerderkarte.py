@@ -26,7 +26,8 @@ from mapapp.render.maps import funding_base_map, funding_feature_group
 from mapapp.render.style import TITLE_DEFAULT
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
-from mapapp.ui.filters import md
+from mapapp.ui.markdown import md
+from mapapp.ui.tables import show_table
 from mapapp.ui.texts import t
 
 MAP_KEY = "foerderkarte_map"
@@ -68,7 +69,7 @@ def render() -> None:
     )
     localize_assets(m)
     st.markdown(
-        f"**{funding_title(choice)}** – {t('fk.map.counts', lang, **_counts(layers.counts))}  \n"
+        f"**{md(funding_title(choice))}** – {t('fk.map.counts', lang, **_counts(layers.counts))}  \n"
         + t("fk.map.hint", lang)
     )
     returned = st_folium(
@@ -86,11 +87,10 @@ def render() -> None:
 
     table = funded_table(units)
     st.subheader(t("fk.counts", lang))
-    st.dataframe(cached.counts_for_years(info, years), hide_index=True)
+    show_table(cached.counts_for_years(info, years))
     st.subheader(t("fk.table", lang))
-    st.dataframe(
+    show_table(
         table,
-        hide_index=True,
         column_config={
             "ags": "AGS",
             "name": t("fk.col.name", lang),
@@ -168,9 +168,8 @@ def _details(ags: str | None, units, registry, lang: str) -> None:  # type: igno
         funding_years=[", ".join(map(str, y)) for y in projects["funding_years"]],
         focus=["; ".join(f) for f in projects["focus"]],
     )[["funding_years", "project_title", "focus", "amount_eur", "year_confidence", "source_url"]]
-    st.dataframe(
+    show_table(
         view,
-        hide_index=True,
         column_config={
             "funding_years": t("fk.col.years", lang),
             "project_title": t("fk.col.projects", lang),
@@ -185,7 +184,7 @@ def _details(ags: str | None, units, registry, lang: str) -> None:  # type: igno
 def _completeness(registry, imported: bool, path: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     with st.expander(t("fk.completeness", lang), expanded=not imported):
         if imported:
-            st.markdown(t("fk.completeness.imported", lang, path=md(path)))
+            st.markdown(t("fk.completeness.imported", lang, path=path))
         else:
             st.markdown(t("fk.completeness.documented", lang))
         s = cached.settings()

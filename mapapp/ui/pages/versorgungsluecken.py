@@ -27,7 +27,10 @@ from mapapp.model import DataError, DataMissingError, OfferCategory
 from mapapp.render.assets import localize_assets
 from mapapp.render.coverage import VIEWS, RasterLookup, coverage_map, map_sheet, units_geojson
 from mapapp.ui import cached, state
-from mapapp.ui.texts import t
+from mapapp.ui.errors import data_error_text
+from mapapp.ui.markdown import trusted
+from mapapp.ui.tables import show_table
+from mapapp.ui.texts import plain, t
 
 MAP_KEY = "gap_map"
 _YEARS = {"2005–2007": SLIDE_YEARS, "2005–2012": PROGRAMME_YEARS}
@@ -108,7 +111,7 @@ def _controls(
             format_func=lambda y: (
                 t("gap.foreign_year.zensus", lang)
                 if y is None
-                else t("gap.foreign_year.inkar", lang, year=y)
+                else plain("gap.foreign_year.inkar", lang, year=y)
             ),
             key="gap_foreign_year",
             help=t("gap.foreign_year.help", lang),
@@ -134,7 +137,8 @@ def _controls(
 def _n(value: float, lang: str, decimals: int | None = None) -> str:
     """Number for display: ``1.234,5`` in German, ``1,234.5`` otherwise."""
     text = f"{value:g}" if decimals is None else f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text
+    # program-made digits and separators: inserted into markdown texts as they are
+    return trusted(text.translate(str.maketrans(",.", ".,")) if lang == "de" else text)
 
 
 def _headline(result: CoverageResult, lang: str) -> None:
@@ -146,15 +150,19 @@ def _headline(result: CoverageResult, lang: str) -> None:
     method = result.params.method
     unit = {Method.NEAREST: " km", Method.SHARE: " %"}.get(method, "")
     value = "–" if h.value != h.value else _n(h.value, lang, 1 if unit else 2) + unit  # NaN: none
-    m3.metric(t("gap.metric.value", lang, value=t(f"gap.value.{method.value}", lang)), value)
+    m3.metric(
+        t("gap.metric.value", lang, value=trusted(t(f"gap.value.{method.value}", lang))), value
+    )
     m4.metric(t("gap.metric.offers", lang), str(h.n_offers))
     st.markdown(
         t(
             f"gap.headline.{h.demand.value}",
             lang,
             share=share,
-            what=", ".join(t(f"cat.{c}", lang) for c in h.categories)
-            or t("gap.all_categories", lang),
+            what=trusted(
+                ", ".join(t(f"cat.{c}", lang) for c in h.categories)
+                or t("gap.all_categories", lang)
+            ),
             people=_n(h.demand_beyond, lang, 0),
             km=_n(h.threshold_m / 1000, lang),
         )
@@ -184,7 +192,7 @@ def render() -> None:
         st.error(t("data.missing", lang))
         st.stop()
     except DataError as exc:
-        st.error(str(exc))
+        st.error(data_error_text(exc))
         st.stop()
     st.warning(
         t(
@@ -210,14 +218,14 @@ def render() -> None:
         if lang != "de":
             st.caption(t("gap.method_german", lang))
         st.markdown(result.method_text)
-        st.dataframe(result.offers, hide_index=True)
+        show_table(result.offers)
 
     st.subheader(t("gap.ranking", lang))
     tab_g, tab_k = st.tabs([t("gap.level.gemeinde", lang), t("gap.level.kreis", lang)])
     for tab, level in ((tab_g, "gemeinde"), (tab_k, "kreis")):
-        tab.dataframe(
+        show_table(
             export_table(result, level),
-            hide_index=True,
+            where=tab,
             column_config=_columns(lang, params),
             column_order=_order(params),
         )
@@ -228,9 +236,8 @@ def render() -> None:
     comparison = cached.coverage_funding(
         version, stamp, store_key, params, info, tuple(_YEARS[years_label]), population_grid
     )
-    st.dataframe(
+    show_table(
         comparison,
-        hide_index=True,
         column_config=_columns(lang, params),
         column_order=["comparison", "group", "units", "share_beyond_pct", "value_weighted"]
         + ["value_median", "demand_beyond", "demand"],
@@ -270,8 +277,8 @@ def _columns(lang: str, params: CoverageParams) -> dict[str, Any]:
         "mean_nearest_km": number(t("gap.col.km", lang), format="%.1f"),
         "offers": number(t("gap.col.offers", lang), format="%d"),
         "value": number(value, format="%.2f"),
-        "value_weighted": number(t("gap.col.weighted", lang, value=value), format="%.2f"),
-        "value_median": number(t("gap.col.median", lang, value=value), format="%.2f"),
+        "value_weighted": number(plain("gap.col.weighted", lang, value=value), format="%.2f"),
+        "value_median": number(plain("gap.col.median", lang, value=value), format="%.2f"),
         "units": number(t("gap.col.units", lang), format="%d"),
         "comparison": t("gap.col.comparison", lang),
         "group": t("gap.col.group", lang),
