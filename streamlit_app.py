@@ -9,17 +9,15 @@ in ``.streamlit/config.toml`` covers anything outside the pages).
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Callable
 
 import streamlit as st
 
 from mapapp.ui import state
-from mapapp.ui.errors import run_guarded
+from mapapp.ui.errors import configure_server_log, run_guarded
 from mapapp.ui.texts import direction, t
 
-# Server log: app messages (logins, page errors) on stderr; a no-op once handlers exist.
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+configure_server_log()  # logins and page errors (with tracebacks) go to the server log
 st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
 
 

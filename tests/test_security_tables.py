@@ -127,3 +127,7 @@ def test_foerderkarte_table_gets_neutralised_cells(formula_registry_dir: Path) -
     assert pd.api.types.is_numeric_dtype(funded["amount_eur"])
     assert 12345.0 in set(funded["amount_eur"].dropna())
     assert pd.api.types.is_integer_dtype(funded["n_projects"])
+    # the imported list is named by its file name, without the server's folders
+    texts = [m.value for m in at.markdown]
+    assert any("importierte Förderliste** (funding\\_registry\\.csv)" in v for v in texts)
+    assert not any(str(formula_registry_dir) in v for v in texts)

@@ -18,6 +18,18 @@ from mapapp.ui.markdown import md
 from mapapp.ui.texts import t
 
 log = logging.getLogger("mapapp.ui")
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_server_log() -> None:
+    """Send the app's own log records (``mapapp.*``: logins, page errors) to stderr, the
+    server log, from INFO on. Idempotent; other libraries' logging is left as it is."""
+    app_log = logging.getLogger("mapapp")
+    if not app_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+        app_log.addHandler(handler)
+        app_log.setLevel(logging.INFO)
 
 
 def data_error_text(exc: DataError) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -184,7 +186,8 @@ def _details(ags: str | None, units, registry, lang: str) -> None:  # type: igno
 def _completeness(registry, imported: bool, path: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     with st.expander(t("fk.completeness", lang), expanded=not imported):
         if imported:
-            st.markdown(t("fk.completeness.imported", lang, path=path))
+            # the file's name only: the server's folders are nobody's business
+            st.markdown(t("fk.completeness.imported", lang, path=PurePath(path).name))
         else:
             st.markdown(t("fk.completeness.documented", lang))
         s = cached.settings()
