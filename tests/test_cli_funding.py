@@ -267,3 +267,35 @@ def test_import_of_a_list_over_the_row_limit_exits_2_with_one_sentence(
     assert len(err.splitlines()) == 1
     assert "riesig.csv" in err and f"{MAX_IMPORT_ROWS:,}".replace(",", ".") in err
     assert not stored(data_dir).exists()
+
+
+def test_import_of_a_billion_laughs_workbook_exits_2_with_one_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_funding_import import billion_laughs_xlsx
+
+    src = billion_laughs_xlsx(tmp_path / "lol.xlsx")
+    assert main(["funding", "import", str(src)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "lol.xlsx" in err
+    assert not stored(data_dir).exists()
+
+
+def test_import_one_sheet_per_year_stores_every_sheet(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "2005"
+    wb.active.append(["Kommune", "Projekt"])
+    wb.active.append(["Bochum", "Konzept"])
+    ws = wb.create_sheet("2006")
+    ws.append(["Kommune", "Projekt"])
+    ws.append(["Herne", "Beratung"])
+    src = tmp_path / "jahre.xlsx"
+    wb.save(src)
+    assert main(["funding", "import", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert "Zeilen gelesen: 2, übernommen: 2" in out
+    assert "Blatt 2005, 2006" in out

@@ -833,3 +833,208 @@ def test_registry_check_reports_the_spreadsheet_row_of_each_bad_row(status: pd.D
         (910, "ags"),
         (912, "ags"),
     ]
+
+
+# --- realistic files are read right, nothing is dropped silently ---------------------------------
+
+
+def test_mostly_utf8_file_with_one_windows_1252_line_is_decoded_per_line(
+    status: pd.DataFrame, tmp_path: Path
+) -> None:
+    path = tmp_path / "gemischt.csv"
+    path.write_bytes(
+        b"Kommune;Jahr;Projekt\n"
+        + "Köln;2006;Integrationsbüro\n".encode()
+        + "Mülheim an der Ruhr;2007;Übergänge\n".encode("cp1252")
+        + "Münster;2005;Netzwerk Süd\n".encode()
+    )
+    result = import_file(path, status)
+    assert result.registry is not None, [str(e) for e in result.errors]
+    assert result.registry["name"].tolist() == ["Köln", "Mülheim an der Ruhr", "Münster"]
+    assert result.registry["project_title"].tolist() == [
+        "Integrationsbüro",
+        "Übergänge",
+        "Netzwerk Süd",
+    ]
+    assert [(w.row, w.field) for w in result.warnings] == [(3, None)]
+    assert "Windows-1252" in result.warnings[0].message
+
+
+def test_line_in_neither_encoding_is_refused_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "kaputt.csv"
+    path.write_bytes("Kommune;Jahr\nKöln;2006\n".encode() + b"Bochum \x81\x8d;2005\n")
+    with pytest.raises(DataError, match="Zeile 3"):
+        read_table(path)
+
+
+def test_workbook_with_one_sheet_per_year_is_read_completely(
+    status: pd.DataFrame, tmp_path: Path
+) -> None:
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Hinweise"
+    notes["A1"] = "Bewilligungen nach Jahren, Stand 2008"
+    for year, rows in (
+        ("2005", [["Kreis Unna", "Netzwerk", 75000]]),
+        ("2006", [["Bochum", "Konzept", 30000], ["Herne", "Beratung", 12000]]),
+        ("2007", [["Solingen", "Netzwerk", 20000]]),
+    ):
+        ws = wb.create_sheet(year)
+        ws.append(["Kommune", "Projekt", "Betrag"])
+        for r in rows:
+            ws.append(r)
+    path = tmp_path / "jahre.xlsx"
+    wb.save(path)
+    result = import_file(path, status)
+    assert accepted_ags(result) == ["05978", "05911000", "05916000", "05122000"]
+    assert result.registry is not None
+    assert result.registry["funding_years"].tolist() == [(2005,), (2006,), (2006,), (2007,)]
+    texts = [str(w) for w in result.warnings]
+    assert any("Blatt 'Hinweise'" in t and "nicht gelesen" in t for t in texts)
+    assert sum("aus dem Blattnamen" in t for t in texts) == 3
+
+
+def test_sheets_per_year_name_the_sheet_in_row_messages(
+    status: pd.DataFrame, tmp_path: Path
+) -> None:
+    wb = Workbook()
+    first = wb.active
+    first.title = "2005"
+    first.append(["Kommune", "Jahr"])
+    first.append(["Bochum", "2005"])
+    second = wb.create_sheet("2006")
+    second.append(["Kommune", "Jahr"])
+    second.append(["Nirgendwo", "2006"])
+    path = tmp_path / "jahre.xlsx"
+    wb.save(path)
+    result = import_file(path, status)
+    assert [(e.file, e.row, e.field) for e in result.errors] == [
+        ("jahre.xlsx, Blatt '2006'", 2, "name")
+    ]
+
+
+def test_sheet_with_other_columns_is_skipped_with_a_warning(
+    status: pd.DataFrame, tmp_path: Path
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Bewilligungen"
+    ws.append(["Kommune", "Jahr", "Projekt"])
+    ws.append(["Bochum", 2005, "Konzept"])
+    other = wb.create_sheet("Ansprechpartner")
+    other.append(["Kommune", "Telefon"])
+    other.append(["Bochum", "0234 0000"])
+    path = tmp_path / "liste.xlsx"
+    wb.save(path)
+    result = import_file(path, status)
+    assert accepted_ags(result) == ["05911000"]
+    assert any("Blatt 'Ansprechpartner'" in str(w) for w in result.warnings)
+
+
+def test_merged_two_row_header(status: pd.DataFrame, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["KOMM-IN NRW – Bewilligungen"])
+    ws.append(["Kommune", "Förderung", None, "Projekt"])
+    ws.append([None, "Jahr", "Betrag (EUR)", None])
+    ws.merge_cells("B2:C2")
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("D2:D3")
+    ws.append(["Bochum", "2006", 30000, "Konzept"])
+    ws.append(["Kreis Unna", "2005", 75000, "Netzwerk"])
+    path = tmp_path / "zweizeilig.xlsx"
+    wb.save(path)
+    frame, first = read_table(path)
+    assert first == 4
+    assert frame.columns.tolist() == ["Kommune", "Jahr", "Betrag (EUR)", "Projekt"]
+    result = import_file(path, status)
+    assert accepted_ags(result) == ["05911000", "05978"]
+    assert result.registry is not None
+    assert result.registry["amount_eur"].tolist() == [30000.0, 75000.0]
+
+
+def test_merged_two_row_header_in_csv(status: pd.DataFrame, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "zweizeilig.csv",
+        ["sep=;", "Kommune;Förderung;;", ";Jahr;Betrag;Projekt", "Bochum;06;3.000,- €;Konzept"],
+    )
+    result = import_file(path, status)
+    assert accepted_ags(result) == ["05911000"]
+    assert result.registry is not None
+    assert result.registry.loc[0, "funding_years"] == (2006,)
+    assert result.registry.loc[0, "amount_eur"] == 3000.0
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("06", (2006,)), ("'07", (2007,)), ("05-07", (2005, 2006, 2007)), ("05/06", (2005, 2006))],
+)
+def test_two_digit_years(status: pd.DataFrame, text: str, years: tuple[int, ...]) -> None:
+    result = run(status, [["Bochum", text]])
+    assert result.registry is not None, [str(e) for e in result.errors]
+    assert result.registry.loc[0, "funding_years"] == years
+
+
+def test_two_digit_year_outside_the_programme_is_a_row_error(status: pd.DataFrame) -> None:
+    result = run(status, [["Bochum", "04"]])
+    assert [(e.row, e.field) for e in result.errors] == [(2, "funding_years")]
+    assert "2004" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("3.000,- €", 3000.0), ("3.000,--", 3000.0), ("€ 12.500,-", 12500.0), ("EUR 800,–", 800.0)],
+)
+def test_amounts_with_dash_cents(status: pd.DataFrame, text: str, amount: float) -> None:
+    result = run(status, [["Bochum", "2006", text]], ["Kommune", "Jahr", "Betrag"])
+    assert result.registry is not None, [str(e) for e in result.errors]
+    assert result.registry.loc[0, "amount_eur"] == amount
+
+
+def billion_laughs_xlsx(path: Path) -> Path:
+    """A workbook whose sheet XML defines nested entities (the "billion laughs" attack)."""
+    wb = Workbook()
+    wb.active.append(["Kommune", "Jahr"])
+    wb.active.append(["Bochum", 2005])
+    wb.save(path)
+    lol = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+            for i in range(1, 10)
+        )
+        + "]>\n"
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    import zipfile
+
+    src = zipfile.ZipFile(path)
+    items = [(i, src.read(i.filename)) for i in src.infolist()]
+    src.close()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = lol.encode()
+            out.writestr(info.filename, data)
+    return path
+
+
+def test_billion_laughs_xlsx_is_refused_with_one_sentence(tmp_path: Path) -> None:
+    path = billion_laughs_xlsx(tmp_path / "lol.xlsx")
+    with pytest.raises(DataError, match="DOCTYPE|XML") as info:
+        read_table(path)
+    assert info.value.file == "lol.xlsx"
+    assert "\n" not in str(info.value)
+
+
+def test_billion_laughs_is_refused_by_openpyxl_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Without the DOCTYPE pre-check, defusedxml (installed with the app) still refuses it."""
+    from mapapp.io import tabular
+
+    monkeypatch.setattr(tabular, "_refuse_xml_entities", lambda zf, file: None)
+    path = billion_laughs_xlsx(tmp_path / "lol.xlsx")
+    with pytest.raises(DataError, match="XML-Deklarationen"):
+        read_table(path)

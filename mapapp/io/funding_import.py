@@ -63,7 +63,6 @@ import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -80,10 +79,14 @@ from mapapp.io.funding import (
     parse_years,
 )
 from mapapp.io.tabular import (
-    ENCODING_LABELS,
+    HEADER_SCAN_ROWS,
     MAX_IMPORT_ROWS,
-    check_xlsx_unpacked,
-    decode_text,
+    Header,
+    SheetRows,
+    decode_upload,
+    find_header,
+    read_xlsx_sheets,
+    split_sep_line,
     too_many_rows,
 )
 from mapapp.io.tabular import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES  # re-exported (UI)
@@ -97,10 +100,6 @@ from mapapp.model import (
     is_http_url,
     normalize_ags,
 )
-
-#: An .xlsx may unpack to at most this multiple of ``max_bytes`` (guards against zip bombs).
-#: Rows searched for the header line.
-HEADER_SCAN_ROWS = 30
 
 # --------------------------------------------------------------------------------------------
 # Text folding shared by column names, unit names and type words
@@ -311,16 +310,16 @@ def _is_blank(cells: Sequence[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
-def _decode(data: bytes, file: str) -> tuple[str, str]:
-    text, codec = decode_text(data, file)
-    return text, ENCODING_LABELS.get(codec, codec)
+def _known_header(cell: str) -> bool:
+    return header_key(cell) in _ALIAS_TARGET
 
 
-def _csv_rows(text: str, delimiter: str, file: str) -> _Rows:
+def _csv_rows(text: str, delimiter: str, file: str, start: int = 1) -> _Rows:
     rows: _Rows = []
     try:
         for number, cells in enumerate(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'), start=1
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'),
+            start=start,
         ):
             rows.append((number, [c.strip() for c in cells]))
     except csv.Error as exc:
@@ -330,22 +329,24 @@ def _csv_rows(text: str, delimiter: str, file: str) -> _Rows:
 
 def _read_csv(path: Path) -> tuple[_Rows, dict[str, Any]]:
     file = path.name
-    text, encoding = _decode(path.read_bytes(), file)
-    delimiters = [";", ",", "\t"]
-    first_line, _, rest = text.partition("\n")
-    m = re.fullmatch(r"sep=(.)\r?", first_line.strip("\ufeff"))
-    if m:
-        # Excel hides the "sep=;" hint line: the header it shows as row 1 is the second line.
-        text, delimiters = rest, [m.group(1)]
-    best: tuple[int, str, _Rows] | None = None
+    decoded = decode_upload(path.read_bytes(), file)
+    text, sep, removed = split_sep_line(decoded.text)
+    delimiters = [sep] if sep else [";", ",", "\t"]
+    # The delimiter whose header scores best in the first lines; then the file is parsed once.
+    head = "\n".join(text.split("\n", HEADER_SCAN_ROWS * 4)[: HEADER_SCAN_ROWS * 4])
+    best: tuple[int, str] | None = None
     for delim in delimiters:
-        rows = _csv_rows(text, delim, file)
-        score = max((_header_score(cells) for _, cells in rows[:HEADER_SCAN_ROWS]), default=0)
+        found = find_header(
+            _csv_rows(head, delim, file), _header_score, known=_known_header, min_score=0
+        )
+        score = found.score if found else 0
         if best is None or score > best[0]:
-            best = (score, delim, rows)
+            best = (score, delim)
     assert best is not None
-    _, delim, rows = best
-    return rows, {"encoding": encoding, "delimiter": delim}
+    delim = best[1]
+    rows = _csv_rows(text, delim, file)
+    notes = [(line - removed, msg) for line, msg in decoded.notes()]
+    return rows, {"encoding": decoded.label, "delimiter": delim, "decode_notes": notes}
 
 
 def _cell_text(value: object) -> str:
@@ -370,33 +371,69 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(path: Path, max_bytes: int) -> tuple[_Rows, dict[str, Any]]:
-    file = path.name
-    check_xlsx_unpacked(path, max_bytes, file)
-    from openpyxl import load_workbook
+def _read_xlsx(path: Path, max_bytes: int) -> list[SheetRows]:
+    return [
+        SheetRows(sheet.name, [(n, [_cell_text(v) for v in cells]) for n, cells in sheet.rows])
+        for sheet in read_xlsx_sheets(path, max_bytes, path.name)
+    ]
 
-    try:
-        wb = load_workbook(path, read_only=False, data_only=True)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise DataError(f"Excel-Datei nicht lesbar: {exc}", file=file) from exc
-    best: tuple[int, str, _Rows] | None = None
-    try:
-        for ws in wb.worksheets:
-            rows: _Rows = [
-                (number, [_cell_text(v) for v in values])
-                for number, values in enumerate(
-                    ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, values_only=True),
-                    start=1,
-                )
-            ]
-            score = max((_header_score(cells) for _, cells in rows[:HEADER_SCAN_ROWS]), default=0)
-            if best is None or score > best[0]:
-                best = (score, str(ws.title), rows)
-    finally:
-        wb.close()
-    if best is None:
-        raise DataError("die Excel-Datei hat kein Tabellenblatt", file=file)
-    return best[2], {"sheet": best[1]}
+
+_SHEET_YEAR = re.compile(r"(?<!\d)(200[5-9]|201[0-2])(?!\d)")
+
+
+@dataclass
+class _Block:
+    """The rows of one sheet (or the CSV file) below its header."""
+
+    sheet: str | None
+    header: Header
+    names: list[str]
+    body: list[list[str]]
+    numbers: list[int]
+    overflow: list[str]
+
+
+def _block(sheet: SheetRows, header: Header, file: str, csv_file: bool) -> _Block | None:
+    header_cells = header.cells
+    data = [(n, cells) for n, cells in sheet.rows if n > header.row and not _is_blank(cells)]
+    if not data:
+        return None
+    width = max(len(header_cells), *(len(c) for _, c in data))
+    while width > len(header_cells) and all(len(c) < width or not c[width - 1] for _, c in data):
+        width -= 1
+    names: list[str] = []
+    for i in range(width):
+        base = header_cells[i].strip() if i < len(header_cells) else ""
+        base = base or f"Spalte {i + 1}"
+        name, k = base, 2
+        while name in names:
+            name, k = f"{base} ({k})", k + 1
+        names.append(name)
+    body = [(cells + [""] * width)[:width] for _, cells in data]
+    # CSV rows with more cells than the header: usually a separator inside an unquoted value.
+    overflow = names[len(header_cells) :] if csv_file and width > len(header_cells) else []
+    return _Block(sheet.name, header, names, body, [n for n, _ in data], overflow)
+
+
+def _align(blocks: list[_Block], notes: list[tuple[str | None, str]]) -> None:
+    """Give every block the column names of the first one (by field), and a year column from
+    the sheet name ("2006") where a sheet has no year column."""
+    first = map_columns(blocks[0].names)
+    year_col = (first.get("funding_years") or ("Jahr",))[0]
+    for block in blocks:
+        mapping = map_columns(block.names)
+        renames = {
+            cols[0]: first.get(target)[0]
+            for target, cols in mapping.targets.items()
+            if len(cols) == 1 and len(first.get(target)) == 1
+        }
+        block.names = [renames.get(n, n) for n in block.names]
+        if not mapping.get("funding_years"):
+            years = _SHEET_YEAR.findall(block.sheet or "")
+            if len(set(years)) == 1:
+                block.names.append(year_col)
+                block.body = [cells + [years[0]] for cells in block.body]
+                notes.append((block.sheet, f"Förderjahr {years[0]} aus dem Blattnamen übernommen"))
 
 
 def read_table(
@@ -418,7 +455,10 @@ def read_table(
         "Spalte N", repeated names get " (2)"), every cell a ``str`` ("" when empty), fully empty
         rows dropped. ``frame.index`` holds each row's spreadsheet row number, so numbers stay
         right across skipped lines. ``first_data_row`` is the row after the header.
-        ``frame.attrs`` has ``header_row`` and ``encoding``/``delimiter`` (CSV) or ``sheet``.
+        ``frame.attrs`` has ``header_row`` and ``encoding``/``delimiter`` (CSV) or ``sheet``;
+        a workbook with several sheets of the same layout (one per year) is read completely:
+        ``sheet_spans`` lists ``(sheet, first position, end position)`` of each sheet's rows and
+        ``sheet_notes`` the sheets skipped (no fitting header) and years taken from sheet names.
 
     Raises
     ------
@@ -439,10 +479,14 @@ def read_table(
     if size == 0:
         raise DataError("Datei ist leer", file=file)
     suffix = path.suffix.lower()
+    info: dict[str, Any] = {}
     if suffix in (".xlsx", ".xlsm"):
-        rows, info = _read_xlsx(path, max_bytes)
+        sheets = _read_xlsx(path, max_bytes)
+        if not sheets:
+            raise DataError("die Excel-Datei hat kein Tabellenblatt", file=file)
     elif suffix in (".csv", ".txt", ".tsv", ""):
         rows, info = _read_csv(path)
+        sheets = [SheetRows(None, rows)]
     elif suffix in (".xls", ".ods"):
         raise DataError(
             f"Format {suffix} wird nicht gelesen – bitte als .xlsx oder CSV speichern", file=file
@@ -450,40 +494,62 @@ def read_table(
     else:
         raise DataError(f"Dateiformat '{suffix}' nicht unterstützt (CSV oder .xlsx)", file=file)
 
-    candidates = [(n, cells) for n, cells in rows if not _is_blank(cells)][:HEADER_SCAN_ROWS]
-    scored = [(_header_score(cells), i) for i, (_, cells) in enumerate(candidates)]
-    best_score = max((s for s, _ in scored), default=0)
-    if best_score < 2:
+    found: list[tuple[SheetRows, Header]] = []
+    notes: list[tuple[str | None, str]] = []
+    for sheet in sheets:
+        header = find_header(sheet.rows, _header_score, known=_known_header, min_score=2)
+        if header is not None:
+            found.append((sheet, header))
+        elif sheet.rows:
+            notes.append((sheet.name, "keine passende Kopfzeile – Blatt nicht gelesen"))
+    if not found:
         raise DataError(
             "keine Kopfzeile gefunden: erwartet u. a. eine Spalte Kommune/Name oder AGS und "
             "eine Spalte wie Jahr, Typ oder Projekt",
             file=file,
         )
-    header_row, header_cells = candidates[next(i for s, i in scored if s == best_score)]
-    data = [(n, cells) for n, cells in rows if n > header_row and not _is_blank(cells)]
-    if len(data) > max_rows:
+    best = max(found, key=lambda f: f[1].score)  # the first of equals
+
+    def fields(header: Header) -> set[str]:
+        return set(map_columns(header.cells).targets) - {"funding_years", "evidence"}
+
+    blocks: list[_Block] = []
+    for sheet, header in found:
+        if fields(header) != fields(best[1]):
+            notes.append(
+                (sheet.name, f"andere Spalten als Blatt '{best[0].name}' – Blatt nicht gelesen")
+            )
+            continue
+        block = _block(sheet, header, file, csv_file=sheet.name is None)
+        if block is None:
+            if sheet is best[0]:
+                raise DataError("keine Datenzeilen unter der Kopfzeile", file=file, row=header.row)
+            notes.append((sheet.name, "keine Datenzeilen unter der Kopfzeile"))
+            continue
+        blocks.append(block)
+    if sum(len(b.body) for b in blocks) > max_rows:
         raise too_many_rows(file, max_rows)
-    if not data:
-        raise DataError("keine Datenzeilen unter der Kopfzeile", file=file, row=header_row)
-    width = max(len(header_cells), *(len(c) for _, c in data))
-    while width > len(header_cells) and all(len(c) < width or not c[width - 1] for _, c in data):
-        width -= 1
-    names: list[str] = []
-    for i in range(width):
-        base = header_cells[i].strip() if i < len(header_cells) else ""
-        base = base or f"Spalte {i + 1}"
-        name, k = base, 2
-        while name in names:
-            name, k = f"{base} ({k})", k + 1
-        names.append(name)
-    body = [(cells + [""] * width)[:width] for _, cells in data]
-    frame = pd.DataFrame(
-        body, columns=names, index=pd.Index([n for n, _ in data], name="row"), dtype=str
-    )
+    if len(blocks) > 1:
+        _align(blocks, notes)
+    frames = [
+        pd.DataFrame(b.body, columns=b.names, index=pd.Index(b.numbers, name="row"), dtype=str)
+        for b in blocks
+    ]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames).fillna("").astype(str)
+    header_row = blocks[0].header.row
+    if blocks[0].sheet is not None:
+        info["sheet"] = ", ".join(str(b.sheet) for b in blocks)
     frame.attrs.update(info, header_row=header_row)
-    if "delimiter" in info and width > len(header_cells):
-        # CSV rows with more cells than the header: usually a separator inside an unquoted value.
-        frame.attrs["overflow_columns"] = names[len(header_cells) :]
+    if len(blocks) > 1:
+        spans, pos = [], 0
+        for b in blocks:
+            spans.append((b.sheet, pos, pos + len(b.body)))
+            pos += len(b.body)
+        frame.attrs["sheet_spans"] = spans
+    if notes:
+        frame.attrs["sheet_notes"] = notes
+    if blocks[0].overflow:
+        frame.attrs["overflow_columns"] = blocks[0].overflow
     return frame, header_row + 1
 
 
@@ -851,12 +917,17 @@ def _prepare_years(text: str) -> str:
     def expand(m: re.Match[str]) -> str:
         return f"{m.group(1)}/{m.group(1)[:2]}{m.group(2)}"
 
-    return re.sub(r"\b((?:19|20)\d\d)/(\d\d)\b(?!\d)", expand, value)
+    value = re.sub(r"\b((?:19|20)\d\d)/(\d\d)\b(?!\d)", expand, value)
+    # Two-digit years of a 2005–2012 list: "06", "'07", "05-07", "05/06" -> 2006, 2007, ...
+    # (parse_years then refuses years outside the programme, e.g. "04" -> 2004).
+    return re.sub(r"(?<![\d.,])'?(\d\d)(?![\d.,])", r"20\1", value)
 
 
 def _prepare_amount(text: str, *, file: str, row: int) -> float:
     value = re.sub(r"(?i)\s*(€|eur(o)?)\s*$", "", text.strip())
     value = re.sub(r"(?i)^(€|eur(o)?)\s*", "", value).replace(" ", "").replace("\u00a0", "")
+    # "3.000,- €", "3.000,--": whole euros written the accountant's way
+    value = re.sub(r",[-–—]{1,2}$", "", value)
     if re.fullmatch(r"\d{1,3}(,\d{3})+", value):
         raise DataError(
             f"Betrag '{text}' ist mehrdeutig (Tausender-Komma?) – bitte als 75000 oder 75.000,00 schreiben",
@@ -1164,11 +1235,21 @@ def import_table(
     source_link = source if is_http_url(source) else ""
     records: list[dict[str, str]] = []
     rows: list[int] = []
-    seen: dict[tuple[str, str, tuple[int, ...]], int] = {}
+    seen: dict[tuple[str, str, tuple[int, ...]], str] = {}
     valid_conf = {c.value for c in YearConfidence}
+    for line, message in table.attrs.get("decode_notes", []):
+        result.warnings.append(DataError(message, file=file, row=line))
+    for sheet, message in table.attrs.get("sheet_notes", []):
+        result.warnings.append(DataError(f"Blatt '{sheet}': {message}", file=file))
+    # Several sheets (one per year): messages name the sheet with the file.
+    labels: list[str] = []
+    for sheet, begin, end in table.attrs.get("sheet_spans", []):
+        labels.extend([f"{file}, Blatt '{sheet}'"] * (end - begin))
+    base_file = file
 
-    for number, rec in zip(table.index, _cleaned_records(table), strict=True):
+    for pos, (number, rec) in enumerate(zip(table.index, _cleaned_records(table), strict=True)):
         row = int(number)
+        file = labels[pos] if labels else base_file
         result.rows_read += 1
         name = _value(rec, mapping.get("name"))
         key = _value(rec, mapping.get("ags"))
@@ -1262,14 +1343,16 @@ def import_table(
             if dup_key in seen:
                 row_errors.append(
                     DataError(
-                        f"doppelt: {resolved.unit.label}, gleiches Projekt und gleiche Jahre wie Zeile {seen[dup_key]}",
+                        f"doppelt: {resolved.unit.label}, gleiches Projekt und gleiche Jahre wie {seen[dup_key]}",
                         file=file,
                         row=row,
                         field="project_title",
                     )
                 )
             else:
-                seen[dup_key] = row
+                seen[dup_key] = (
+                    f"Zeile {row}" if not labels else f"{file.split(', ', 1)[1]}, Zeile {row}"
+                )
         if row_errors:
             result.errors.extend(row_errors)
             continue
@@ -1294,6 +1377,7 @@ def import_table(
         )
         rows.append(row)
 
+    file = base_file
     if not result.errors and not records:
         result.errors.append(DataError("keine Zeile mit einer Kommune gefunden", file=file))
     if result.errors:
