@@ -23,6 +23,7 @@ from mapapp.store.logins import (
     lock_delay,
     open_login_guard,
 )
+from mapapp.ui.texts import t
 
 PASSWORD = "s3cret-Passwort"
 
@@ -73,6 +74,19 @@ def test_assess_takes_the_longer_of_client_and_global_lock() -> None:
     everyone = assess((1, 100.0), (20, 100.0), 101.0, p)
     assert everyone.locked and everyone.scope == "global"
     assert not assess((5, 100.0), (5, 100.0), 130.0, p).locked
+
+
+def test_wait_is_said_in_seconds_then_minutes() -> None:
+    from mapapp.store.logins import LockState
+    from mapapp.ui.auth import wait_text
+
+    assert wait_text(LockState(locked_until=130.2, now=100.0), "de") == "31 s"
+    assert wait_text(LockState(locked_until=400.0, now=100.0), "de") == "5 min"
+    assert wait_text(LockState(locked_until=401.0, now=100.0), "ru") == "6 мин"
+    assert t("auth.locked", "de", wait=wait_text(LockState(130.0, 100.0), "de")) == (
+        "Zu viele Fehlversuche: Die Anmeldung ist noch 30 s gesperrt – bitte danach erneut "
+        "versuchen."
+    )
 
 
 # -- the store (injected clock) ---------------------------------------------------------------

@@ -14,6 +14,7 @@ import streamlit as st
 
 from mapapp.store.logins import LockState, open_login_guard
 from mapapp.ui import cached, state
+from mapapp.ui.markdown import Trusted, trusted
 from mapapp.ui.texts import t
 
 _KEY = "editor_authenticated"
@@ -47,12 +48,12 @@ def client_key() -> str:
     return "browser:" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def wait_text(lock: LockState, lang: str) -> str:
+def wait_text(lock: LockState, lang: str) -> Trusted:
     """How long to wait, e.g. ``30 s`` or ``4 min`` (minutes from two minutes on)."""
     seconds = lock.wait_s
     if seconds < 120:
-        return t("auth.unit.s", lang, n=seconds)
-    return t("auth.unit.min", lang, n=-(-seconds // 60))
+        return trusted(t("auth.unit.s", lang, n=seconds))
+    return trusted(t("auth.unit.min", lang, n=-(-seconds // 60)))
 
 
 def _locked(lock: LockState, lang: str) -> None:
