@@ -423,3 +423,150 @@ def test_mailto_parameters_and_non_http_websites_are_dropped_with_a_warning():
     for row in (2, 3, 4):
         assert (row, "email") in warned and (row, "website") in warned
     assert (5, "email") not in warned and (5, "website") not in warned
+
+
+# ---- realistic files are read right (nothing dropped silently) ----------------------------------
+
+
+def _dms(value: float, pos: str, neg: str) -> str:
+    hemi = pos if value >= 0 else neg
+    value = abs(value)
+    deg = int(value)
+    minutes = int((value - deg) * 60)
+    seconds = (value - deg - minutes / 60) * 3600
+    return f"{deg}°{minutes}'{seconds:.3f}\"{hemi}"
+
+
+def _csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def test_title_row_and_excel_sep_line_above_the_header():
+    text = (
+        "sep=;\n"
+        "Integrationsangebote im Testkreis, Stand 2024;;\n"
+        ";;\n"
+        "Name;Ort;PLZ\n"
+        "Beratung A;Aheim;40213\n"
+    )
+    res = parse(text)
+    assert [o.name for o in res.offers] == ["Beratung A"]
+    assert res.report.rejected == []
+    assert res.offers[0].postcode == "40213"
+
+
+def test_merged_two_row_header_in_csv():
+    text = f"Name;Lage;\n;Breite;Länge\nBeratung A;{_de(LAT_A)};{_de(LON_A)}\n"
+    res = parse(text)
+    assert res.report.rejected == []
+    assert res.offers[0].precision is Precision.ADDRESS
+    assert res.offers[0].lat == pytest.approx(LAT_A, abs=1e-6)
+
+
+def test_mostly_utf8_file_with_one_windows_1252_line():
+    data = (
+        "Name;Träger;Ort\n".encode()
+        + "Büro Süd;Caritas;Aheim\n".encode()
+        + "Büro Nord;Diakonie Straße;Aheim\n".encode("cp1252")
+        + "Büro Ost;Jugendhilfe Köln;Aheim\n".encode()
+    )
+    res = parse(data)
+    assert [o.name for o in res.offers] == ["Büro Süd", "Büro Nord", "Büro Ost"]
+    assert res.offers[1].provider == "Diakonie Straße"
+    assert (3, None) in issues(res.report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"),
+    [
+        (f"{LAT_A:.6f}° N", f"{LON_A:.6f}° O"),
+        (f"{LAT_A:.6f}N", f"{LON_A:.6f}E"),
+        (_dms(LAT_A, "N", "S"), _dms(LON_A, "E", "W")),
+        (_dms(LON_A, "E", "W"), _dms(LAT_A, "N", "S")),  # letters say: swapped
+    ],
+)
+def test_coordinates_with_degree_signs_hemispheres_and_dms(lat, lon):
+    res = parse(f"Name;Breite;Länge\nA;{_csv_cell(lat)};{_csv_cell(lon)}\n")
+    assert res.report.rejected == []
+    (a,) = res.offers
+    assert a.precision is Precision.ADDRESS
+    assert (a.lat, a.lon) == pytest.approx((LAT_A, LON_A), abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        f"{LAT_A:.6f}, {LON_A:.6f}",
+        f"{_de(LAT_A)}; {_de(LON_A)}",
+        f"{_dms(LAT_A, 'N', 'S')} {_dms(LON_A, 'E', 'W')}",
+    ],
+)
+def test_lat_lon_in_one_column(pair):
+    res = parse(f"Name;Koordinaten\nA;{_csv_cell(pair)}\n", name="a.csv")
+    assert res.report.rejected == []
+    (a,) = res.offers
+    assert (a.lat, a.lon) == pytest.approx((LAT_A, LON_A), abs=1e-5)
+    res = parse(f'Name,"lat, lon"\nA,{_csv_cell(pair)}\n')
+    assert (res.offers[0].lat, res.offers[0].lon) == pytest.approx((LAT_A, LON_A), abs=1e-5)
+
+
+def test_unreadable_coordinate_pair_is_a_row_level_rejection():
+    res = parse("Name;Koordinaten\nA;irgendwo\n")
+    assert issues(res.report.rejected) == [(2, "latlon")]
+
+
+@pytest.mark.parametrize("plz", ["40213.0", "D-40213", "D 40213", "40 213", "DE-40213"])
+def test_postcode_spellings(plz):
+    res = parse(f"Name;PLZ;Ort\nA;{plz};Aheim\n")
+    assert res.offers[0].postcode == "40213"
+    assert (2, "postcode") not in issues(res.report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("cell", "number", "unit"),
+    [("12 Plätze", 12, "places"), ("20 Std.", 20, "counsellor_hours_per_week"), ("7,5", 7.5, None)],
+)
+def test_capacity_with_unit_words(cell, number, unit):
+    res = parse(f"Name;Ort;Kapazität\nA;Aheim;{cell}\n")
+    (a,) = res.offers
+    assert a.capacity == number
+    assert (a.capacity_unit.value if a.capacity_unit else None) == unit
+    assert (2, "capacity") not in issues(res.report.warnings)
+
+
+def test_capacity_with_unknown_words_is_warned_not_silently_dropped():
+    res = parse("Name;Ort;Kapazität\nA;Aheim;viele Plätze\n")
+    assert res.offers[0].capacity is None
+    assert (2, "capacity") in issues(res.report.warnings)
+
+
+def test_xlsx_notes_sheet_first_and_title_row():
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Hinweise"
+    notes.append(["Diese Liste enthält SYNTHETISCHE Testdaten"])
+    data = wb.create_sheet("Angebote")
+    data.append(["Angebote Testkreis 2024"])
+    data.append([])
+    data.append(["Name", "Kategorie", "Ort", "PLZ"])
+    data.append(["Beratung A", "MBE", "Aheim", 40213])
+    other = wb.create_sheet("Archiv")
+    other.append(["Name", "Ort"])
+    other.append(["Alt", "Aheim"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    res = parse(buf.getvalue(), name="angebote.xlsx")
+    assert [o.name for o in res.offers] == ["Beratung A"]
+    assert res.offers[0].category is OfferCategory.MBE
+    assert res.offers[0].postcode == "40213"
+    skipped = [w.message for w in res.report.warnings if w.row == 1]
+    assert any("'Hinweise'" in m for m in skipped) and any("'Archiv'" in m for m in skipped)
+
+
+def test_billion_laughs_xlsx_is_refused_with_one_sentence(tmp_path):
+    from tests.test_funding_import import billion_laughs_xlsx
+
+    data = billion_laughs_xlsx(tmp_path / "lol.xlsx").read_bytes()
+    with pytest.raises(DataError) as info:
+        parse(data, name="lol.xlsx")
+    assert info.value.file == "lol.xlsx" and "\n" not in str(info.value)

@@ -2,15 +2,20 @@
 
 The importer is the main way offers get into the app, so it is defensive and explains itself:
 
-- **Files**: CSV with ``,`` ``;`` or tab (detected from the header line), UTF-8 with or without BOM
-  or Windows-1252; Excel ``.xlsx`` (first sheet, first non-empty row is the header); GeoJSON
+- **Files**: CSV with ``,`` ``;`` or tab (detected from the header line; Excel's ``sep=;`` line
+  honoured), UTF-8 with or without BOM or Windows-1252 (a mostly UTF-8 file with a few
+  Windows-1252 lines is decoded line by line, those lines warned); Excel ``.xlsx`` (the sheet
+  whose header names the most fields; other sheets are named in a warning). The header is the
+  row – or merged pair of rows – among the first 30 that names the most fields (title lines above
+  it are skipped; shared helpers in :mod:`mapapp.io.tabular`); GeoJSON
   (``FeatureCollection`` of points; properties are the columns). Input larger than ``max_bytes``
   (or an ``.xlsx`` that unpacks to more than :data:`XLSX_MAX_UNPACKED_FACTOR` times that) and files
   with more than ``max_rows`` rows are refused as a whole.
 - **Columns** are matched by name, German or English, case/umlaut/punctuation-insensitive
   (:data:`COLUMN_ALIASES`): ``Straße``, ``PLZ``, ``Ort``, ``Träger``, ``Sprachen``, ``lat``/``Breite``,
   ``Längengrad``, ``Kategorie``, ``Rechtswert``/``Hochwert`` ... Unknown columns are reported.
-- **Locations**: coordinates (WGS84 degrees or EPSG:25832 metres, told apart by magnitude;
+- **Locations**: coordinates (WGS84 degrees – also ``51.48° N``, ``7°13'2"E`` or both in one
+  column "lat, lon"/"Koordinaten" – or EPSG:25832 metres, told apart by magnitude;
   swapped latitude/longitude are detected and corrected with a warning; points outside NRW are
   rejected) or else the address: the offline :class:`~mapapp.io.geocode.Gazetteer` finds the Gemeinde
   (precision ``gemeinde_centre``, with a warning); when an online geocoder is configured and the row
@@ -36,7 +41,6 @@ import json
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -64,10 +68,14 @@ from mapapp.io.geocode import (
     to_web,
 )
 from mapapp.io.tabular import (
+    HEADER_SCAN_ROWS,
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
-    check_xlsx_unpacked,
     decode_text,
+    decode_upload,
+    find_header,
+    read_xlsx_sheets,
+    split_sep_line,
     to_safe_csv,
     too_many_rows,
 )
@@ -164,6 +172,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("bemerkung", "bemerkungen", "hinweis", "hinweise", "anmerkung", "note", "notes",
              "kommentar", "comment"),
     "precision": ("genauigkeit", "precision", "lagegenauigkeit"),
+    "latlon": ("lat, lon", "lat/lon", "latlon", "lat lon", "koordinaten", "koordinate",
+               "coordinates", "coords", "geokoordinaten", "breite, länge", "breite/länge",
+               "wgs84", "position", "gps"),
 }  # fmt: skip
 
 #: Columns we recognise and deliberately do not use (no "unknown column" warning).
@@ -242,6 +253,7 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     metric_crs: bool = False  # GeoJSON declared EPSG:25832
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (row, warning) of the reading
 
 
 def _decode(data: bytes, file: str) -> tuple[str, str]:
@@ -282,24 +294,45 @@ def _is_blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _header_score(cells: Sequence[str]) -> int:
+    """Number of distinct offer fields a row of column names names (0 without a name column)."""
+    mapping, _, _ = map_columns([c for c in cells if c])
+    return len(mapping) if "name" in mapping else 0
+
+
+def _known_column(cell: str) -> bool:
+    mapping, _, _ = map_columns([cell])
+    return bool(mapping)
+
+
 def _rows_from_records(
     records: Iterator[tuple[int, Sequence[Any]]], file: str, max_rows: int
 ) -> tuple[list[str], list[RawRow]]:
-    header: list[str] | None = None
-    rows: list[RawRow] = []
+    """Header + data rows. The header is the row (or merged pair of rows) among the first
+    :data:`HEADER_SCAN_ROWS` that names the most fields – title lines and notes above it are
+    skipped; without such a row the first non-empty row is the header."""
+    rows: list[tuple[int, Sequence[Any]]] = []
     for number, record in records:
-        if header is None:
-            if all(_is_blank(v) for v in record):
-                continue
-            header = _unique_columns(record)
-            while (
-                header and header[-1].startswith("Spalte ") and _is_blank(record[len(header) - 1])
-            ):
-                header.pop()
-            continue
         if all(_is_blank(v) for v in record):
             continue
-        if len(rows) >= max_rows:
+        rows.append((number, record))
+        if len(rows) > max_rows + HEADER_SCAN_ROWS + 1:
+            break
+    if not rows:
+        raise DataError("keine Kopfzeile gefunden (Datei leer?)", file=file)
+    found = find_header(rows, _header_score, known=_known_column, min_score=2)
+    if found is None:
+        header_row, header_cells = rows[0][0], list(rows[0][1])
+    else:
+        header_row, header_cells = found.row, list(found.cells)
+    header = _unique_columns(header_cells)
+    while header and header[-1].startswith("Spalte ") and _is_blank(header_cells[len(header) - 1]):
+        header.pop()
+    out: list[RawRow] = []
+    for number, record in rows:
+        if number <= header_row:
+            continue
+        if len(out) >= max_rows:
             raise too_many_rows(file, max_rows)
         problem = None
         extra = [v for v in record[len(header) :] if not _is_blank(v)]
@@ -309,16 +342,15 @@ def _rows_from_records(
                 "(Dezimalkomma bei Komma-Trennung? Werte in Anführungszeichen setzen)"
             )
         values = {c: (record[i] if i < len(record) else None) for i, c in enumerate(header)}
-        rows.append(RawRow(number, values, problem=problem))
-    if header is None:
-        raise DataError("keine Kopfzeile gefunden (Datei leer?)", file=file)
-    return header, rows
+        out.append(RawRow(number, values, problem=problem))
+    return header, out
 
 
 def _read_csv(data: bytes, file: str, max_rows: int) -> RawTable:
-    text, encoding = _decode(data, file)
-    text = text.lstrip("\ufeff")
-    skipped = 0
+    decoded = decode_upload(data, file)
+    encoding = decoded.codec
+    text, sep, skipped = split_sep_line(decoded.text.lstrip("\ufeff"))
+    notes = [(line - skipped, msg) for line, msg in decoded.notes()]
     while text.startswith("# "):  # licence/source comment lines written by our CSV export
         cut = text.find("\n")
         text = "" if cut < 0 else text[cut + 1 :]
@@ -328,7 +360,7 @@ def _read_csv(data: bytes, file: str, max_rows: int) -> RawTable:
         raise DataError("Datei ist leer", file=file)
     if "\x00" in text:
         raise DataError("Datei enthält Binärdaten (NUL-Zeichen) – keine CSV-Datei", file=file)
-    delim = _detect_delimiter(first)
+    delim = sep or _detect_delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
 
     def records() -> Iterator[tuple[int, Sequence[Any]]]:
@@ -340,32 +372,33 @@ def _read_csv(data: bytes, file: str, max_rows: int) -> RawTable:
             raise DataError(f"CSV nicht lesbar: {exc}", file=file, row=number + 1) from exc
 
     columns, rows = _rows_from_records(records(), file, max_rows)
-    return RawTable("csv", columns, rows, encoding=encoding, delimiter=delim)
+    return RawTable("csv", columns, rows, encoding=encoding, delimiter=delim, notes=notes)
 
 
 def _read_xlsx(data: bytes, file: str, max_bytes: int, max_rows: int) -> RawTable:
-    from openpyxl import load_workbook  # imported lazily: only Excel needs it
-
-    check_xlsx_unpacked(data, max_bytes, file)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise DataError(f"Excel-Datei nicht lesbar: {exc}", file=file) from exc
-    try:
-        ws = wb.worksheets[0]
-
-        def records() -> Iterator[tuple[int, Sequence[Any]]]:
-            for row in ws.iter_rows():
-                cells = list(row)
-                number = next((int(c.row) for c in cells if getattr(c, "row", None)), None)
-                if number is None:
-                    continue
-                yield number, [c.value for c in cells]
-
-        columns, rows = _rows_from_records(records(), file, max_rows)
-    finally:
-        wb.close()
-    return RawTable("xlsx", columns, rows)
+    """The sheet whose header names the most fields (a notes sheet first is skipped); every
+    other non-empty sheet is named in a warning (one offer list per import)."""
+    sheets = read_xlsx_sheets(data, max_bytes, file)
+    scored = []
+    for sheet in sheets:
+        found = find_header(sheet.rows, _header_score, known=_known_column, min_score=2)
+        scored.append((found.score if found else 0, sheet))
+    if not sheets:
+        raise DataError("die Excel-Datei hat kein Tabellenblatt", file=file)
+    best_score, best = max(scored, key=lambda s: s[0])
+    if best_score == 0:
+        best = next((sh for sh in sheets if sh.rows), sheets[0])
+    columns, rows = _rows_from_records(iter(best.rows), file, max_rows)
+    notes = [
+        (
+            1,
+            f"Blatt '{sheet.name}' nicht gelesen (gelesen: Blatt '{best.name}') – "
+            + ("eigene Datei je Blatt importieren" if score else "keine passende Kopfzeile"),
+        )
+        for score, sheet in scored
+        if sheet is not best and sheet.rows
+    ]
+    return RawTable("xlsx", columns, rows, notes=notes)
 
 
 _METRIC_CRS = re.compile(r"(EPSG:{1,2}(?:\d+(?:\.\d+)*)?:?25832|ETRS89.*UTM.*32)", re.IGNORECASE)
@@ -505,6 +538,92 @@ def parse_number(value: Any) -> float:
     return number
 
 
+_HEMI = {"N": "lat", "S": "lat", "E": "lon", "O": "lon", "W": "lon"}
+_NEGATIVE = {"S", "W"}
+_DEG_SYMBOLS = "°º˚'′’´\"″”"
+
+
+def parse_coordinate(value: Any) -> tuple[float, str | None]:
+    """One coordinate: ``7.2172``, ``"51,4828"``, ``"51.4828° N"``, ``"7°13'2\"E"``,
+    ``"N 51° 28.966'"`` -> (degrees, ``"lat"``/``"lon"`` when a letter N/S/E/O/W says so).
+
+    Raises
+    ------
+    ValueError
+        Not a coordinate (minutes or seconds ≥ 60, other text).
+    """
+    if not isinstance(value, str):
+        return parse_number(value), None
+    text = value.strip().upper().replace("−", "-")
+    hemi = None
+    m = re.fullmatch(r"([NSEOW])\s*(.+)|(.+?)\s*([NSEOW])", text)
+    if m:
+        hemi = m.group(1) or m.group(4)
+        text = (m.group(2) or m.group(3)).strip()
+    if hemi is None and not any(c in text for c in _DEG_SYMBOLS):
+        return parse_number(text), None
+    sign = -1.0 if text.startswith("-") else 1.0
+    text = text.lstrip("+-").strip()
+    parts = re.fullmatch(
+        r"(\d+(?:[.,]\d+)?)\s*[°º˚]?\s*"
+        r"(?:(\d+(?:[.,]\d+)?)\s*['′’´]\s*)?"
+        r"(?:(\d+(?:[.,]\d+)?)\s*(?:\"|″|”|''|′′)\s*)?",
+        text,
+    )
+    if not parts:
+        raise ValueError(f"Koordinate '{value}' nicht lesbar")
+    deg = float(parts.group(1).replace(",", "."))
+    minutes = float(parts.group(2).replace(",", ".")) if parts.group(2) else 0.0
+    seconds = float(parts.group(3).replace(",", ".")) if parts.group(3) else 0.0
+    if minutes >= 60 or seconds >= 60:
+        raise ValueError(f"Koordinate '{value}': Minuten und Sekunden müssen unter 60 liegen")
+    result = sign * (deg + minutes / 60 + seconds / 3600)
+    if hemi in _NEGATIVE:
+        result = -result
+    return result, _HEMI.get(hemi) if hemi else None
+
+
+def parse_coordinate_pair(value: Any) -> tuple[float, float]:
+    """``"51.4828, 7.2172"``, ``"51,4828; 7,2172"``, ``"51°28'58\"N 7°13'2\"E"`` -> (lat, lon).
+
+    The order is latitude, longitude unless N/S/E/O/W letters say otherwise (the importer still
+    corrects a swapped pair against NRW).
+
+    Raises
+    ------
+    ValueError
+        Not two readable coordinates.
+    """
+    text = str(value).strip()
+    if isinstance(value, list | tuple) and len(value) == 2:
+        parts = [str(v) for v in value]
+    else:
+        parts = []
+        for pattern in (
+            r"\s*[;|]\s*",
+            r"\s*/\s*",
+            r",\s+",
+            r"(?<=[NSns])[\s,]+",
+            r"[\s,]+(?=[EOWeow])",
+            r",",
+            r"\s+",
+        ):
+            pieces = [p for p in re.split(pattern, text) if p.strip()]
+            if len(pieces) == 2:
+                try:
+                    parts_ok = [parse_coordinate(p) for p in pieces]
+                except ValueError:
+                    continue
+                parts = pieces
+                (a, ha), (b, hb) = parts_ok
+                if ha == "lon" or hb == "lat":
+                    return b, a
+                return a, b
+        raise ValueError(f"'{text}' sind keine zwei Koordinaten")
+    (a, ha), (b, hb) = parse_coordinate(parts[0]), parse_coordinate(parts[1])
+    return (b, a) if ha == "lon" or hb == "lat" else (a, b)
+
+
 def _parse_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -522,6 +641,27 @@ def _parse_date(value: Any) -> date | None:
     raise ValueError(f"Datum '{text}' nicht lesbar (TT.MM.JJJJ oder JJJJ-MM-TT)")
 
 
+def _parse_capacity(value: Any) -> tuple[float, str | None]:
+    """``12``, ``"12,5"``, ``"12 Plätze"``, ``"20 Std."`` -> (number, unit text or ``None``).
+
+    Raises
+    ------
+    ValueError
+        No number ≥ 0, or text after the number that is no known unit.
+    """
+    try:
+        number = parse_number(value)
+        unit = None
+    except ValueError:
+        m = re.fullmatch(r"\s*(\d[\d.,]*)\s*([^\d].*?)\s*", str(value))
+        if not m or _parse_capacity_unit(m.group(2)) is None:
+            raise
+        number, unit = parse_number(m.group(1)), m.group(2)
+    if number < 0:
+        raise ValueError("negativ")
+    return number, unit
+
+
 def _parse_capacity_unit(text: str) -> CapacityUnit | None:
     key = fold_text(text)
     try:
@@ -530,7 +670,7 @@ def _parse_capacity_unit(text: str) -> CapacityUnit | None:
         pass
     if any(w in key for w in ("plaetze", "platz", "places", "teilnehm")):
         return CapacityUnit.PLACES
-    if "stunde" in key or "hour" in key:
+    if "stunde" in key or "hour" in key or key in ("std", "h"):
         return CapacityUnit.COUNSELLOR_HOURS
     return None
 
@@ -630,7 +770,11 @@ class _RowReader:
                 file=file,
                 row=1,
             )
-        has_coords = {"lat", "lon"} <= set(self.mapping) or {"x", "y"} <= set(self.mapping)
+        has_coords = (
+            {"lat", "lon"} <= set(self.mapping)
+            or {"x", "y"} <= set(self.mapping)
+            or "latlon" in self.mapping
+        )
         has_place = bool({"city", "postcode", "address", "ags"} & set(self.mapping))
         if not (has_coords or has_place or table.kind == "geojson"):
             raise DataError(
@@ -700,7 +844,9 @@ class _RowReader:
             else:
                 street = address
         if postcode:
-            digits = re.sub(r"^(D|DE)[- ]?", "", postcode.strip(), flags=re.IGNORECASE)
+            digits = re.sub(r"^(DE|D)\s*[-–]?\s*", "", postcode.strip(), flags=re.IGNORECASE)
+            digits = re.sub(r"^(\d{4,5})\.0\b", r"\1", digits)  # 44787.0 (number column)
+            digits = re.sub(r"^(\d{2})\s(\d{3})\b", r"\1\2", digits)  # 44 135
             m = re.fullmatch(r"(\d{4,5})(?:\s+(.+))?", digits)
             if m:
                 postcode = m.group(1).zfill(5)
@@ -770,16 +916,15 @@ class _RowReader:
         f["capacity"] = None
         f["capacity_unit"] = None
         if not _is_blank(cap_cell):
+            cap_unit_text = None
             try:
-                cap = parse_number(cap_cell)
-                if cap < 0:
-                    raise ValueError("negativ")
+                cap, cap_unit_text = _parse_capacity(cap_cell)
                 f["capacity"] = cap
             except ValueError:
                 rep.warn(row, "capacity", f"Kapazität '{cap_cell}' ist keine Zahl ≥ 0 – ignoriert")
             unit_text = self.text(raw, "capacity_unit")
             col = self.mapping.get("capacity", "")
-            unit = _parse_capacity_unit(unit_text or col)
+            unit = _parse_capacity_unit(unit_text or cap_unit_text or col)
             if f["capacity"] is not None and unit is None:
                 rep.warn(row, "capacity_unit", "Einheit der Kapazität unklar (Plätze oder Stunden)")
             f["capacity_unit"] = unit if f["capacity"] is not None else None
@@ -828,17 +973,32 @@ class _RowReader:
                 rep.warn(d.row, missing, "nur eine Koordinate angegeben – Adresse wird verwendet")
                 continue
             try:
-                a = parse_number(ca)
+                a, ha = parse_coordinate(ca) if mode == "latlon" else (parse_number(ca), None)
             except ValueError:
                 rep.reject(d.row, fa, f"Koordinate '{ca}' ist keine Zahl")
                 return None
             try:
-                b = parse_number(cb)
+                b, hb = parse_coordinate(cb) if mode == "latlon" else (parse_number(cb), None)
             except ValueError:
                 rep.reject(d.row, fb, f"Koordinate '{cb}' ist keine Zahl")
                 return None
+            if ha == "lon" or hb == "lat":  # "7°13'E" in the latitude column: letters decide
+                a, b = b, a
             d.coords, d.coord_mode, d.coord_field = (a, b), mode, fa
             return d
+        pair = self.cell(raw, "latlon")
+        if not _is_blank(pair):
+            try:
+                lat, lon = parse_coordinate_pair(pair)
+            except ValueError:
+                rep.reject(
+                    d.row,
+                    "latlon",
+                    f"Koordinaten {_shown(str(pair))} nicht lesbar (z. B. 51.4828, 7.2172 oder "
+                    "51°28'58\"N 7°13'2\"E)",
+                )
+                return None
+            d.coords, d.coord_mode, d.coord_field = (lat, lon), "latlon", "latlon"
         return d
 
 
@@ -1083,6 +1243,8 @@ def parse_offers(
     table = read_table(data, name, max_bytes=max_bytes, max_rows=max_rows)
     report = ImportReport(file=name, encoding=table.encoding, delimiter=table.delimiter)
     report.rows_read = len(table.rows)
+    for row, message in table.notes:
+        report.warn(row, None, message)
     reader = _RowReader(table, report, name)
     drafts = [d for d in (reader.draft(r) for r in table.rows) if d is not None]
     _locate_coordinates(drafts, table, ctx, report)
