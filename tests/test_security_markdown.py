@@ -57,7 +57,20 @@ def test_md_shows_every_payload_literally(payload: str) -> None:
     assert out.count("<p>") == 1
     inner = out[3:-5]
     assert "<" not in inner, out
-    assert html.unescape(inner).strip() == literal(payload)
+    # the visible text is the payload (word joiners are invisible; they break autolinks)
+    assert html.unescape(inner).strip().replace("\u2060", "") == literal(payload)
+
+
+#: What GFM's autolink-literal step links in the *unescaped* text (remark-gfm in Streamlit).
+_GFM_AUTOLINK = re.compile(r"(?i)(https?://|ftp://|mailto:|xmpp:|www\.|[-.\w+]+@[-\w]+\.)")
+
+
+@pytest.mark.parametrize(
+    "text", [p for p in PAYLOADS if _GFM_AUTOLINK.search(p)] + ["info@example.org", "www.x.de"]
+)
+def test_md_breaks_autolinks_in_the_resolved_text(text: str) -> None:
+    assert _GFM_AUTOLINK.search(text)
+    assert not _GFM_AUTOLINK.search(rendered_text(md(text)))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -86,7 +99,7 @@ def test_t_escapes_parameters_by_default() -> None:
     evil = "![x](http://127.0.0.1:9/t.png) [Hier neu anmelden](http://127.0.0.1:9/phish) $x$"
     text = t("of.search.notfound", "de", q=evil)
     assert text == "Ort nicht gefunden: " + md(evil)
-    assert rendered_text(text) == "Ort nicht gefunden: " + evil
+    assert rendered_text(text).replace("\u2060", "") == "Ort nicht gefunden: " + evil
     assert "<a" not in _PARSER.render(text) and "<img" not in _PARSER.render(text)
     # numbers keep their format spec, trusted markdown goes in as it is
     row = t(
@@ -98,7 +111,7 @@ def test_t_escapes_parameters_by_default() -> None:
         share=0.5,
         source="[q](http://x)",
     )
-    assert "(50%)" in row and "Okt\\. 2008" in row and "\\[q\\]\\(http\\:\\/\\/x\\)" in row
+    assert "(50%)" in row and "Okt\\. 2008" in row and md("[q](http://x)") in row
     assert "**importierte Förderliste** (**x**)" in t(
         "fk.completeness.imported", "de", path=trusted("**x**")
     )
@@ -142,7 +155,7 @@ def test_ort_payloads_are_shown_literally_on_the_public_page(real_data_dir: Path
         errors = [e.value for e in at.error if str(e.value).startswith("Ort nicht gefunden")]
         if errors:
             shown += 1
-            visible = rendered_text(errors[0])
+            visible = rendered_text(errors[0]).replace("\u2060", "")
             assert visible.startswith("Ort nicht gefunden: " + literal(payload.strip())), (
                 payload,
                 visible,

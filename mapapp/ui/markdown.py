@@ -24,6 +24,10 @@ _BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
 #: word joiner (invisible) keeps the shortcode from matching.
 _LOGO = ":streamlit:"
 _WORD_JOINER = "\u2060"
+#: Streamlit's markdown (remark-gfm) finds autolinks in the text *after* escapes are resolved, so
+#: escaping cannot stop ``http://…``, ``www.…`` or ``a@b.de`` from becoming links; an invisible
+#: word joiner inside the pattern does.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|(www)(?=\.)|(?=@)")
 
 
 class Trusted(str):
@@ -44,6 +48,7 @@ def md(text: object) -> str:
     # visible in the page anyway).
     value = _BREAKS.sub(" ", value).replace("\t", " ").lstrip(" ")
     value = value.replace(_LOGO, f":{_WORD_JOINER}streamlit:")
+    value = _AUTOLINK.sub(lambda m: (m.group(0) or "") + _WORD_JOINER, value)
     return _ASCII_PUNCT.sub(r"\\\1", value)
 
 
