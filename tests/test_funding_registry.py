@@ -293,3 +293,17 @@ def test_save_registry_keeps_the_old_file_when_serialising_fails(
         save_registry(validate_registry(raw(), status_frame(), file="x.csv"), settings)
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_a_stored_registry_with_a_non_http_source_keeps_it_as_text_not_as_link() -> None:
+    """A list stored before links were checked may hold ``javascript:``: never a link again."""
+    from mapapp.io.funding import validate_registry
+    from tests.builders import registry_rows, status_frame
+
+    raw = registry_rows()
+    raw.loc[0, "source_url"] = "javascript:alert(2)"
+    raw.loc[1, "source_url"] = "https://example.org/quelle"
+    registry = validate_registry(raw, status_frame(), file="t.csv")
+    assert registry.loc[0, "source_url"] == ""
+    assert "Quelle (kein Link): javascript:alert(2)" in registry.loc[0, "evidence"]
+    assert registry.loc[1, "source_url"] == "https://example.org/quelle"

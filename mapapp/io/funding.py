@@ -40,6 +40,7 @@ from mapapp.model import (
     Focus,
     UnitType,
     YearConfidence,
+    is_http_url,
     normalize_ags,
 )
 
@@ -335,11 +336,20 @@ def _canonical(raw: pd.DataFrame, *, file: str, first_row: int) -> pd.DataFrame:
                 "project_title": _text(rec.get("project_title")),
                 "focus": parse_focus(rec.get("focus")),
                 "amount_eur": parse_amount(rec.get("amount_eur"), file=file, row=row),
-                "source_url": _text(rec.get("source_url")),
-                "evidence": _text(rec.get("evidence")),
+                **_source_fields(rec),
             }
         )
     return pd.DataFrame.from_records(records, columns=list(REGISTRY_COLUMNS))
+
+
+def _source_fields(rec: dict[str, object]) -> dict[str, str]:
+    """``source_url`` only when it may become a link (absolute http(s)); any other text is kept
+    in ``evidence`` (a registry stored before links were checked may hold ``javascript:``)."""
+    url, evidence = _text(rec.get("source_url")), _text(rec.get("evidence"))
+    if url and not is_http_url(url):
+        evidence = "; ".join(x for x in (evidence, f"Quelle (kein Link): {url}") if x)
+        url = ""
+    return {"source_url": url, "evidence": evidence}
 
 
 def _text(value: object) -> str:

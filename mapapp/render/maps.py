@@ -19,6 +19,7 @@ from jinja2 import Template
 
 from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASSES
 from mapapp.config import CRS_WEB, TILE_URL
+from mapapp.model import is_http_url
 from mapapp.render.safe import HtmlTooltip, RawHtml, esc, json_for_script, with_tooltip
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
 
@@ -80,7 +81,7 @@ def unit_popup(rec: dict[str, Any]) -> str:
         if amount is not None and not (isinstance(amount, float) and np.isnan(amount)):
             lines.append(f"Betrag: {esc(f'{amount:,.0f} €'.replace(',', '.'))}")
         for url in rec.get("sources", ()):
-            if str(url).startswith(("http://", "https://")):
+            if is_http_url(url):
                 lines.append(
                     f'Quelle: <a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
                     f"{esc(url[:60])}</a>"

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 from mapapp.analysis.offers import NearestOffer, OfferFilter, offer_index, resolve_search
 from mapapp.config import bkg_attribution
 from mapapp.io.offers import offers_attribution, offers_to_csv, offers_to_geojson
-from mapapp.model import DataError, OfferCategory
+from mapapp.model import DataError, OfferCategory, is_http_url
 from mapapp.offers_model import Accessibility, Offer, Precision, TargetGroup
 from mapapp.render.assets import localize_assets
 from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
@@ -73,7 +73,7 @@ def _card(i: int, hit: NearestOffer, lang: str) -> None:
             for key, value in rows:
                 if value:
                     st.markdown(f"**{md(t(key, lang))}:** {md(value)}")
-            if o.website and o.website.startswith(("http://", "https://")):
+            if o.website and is_http_url(o.website):
                 st.link_button(t("of.card.web", lang), o.website)
 
 

@@ -16,7 +16,7 @@ from mapapp.analysis.funding import (
     unit_projects,
 )
 from mapapp.io.tabular import to_safe_csv
-from mapapp.model import YearSelection
+from mapapp.model import YearSelection, is_http_url
 from mapapp.render.assets import localize_assets
 from mapapp.render.exports import (
     funding_attribution,
@@ -169,6 +169,7 @@ def _details(ags: str | None, units, registry, lang: str) -> None:  # type: igno
     view = projects.assign(
         funding_years=[", ".join(map(str, y)) for y in projects["funding_years"]],
         focus=["; ".join(f) for f in projects["focus"]],
+        source_url=[u if is_http_url(u) else "" for u in projects["source_url"]],
     )[["funding_years", "project_title", "focus", "amount_eur", "year_confidence", "source_url"]]
     show_table(
         view,
