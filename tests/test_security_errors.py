@@ -16,6 +16,7 @@ from mapapp.config import REPO_ROOT, Settings
 from mapapp.io import datasets
 from mapapp.model import DataError
 from mapapp.ui.errors import data_error_text
+from mapapp.ui.markdown import md
 from mapapp.ui.texts import t
 
 APP = str(REPO_ROOT / "streamlit_app.py")
@@ -36,7 +37,7 @@ def test_data_error_text_names_the_file_without_its_folder() -> None:
     text = data_error_text(exc)
     assert "/srv" not in text and "srv" not in text
     assert text.startswith("liste\\.csv\\, Zeile 3\\, Feld \\'ags\\'\\: Wert")
-    assert "\\[x\\]\\(http\\:\\/\\/h\\)" in text
+    assert md("Wert '[x](http://h)' ungültig") in text
 
 
 def _visible(at: AppTest) -> list[str]:
