@@ -88,6 +88,17 @@ def bkg_levels(
     }
 
 
+#: Member time of every zip a test writes: fixed, so the same content gives the same bytes.
+ZIP_DATE = (2021, 1, 1, 0, 0, 0)
+
+
+def zip_member(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A zip member header with a fixed time (not the wall clock)."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = compress
+    return info
+
+
 def write_bkg_zip(path: Path, crs: str = "EPSG:31467", **kwargs: object) -> Path:
     """Write a VG-like Shapefile archive (``<top>/vg_ebenen/VG_<LEVEL>.shp``) as a zip."""
     levels = bkg_levels(crs, **kwargs)  # type: ignore[arg-type]
@@ -100,7 +111,7 @@ def write_bkg_zip(path: Path, crs: str = "EPSG:31467", **kwargs: object) -> Path
     with zipfile.ZipFile(path, "w") as zf:
         for f in sorted(folder.rglob("*")):
             if f.is_file():
-                zf.write(f, f.relative_to(folder.parent).as_posix())
+                zf.writestr(zip_member(f.relative_to(folder.parent).as_posix()), f.read_bytes())
     return path
 
 

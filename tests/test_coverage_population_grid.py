@@ -46,7 +46,7 @@ from mapapp.cli import main
 from mapapp.config import Settings
 from mapapp.io import datasets
 from mapapp.model import DataError
-from tests.builders import write_bkg_gpkg
+from tests.builders import write_bkg_gpkg, zip_member
 from tests.test_coverage_foreign_year import SHARES
 from tests.test_coverage_pipeline import ABH, G1, G2, X0, Y0, make_inputs, make_offers
 
@@ -342,9 +342,9 @@ def write_grid_zip(path: Path, rows: list[tuple[str, int, int, str]]) -> Path:
     text = "\n".join([header, *(";".join(map(str, r)) for r in rows)]) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("Zensus2022_Bevoelkerungszahl_1km-Gitter.csv", text)
+        zf.writestr(zip_member("Zensus2022_Bevoelkerungszahl_1km-Gitter.csv"), text)
         zf.writestr(
-            "Zensus2022_Bevoelkerungszahl_10km-Gitter.csv",
+            zip_member("Zensus2022_Bevoelkerungszahl_10km-Gitter.csv"),
             "GITTER_ID_10km;x_mp_10km;y_mp_10km;Einwohner\n"
             "CRS3035RES10000mN3110000E4050000;4055000;3115000;77777\n",
         )

@@ -41,6 +41,7 @@ from mapapp.io.fetch import (
     load_manifest,
     verify_file,
 )
+from tests.builders import zip_member
 
 # --------------------------------------------------------------------------------------------
 # The real mirror
@@ -81,7 +82,7 @@ def tiny_zip(members: dict[str, bytes] | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
         for name, data in (members or {"VG250_GEM.txt": b"Gemeinden\n" * 50}).items():
-            zf.writestr(name, data)
+            zf.writestr(zip_member(name, zipfile.ZIP_STORED), data)
     return buf.getvalue()
 
 

@@ -21,6 +21,7 @@ from mapapp.io.offers import (
 )
 from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Precision, TargetGroup
+from tests.builders import zip_member
 from tests.test_offers_support import centre, context, lonlat
 
 LON_A, LAT_A = centre("05111000")  # synthetic Aheim
@@ -329,7 +330,7 @@ def test_xlsx_with_numbers_and_blank_rows():
 def test_xlsx_zip_bomb_guard():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("xl/huge.xml", "0" * 2_000_000)
+        zf.writestr(zip_member("xl/huge.xml"), "0" * 2_000_000)
     with pytest.raises(DataError, match="zu groß"):
         parse(buf.getvalue(), name="bomb.xlsx", max_bytes=50_000)
 

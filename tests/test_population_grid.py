@@ -11,6 +11,7 @@ from shapely.geometry import box
 
 from mapapp.io.population_grid import read_population_grid
 from mapapp.model import DataError
+from tests.builders import zip_member
 
 # Three 100 m cells near Düsseldorf, EPSG:3035 centres; counts are made up (synthetic).
 HEADER = "GITTER_ID_100m;x_mp_100m;y_mp_100m;Einwohner;werterlaeuternde_Zeichen"
@@ -79,13 +80,15 @@ def test_centres_from_inspire_ids_when_no_coordinates(tmp_path):
 def test_zip_member_by_resolution(tmp_path):
     archive = tmp_path / "Zensus2022_Bevoelkerungszahl.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("Zensus2022_Bevoelkerungszahl_100m-Gitter.csv", "\n".join([HEADER, *ROWS]))
         zf.writestr(
-            "Zensus2022_Bevoelkerungszahl_1km-Gitter.csv",
+            zip_member("Zensus2022_Bevoelkerungszahl_100m-Gitter.csv"), "\n".join([HEADER, *ROWS])
+        )
+        zf.writestr(
+            zip_member("Zensus2022_Bevoelkerungszahl_1km-Gitter.csv"),
             "GITTER_ID_1km;x_mp_1km;y_mp_1km;Einwohner\n"
             "CRS3035RES1000mN3128000E4095000;4095500;3128500;155\n",
         )
-        zf.writestr("Datensatzbeschreibung.txt", "not a grid")
+        zf.writestr(zip_member("Datensatzbeschreibung.txt"), "not a grid")
     fine = read_population_grid(archive, resolution="100m")
     coarse = read_population_grid(archive, resolution="1km")
     assert len(fine) == 3 and coarse["population"].tolist() == [155.0]
