@@ -30,12 +30,24 @@ def atomic_path(path: str | Path, *, mode: int = 0o644) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        install(tmp, target, mode=mode)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def install(tmp: str | Path, path: str | Path, *, mode: int = 0o644) -> Path:
+    """Move the finished file ``tmp`` (in ``path``'s folder) to ``path``: fsync, chmod, rename.
+
+    For writers that must own the temporary name, such as a resumable download whose ``.part``
+    file survives an interrupted run. The caller checks the content first; ``tmp`` is gone
+    afterwards.
+    """
+    source, target = Path(tmp), Path(path)
+    with open(source, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.chmod(source, mode)
+    os.replace(source, target)
+    return target
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
