@@ -18,7 +18,7 @@ from PIL import Image
 
 from mapapp.analysis.funding import CLASS_FUNDED_KREIS, funding_units
 from mapapp.cli import main
-from mapapp.commands.export import default_note, parse_years, write_atomic
+from mapapp.commands.export import default_note, parse_years
 from mapapp.config import REPO_ROOT, get_settings
 from mapapp.io import datasets
 from mapapp.io.funding import imported_registry_path
@@ -128,14 +128,6 @@ def test_parse_years_accepts_programme_years() -> None:
     assert parse_years("2005,2012").label == "2005, 2012"
     with pytest.raises(DataError, match="2004"):
         parse_years("2004")
-
-
-def test_write_atomic_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
-    target = tmp_path / "sub" / "karte.pdf"
-    write_atomic(target, b"first")
-    write_atomic(target, b"second")
-    assert target.read_bytes() == b"second"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["karte.pdf"]
 
 
 def test_default_note_names_an_imported_list(

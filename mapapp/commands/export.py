@@ -7,8 +7,6 @@ Exit codes: 0 written; 2 bad arguments or missing/unusable data (one line on std
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ import geopandas as gpd
 
 from mapapp.analysis.funding import CLASS_FUNDED_KREIS, funding_units
 from mapapp.config import PROGRAMME_YEARS, Settings, get_settings
-from mapapp.io import datasets
+from mapapp.io import atomic, datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.funding import active_registry_path
 from mapapp.model import DataError, YearSelection
@@ -116,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
             note=args.note if args.note is not None else default_note(settings),
             labels=not args.no_labels,
         )
-    write_atomic(args.out, data)
+    atomic.write_bytes(args.out, data)
     funded = units[units["funded"].astype(bool)]
     n_kreise = int((funded["map_class"] == CLASS_FUNDED_KREIS).sum())
     print(
@@ -174,23 +172,6 @@ def default_note(settings: Settings) -> str:
 
     path, imported = active_registry_path(settings)
     return funding_note(imported, str(path))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _format(fmt: str | None, out: Path) -> str:

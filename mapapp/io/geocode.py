@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +40,7 @@ from pyproj import Transformer
 from rapidfuzz import fuzz, process
 
 from mapapp.config import CRS_METRIC, CRS_WEB, USER_AGENT, Settings
+from mapapp.io import atomic
 from mapapp.io.boundaries import Boundaries
 from mapapp.model import COL_AGS, COL_NAME, DataError, normalize_ags
 from mapapp.offers_model import Precision, fold_text
@@ -422,18 +421,6 @@ def _precision_of(hit: Mapping[str, Any]) -> Precision:
     return Precision.GEMEINDE_CENTRE
 
 
-def _atomic_write_json(path: Path, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass
 class OnlineGeocoder:
     """Structured ``/search?format=jsonv2`` queries against a Nominatim-compatible service.
@@ -508,7 +495,8 @@ class OnlineGeocoder:
                 path.unlink(missing_ok=True)  # corrupt cache entry: ask again
         data = self._fetch(full)
         if path is not None:
-            _atomic_write_json(path, {"params": full, "response": data, "fetched": time.time()})
+            payload = {"params": full, "response": data, "fetched": time.time()}
+            atomic.write_text(path, json.dumps(payload, ensure_ascii=False))
         return data
 
     def geocode(
