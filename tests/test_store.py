@@ -5,6 +5,7 @@ Offers are SYNTHETIC.
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.model import OfferCategory
+from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import CoordSource, Offer, Precision
 from mapapp.store import OfferStore, SqliteOfferStore, ensure_seeded
+from mapapp.store.logins import LoginGuard
+from mapapp.store.sqlite_file import check_file
 
 
 def offer(i: int, name: str | None = None, **kw) -> Offer:
@@ -129,3 +132,49 @@ def test_failed_seed_leaves_store_unseeded(store):
     with pytest.raises(OSError):
         ensure_seeded(store, broken)
     assert not store.is_seeded() and store.count() == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Damaged store files: one DataError naming the file and what to do, never a traceback
+# --------------------------------------------------------------------------------------------
+
+
+def _garbage(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a database\n" * 200)
+
+
+def _truncated_store(path: Path) -> None:
+    filled = SqliteOfferStore(path)
+    filled.upsert(offer(i, name="x" * 400) for i in range(300))
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("damage", [_garbage, _truncated_store])
+def test_damaged_offer_store_raises_one_data_error(tmp_path: Path, damage) -> None:
+    path = tmp_path / "store" / "offers.sqlite"
+    damage(path)
+    with pytest.raises(DataError) as info:
+        SqliteOfferStore(path).all()
+    assert info.value.file == str(path)
+    assert "Sicherung" in str(info.value) and "beiseite verschieben" in str(info.value)
+    assert check_file(path, ("offers",)) is not None
+
+
+def test_damaged_login_store_raises_one_data_error(tmp_path: Path) -> None:
+    path = tmp_path / "store" / "logins.sqlite"
+    _garbage(path)
+    with pytest.raises(DataError, match="logins.sqlite"):
+        LoginGuard(path).status("127.0.0.1")
+
+
+def test_check_file_on_a_healthy_store_and_missing_tables(tmp_path: Path) -> None:
+    path = tmp_path / "offers.sqlite"
+    SqliteOfferStore(path).upsert([offer(1)])
+    assert check_file(path, ("offers", "meta")) is None
+    assert check_file(path, ("login_attempts",)) == "Tabellen fehlen: login_attempts"

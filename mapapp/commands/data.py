@@ -1,4 +1,4 @@
-"""``mapapp fetch-data``: fill the data directory from the official URLs or a local mirror."""
+"""``mapapp fetch-data`` fills the data directory; ``mapapp doctor`` checks and repairs it."""
 
 from __future__ import annotations
 
@@ -29,7 +29,12 @@ Beispiele:
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``fetch-data`` subcommand."""
+    """Add the ``fetch-data`` and ``doctor`` subcommands."""
+    _register_fetch(subparsers)
+    _register_doctor(subparsers)
+
+
+def _register_fetch(subparsers: Any) -> None:
     keys = sorted(known_items())
     parser = subparsers.add_parser(
         "fetch-data",
@@ -125,3 +130,39 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("muss > 0 sein")
     return value
+
+
+# --------------------------------------------------------------------------------------------
+# mapapp doctor
+# --------------------------------------------------------------------------------------------
+
+_DOCTOR_EPILOG = """\
+Prüft jede Datei des Datenverzeichnisses:
+  raw/      amtliche Dateien gegen die Prüfsummen in raw/manifest.json
+  derived/  Zwischenspeicher: lesbar und stimmig? Beschädigte werden neu erstellt.
+  store/    Angebote, Anmeldesperre, importierte Förderliste: lesbar (PRAGMA quick_check)?
+
+Exit-Code 0: alles in Ordnung oder repariert; 1: etwas braucht Sie (siehe die Zeile).
+"""
+
+
+def _register_doctor(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "doctor",
+        help="Datenverzeichnis prüfen und Zwischenspeicher reparieren",
+        description=(
+            "Prüft Rohdaten, Zwischenspeicher und Speicher im Datenverzeichnis, erstellt "
+            "beschädigte Zwischenspeicher neu und sagt für alles andere, was zu tun ist."
+        ),
+        epilog=_DOCTOR_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(func=run_doctor)
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    """``mapapp doctor`` (the checks need geopandas: loaded only for this command)."""
+    from mapapp.commands import doctor
+
+    return doctor.run(args)

@@ -26,13 +26,14 @@ import logging
 import math
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from mapapp.config import Settings
+from mapapp.store import sqlite_file
 
 log = logging.getLogger("mapapp.auth")
 
@@ -171,15 +172,9 @@ class LoginGuard:
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A connection; a damaged file raises one :class:`~mapapp.model.DataError`."""
+        return sqlite_file.connect(self.path, self.timeout_s)
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mapapp.offers_model import Offer
+from mapapp.store import sqlite_file
 from mapapp.store.base import UpsertResult
 
 SCHEMA_VERSION = "1"
@@ -80,15 +81,9 @@ class SqliteOfferStore:
     def location(self) -> str:
         return str(self.path)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A connection; a damaged file raises one :class:`~mapapp.model.DataError`."""
+        return sqlite_file.connect(self.path, self.timeout_s)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -21,7 +21,8 @@ Guarantees of every fetch (download or copy):
 
 Modules: ``errors`` (the exception family), ``items`` (what can be fetched), ``manifest``,
 ``report`` (results), ``integrity`` (checks, verified install), ``download``, ``local`` (mirror
-copy), ``steps`` (one file), ``run`` (:func:`fetch_all`). This package's face is the list below.
+copy), ``steps`` (one file), ``run`` (:func:`fetch_all`), ``verify`` (stored files against the
+manifest). This package's face is the list below.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from mapapp.io.fetch.local import copy_file
 from mapapp.io.fetch.manifest import MANIFEST_NAME, ManifestEntry, StoredFile, load_manifest
 from mapapp.io.fetch.report import FetchReport, FetchResult, FetchStatus
 from mapapp.io.fetch.run import fetch_all
+from mapapp.io.fetch.verify import RawCheck, check_raw_dir, check_raw_file, refetch_command
 
 __all__ = [
     "BOUNDARY_PRODUCTS",
@@ -58,13 +60,17 @@ __all__ = [
     "IntegrityError",
     "ManifestEntry",
     "NoConnectionError",
+    "RawCheck",
     "StoredFile",
     "TruncatedDownloadError",
+    "check_raw_dir",
+    "check_raw_file",
     "copy_file",
     "download",
     "fetch_all",
     "known_items",
     "load_manifest",
     "no_connection_message",
+    "refetch_command",
     "verify_file",
 ]
