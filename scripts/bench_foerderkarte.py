@@ -152,7 +152,7 @@ def naive_map(units: Any, gemeinden: Any, rb: Any) -> Any:
     """Baseline: what a first attempt looks like -- folium.GeoJson(gdf) with every column."""
     import folium
 
-    from mapapp.render.maps import _style_for
+    from mapapp.render.funding_map import _style_for
 
     m = folium.Map(location=[51.45, 7.6], zoom_start=7, tiles=None)
     folium.GeoJson(gemeinden.to_crs(4326), name="Gemeinden").add_to(m)
@@ -172,8 +172,9 @@ def bench_payload(repeat: int) -> dict[str, Any]:
     from mapapp.io import datasets
     from mapapp.model import YearSelection
     from mapapp.render.assets import localize_assets
-    from mapapp.render.exports import funding_attribution, funding_title
-    from mapapp.render.maps import funding_map, web_features
+    from mapapp.render.captions import funding_attribution, funding_title
+    from mapapp.render.funding_map import funding_map
+    from mapapp.render.maps import web_features
 
     s = get_settings()
     status = datasets.load_status(s)

@@ -52,7 +52,7 @@ from mapapp.io.datasets import load_boundaries
 from mapapp.io.geocode import to_metric
 from mapapp.io.offers import load_geo_context, parse_offers
 from mapapp.offers_model import Offer
-from mapapp.render.offers import add_offers_layer
+from mapapp.render.offers_layer import add_offers_layer
 from mapapp.store import SqliteOfferStore
 
 

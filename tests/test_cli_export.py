@@ -23,8 +23,12 @@ from mapapp.config import REPO_ROOT, get_settings
 from mapapp.io import datasets
 from mapapp.io.funding import imported_registry_path
 from mapapp.model import DataError
-from mapapp.render.exports import IMPORTED_NOTE, funding_attribution, funding_title
-from mapapp.render.static import DEFAULT_NOTE
+from mapapp.render.captions import (
+    DEFAULT_NOTE,
+    IMPORTED_NOTE,
+    funding_attribution,
+    funding_title,
+)
 
 MIRROR = Path(os.environ.get("MAPAPP_MIRROR") or REPO_ROOT.parent / "shared" / "geodata")
 

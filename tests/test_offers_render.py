@@ -10,14 +10,9 @@ import pytest
 
 from mapapp.model import OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Offer, Precision
-from mapapp.render.offers import (
-    CATEGORY_COLOURS,
-    add_offers_layer,
-    export_offers_html,
-    filter_bbox,
-    legend_html,
-    offers_payload,
-)
+from mapapp.render.offers import export_offers_html
+from mapapp.render.offers_layer import OffersLayer, add_offers_layer, legend_html
+from mapapp.render.offers_payload import CATEGORY_COLOURS, filter_bbox, offers_payload
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -170,9 +165,7 @@ def test_public_map_draws_only_nearby_offers_when_there_are_very_many(monkeypatc
     inside = [o for o in far + [near] if south <= o.lat <= north and west <= o.lon <= east]
 
     def count(m):  # the number of offers the layer carries to the browser
-        return next(
-            c for c in m._children.values() if isinstance(c, render_offers.OffersLayer)
-        ).count
+        return next(c for c in m._children.values() if isinstance(c, OffersLayer)).count
 
     assert count(small) == 4
     assert count(big) == len(inside) >= 1

@@ -11,8 +11,8 @@ from mapapp.analysis.funding import funding_units
 from mapapp.io.boundaries import read_boundaries
 from mapapp.io.funding import validate_registry
 from mapapp.render.assets import UnvendoredAssetError, localize_assets, standalone_html
-from mapapp.render.exports import funding_html
-from mapapp.render.maps import funding_map, web_features
+from mapapp.render.funding_map import funding_html, funding_map
+from mapapp.render.maps import web_features
 from tests.builders import registry_rows, status_frame, write_bkg_zip
 
 EVIL = "<img src=x onerror=alert(1)>"

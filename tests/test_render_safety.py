@@ -22,11 +22,10 @@ from mapapp.io.funding import validate_registry
 from mapapp.io.offers import offers_to_csv, offers_to_geojson
 from mapapp.model import OfferCategory
 from mapapp.offers_model import CoordSource, Offer, Precision
-from mapapp.render.exports import funding_html
-from mapapp.render.maps import funding_map
+from mapapp.render.funding_map import funding_html, funding_map
+from mapapp.render.funding_sheet import static_funding_map
 from mapapp.render.offers import export_offers_html, offers_search_map
 from mapapp.render.safe import RawHtml, esc, json_for_script
-from mapapp.render.static import static_funding_map
 from tests.builders import registry_rows, status_frame, write_bkg_zip
 from tests.payloads import MARKERS, PAYLOADS
 

@@ -38,8 +38,10 @@ from mapapp.analysis.funding import (
 )
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.funding import validate_registry
-from mapapp.render.exports import funding_attribution, funding_html, funding_title
-from mapapp.render.static import DEFAULT_NOTE, short_name, static_funding_map
+from mapapp.render.captions import DEFAULT_NOTE, funding_attribution, funding_title
+from mapapp.render.funding_labels import short_name
+from mapapp.render.funding_map import funding_html
+from mapapp.render.funding_sheet import static_funding_map
 from mapapp.render.style import FUNDING_STYLES
 from tests.builders import GEMEINDEN, registry_rows, sq, status_frame
 

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "html":
         data = _html(units, boundaries, label, args.title).encode("utf-8")
     else:
-        from mapapp.render.static import static_funding_map
+        from mapapp.render.funding_sheet import static_funding_map
 
         data = static_funding_map(
             units,
@@ -126,12 +126,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _html(units: gpd.GeoDataFrame, boundaries: Boundaries, label: str, title: str | None) -> str:
     """Standalone HTML via :func:`funding_html`; with the same pieces when a title is given."""
-    from mapapp.render.exports import funding_attribution, funding_html
+    from mapapp.render.captions import funding_attribution
+    from mapapp.render.funding_map import funding_html
 
     if not title:
         return funding_html(units, boundaries, label)
     from mapapp.render.assets import standalone_html
-    from mapapp.render.maps import funding_map
+    from mapapp.render.funding_map import funding_map
 
     m = funding_map(
         units,
@@ -168,7 +169,7 @@ def parse_years(text: str) -> YearSelection:
 
 def default_note(settings: Settings) -> str:
     """Completeness note for the active funding list (documented list or an import)."""
-    from mapapp.render.exports import funding_note
+    from mapapp.render.captions import funding_note
 
     path, imported = active_registry_path(settings)
     return funding_note(imported, str(path))

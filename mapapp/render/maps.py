@@ -1,13 +1,12 @@
-"""folium maps built from analysis frames. No Streamlit here.
+"""The folium base every web map starts from: an NRW view, offline background, attribution.
 
-Every text that reaches HTML is escaped here (:func:`mapapp.render.safe.esc`); folium's tooltip/popup templates
-insert property values as HTML, so properties carry pre-escaped strings only.
+Every text that reaches HTML is escaped (:func:`mapapp.render.safe.esc`); folium's tooltip/popup
+templates insert property values as HTML, so properties carry pre-escaped strings only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import folium
@@ -17,14 +16,11 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASSES
 from mapapp.config import CRS_WEB, TILE_URL
-from mapapp.model import is_http_url
-from mapapp.render.safe import HtmlTooltip, RawHtml, esc, json_for_script, with_tooltip
-from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
+from mapapp.render.legend import Legend
+from mapapp.render.safe import RawHtml, esc, json_for_script
 
-NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]
-RB_PANE = "mapapp-rb"  # south-west, north-east (lat, lon)
+NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]  # south-west, north-east (lat, lon)
 COORD_DECIMALS = 5  # ~1 m; keeps the payload small
 
 
@@ -55,40 +51,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _years_text(years: Iterable[int]) -> str:
-    ys = list(years)
-    return ", ".join(map(str, ys)) if ys else "–"
-
-
-def unit_tooltip(rec: dict[str, Any]) -> str:
-    """Escaped tooltip HTML for one Förderkarte unit."""
-    style = FUNDING_STYLES[rec["map_class"]]
-    parts = [f"<b>{esc(rec['name'])}</b>", esc(rec["unit_type"]), esc(style.label)]
-    if rec.get("funded"):
-        parts.append(f"Förderjahre: {esc(_years_text(rec['years']))}")
-    return "<br>".join(parts)
-
-
-def unit_popup(rec: dict[str, Any]) -> str:
-    """Escaped popup HTML (used in the standalone export; the app shows a details panel)."""
-    lines = [f"<b>{esc(rec['name'])}</b> ({esc(rec['unit_type'])})"]
-    if rec.get("funded"):
-        lines.append(f"Förderjahre: {esc(_years_text(rec['years']))}")
-        lines.append(f"Projekte: {esc(rec.get('projects', ''))}")
-        if rec.get("focus"):
-            lines.append(f"Schwerpunkt: {esc(rec['focus'])}")
-        amount = rec.get("amount_eur")
-        if amount is not None and not (isinstance(amount, float) and np.isnan(amount)):
-            lines.append(f"Betrag: {esc(f'{amount:,.0f} €'.replace(',', '.'))}")
-        for url in rec.get("sources", ()):
-            if is_http_url(url):
-                lines.append(
-                    f'Quelle: <a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
-                    f"{esc(url[:60])}</a>"
-                )
-    else:
-        lines.append(esc(FUNDING_STYLES[rec["map_class"]].label))
-    return "<br>".join(lines)
+def outline_features(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Boundary outlines for the web (no properties)."""
+    return web_features(frame, [])
 
 
 class _Attribution(MacroElement):
@@ -104,36 +69,6 @@ class _Attribution(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
         self.text_json = json_for_script(text)
-
-
-class _Legend(MacroElement):
-    """A static HTML legend in the upper-right corner (content pre-escaped)."""
-
-    _template = Template(
-        """{% macro html(this, kwargs) %}{% endmacro %}
-        {% macro script(this, kwargs) %}
-        (function() {
-          var legend = L.control({position: 'topright'});
-          legend.onAdd = function () {
-            var div = L.DomUtil.create('div', 'mapapp-legend');
-            div.innerHTML = {{ this.content_json }};
-            div.style.background = 'rgba(255,255,255,0.92)';
-            div.style.padding = '6px 8px';
-            div.style.font = '12px/1.35 sans-serif';
-            div.style.borderRadius = '4px';
-            div.style.boxShadow = '0 1px 4px rgba(0,0,0,.3)';
-            div.style.maxWidth = '260px';
-            return div;
-          };
-          legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}"""
-    )
-
-    def __init__(self, content: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "Legend"
-        self.content_json = json_for_script(content)
 
 
 class _FitOnResize(MacroElement):
@@ -176,36 +111,6 @@ class _FitOnResize(MacroElement):
         self.bounds = bounds
 
 
-def funding_legend_html(title: str, counts: dict[str, int] | None = None) -> str:
-    """Escaped legend HTML: one swatch per class, differing by fill, border and symbol."""
-    rows = [f"<div style='font-weight:bold;margin-bottom:4px'>{esc(title)}</div>"]
-    for cls in CLASSES:
-        st = FUNDING_STYLES[cls]
-        border = f"{max(st.weight, 1):.0f}px {'dashed' if st.dash else 'solid'} {st.edge}"
-        swatch_style = (
-            f"display:inline-block;width:18px;height:12px;margin-right:6px;vertical-align:middle;"
-            f"background:{st.fill};opacity:{max(st.fill_opacity, 0.15) if st.fill_opacity else 1};"
-            f"border:{border};"
-        )
-        if st.hatch:
-            swatch_style += (
-                "background-image:repeating-linear-gradient(45deg,rgba(255,255,255,.6) 0 2px,"
-                "transparent 2px 5px);"
-            )
-        symbol = (
-            "<span style='display:inline-block;width:8px;height:8px;border-radius:50%;"
-            f"background:#fff;border:2px solid {st.edge};margin-left:-20px;margin-right:14px;"
-            "vertical-align:middle'></span>"
-            if st.symbol
-            else ""
-        )
-        n = f" ({counts[cls]})" if counts and cls in counts else ""
-        rows.append(
-            f'<div><span style="{swatch_style}"></span>{symbol}{esc(st.label)}{esc(n)}</div>'
-        )
-    return "".join(rows)
-
-
 def base_map(
     *, tiles: bool, attribution: str, bounds: list[list[float]] | None = None
 ) -> folium.Map:
@@ -242,182 +147,5 @@ def base_map(
     return m
 
 
-def _style_for(cls: str) -> dict[str, Any]:
-    st = FUNDING_STYLES[cls]
-    style: dict[str, Any] = {
-        "fillColor": st.fill,
-        "fillOpacity": st.fill_opacity,
-        "color": st.edge,
-        "weight": st.weight,
-        "opacity": 1.0,
-    }
-    if st.dash:
-        style["dashArray"] = st.dash
-    return style
-
-
-@dataclass(frozen=True)
-class FundingLayers:
-    """Web-ready (EPSG:4326, escaped) data of the Förderkarte; plain data, so it can be cached.
-
-    ``gemeinden`` and ``rb`` depend on the boundaries only; ``units``, ``stadt_points`` and
-    ``counts`` on the year selection.
-    """
-
-    gemeinden: dict[str, Any]
-    rb: dict[str, Any]
-    units: dict[str, Any]
-    stadt_points: list[tuple[float, float, str]]  # lat, lon, escaped tooltip
-    counts: dict[str, int]
-
-
-def outline_features(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Boundary outlines for the web (no properties)."""
-    return web_features(frame, [])
-
-
-def unit_features(
-    units: gpd.GeoDataFrame, *, popups: bool = False
-) -> tuple[dict[str, Any], list[tuple[float, float, str]], dict[str, int]]:
-    """Classified units as GeoJSON (escaped tooltip/popup), Stadt symbol points, class counts."""
-    records = units.drop(columns="geometry").to_dict("records")
-    props = units[["ags", "map_class"]].copy()
-    props["tooltip"] = [unit_tooltip(r) for r in records]
-    if popups:
-        props["popup"] = [unit_popup(r) for r in records]
-    web_units = gpd.GeoDataFrame(props, geometry=units.geometry.values, crs=units.crs)
-    stadt = units[units["map_class"] == CLASS_FUNDED_STADT]
-    points: list[tuple[float, float, str]] = []
-    if len(stadt):
-        pts = stadt.geometry.representative_point().to_crs(CRS_WEB)
-        for geom, rec in zip(pts, stadt.drop(columns="geometry").to_dict("records"), strict=True):
-            points.append(
-                (round(geom.y, COORD_DECIMALS), round(geom.x, COORD_DECIMALS), unit_tooltip(rec))
-            )
-    counts = {
-        cls: int((units["map_class"] == cls).sum())
-        for cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)
-    }
-    return web_features(web_units, list(props.columns)), points, counts
-
-
-def funding_layers(
-    units: gpd.GeoDataFrame,
-    gemeinden: gpd.GeoDataFrame,
-    rb: gpd.GeoDataFrame,
-    *,
-    popups: bool = False,
-) -> FundingLayers:
-    fc, points, counts = unit_features(units, popups=popups)
-    return FundingLayers(
-        gemeinden=outline_features(gemeinden),
-        rb=outline_features(rb),
-        units=fc,
-        stadt_points=points,
-        counts=counts,
-    )
-
-
-def funding_map(
-    units: gpd.GeoDataFrame,
-    gemeinden: gpd.GeoDataFrame,
-    rb: gpd.GeoDataFrame,
-    *,
-    title: str,
-    attribution: str,
-    tiles: bool = True,
-    popups: bool = False,
-) -> folium.Map:
-    """The Förderkarte: Gemeinde outlines, classified units, RB outlines, Stadt symbols, legend.
-
-    Parameters
-    ----------
-    units
-        :func:`mapapp.analysis.funding.funding_units` output (EPSG:25832).
-    gemeinden, rb
-        Boundary frames (EPSG:25832), drawn as outlines.
-    popups
-        Add popups with the unit details (for standalone HTML; the app uses a details panel).
-    """
-    layers = funding_layers(units, gemeinden, rb, popups=popups)
-    return funding_map_from_layers(
-        layers, title=title, attribution=attribution, tiles=tiles, popups=popups
-    )
-
-
-def funding_base_map(
-    layers: FundingLayers,
-    *,
-    legend_title: str,
-    attribution: str,
-    tiles: bool = True,
-    counts: dict[str, int] | None = None,
-) -> folium.Map:
-    """The year-independent part of the Förderkarte: outlines and legend.
-
-    Regierungsbezirk outlines sit in their own pane above the units, so the classified units
-    (:func:`funding_feature_group`, added later or streamed separately) never hide them.
-    """
-    m = base_map(tiles=tiles, attribution=attribution)
-    folium.GeoJson(
-        layers.gemeinden,
-        name="Gemeinden",
-        style_function=lambda _f: {**GEMEINDE_OUTLINE, "fillOpacity": 0.0},
-        interactive=False,
-        control=False,
-    ).add_to(m)
-    folium.map.CustomPane(RB_PANE, z_index=450, pointer_events=False).add_to(m)
-    folium.GeoJson(
-        layers.rb,
-        name="Regierungsbezirke",
-        style_function=lambda _f: {**RB_OUTLINE, "fillOpacity": 0.0},
-        interactive=False,
-        control=False,
-        pane=RB_PANE,
-    ).add_to(m)
-    m.add_child(_Legend(funding_legend_html(legend_title, counts)))
-    return m
-
-
-def funding_feature_group(layers: FundingLayers, *, popups: bool = False) -> folium.FeatureGroup:
-    """The year-dependent part: classified units (escaped tooltips) and the Stadt symbols."""
-    group = folium.FeatureGroup(name="Kreise und Städte")
-    folium.GeoJson(
-        layers.units,
-        name="Kreise und Städte",
-        style_function=lambda f: _style_for(f["properties"]["map_class"]),
-        highlight_function=lambda _f: {"weight": 3.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False) if popups else None,
-    ).add_to(group)
-    for lat, lon, tip in layers.stadt_points:
-        with_tooltip(
-            folium.CircleMarker(
-                location=[lat, lon],
-                radius=5,
-                color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
-                weight=2,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1.0,
-            ),
-            HtmlTooltip(tip, sticky=True),
-        ).add_to(group)
-    return group
-
-
-def funding_map_from_layers(
-    layers: FundingLayers,
-    *,
-    title: str,
-    attribution: str,
-    tiles: bool = True,
-    popups: bool = False,
-) -> folium.Map:
-    """:func:`funding_map` from precomputed (e.g. cached) :class:`FundingLayers` (one static map)."""
-    m = funding_base_map(
-        layers, legend_title=title, attribution=attribution, tiles=tiles, counts=layers.counts
-    )
-    funding_feature_group(layers, popups=popups).add_to(m)
-    folium.LayerControl(collapsed=True, position="topleft").add_to(m)
-    return m
+# Transitional alias for render/coverage.py until its split into coverage_* modules lands.
+_Legend = Legend

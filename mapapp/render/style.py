@@ -86,4 +86,5 @@ FUNDING_STYLES: dict[str, ClassStyle] = {
 RB_OUTLINE = {"color": "#252525", "weight": 2.5, "opacity": 0.9}
 GEMEINDE_OUTLINE = {"color": "#9e9e9e", "weight": 0.4, "opacity": 0.8}
 
-TITLE_DEFAULT = "KOMM-IN NRW – Geförderte Kommunen"
+#: Leaflet line weights are in CSS pixels; on paper they become points times this factor.
+LINE_SCALE = 0.6

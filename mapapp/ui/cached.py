@@ -19,7 +19,8 @@ from mapapp.io.boundaries import Boundaries
 from mapapp.io.datasets import DataVersion
 from mapapp.io.funding import RegistryInfo, registry_info
 from mapapp.model import DataMissingError
-from mapapp.render.maps import FundingLayers, outline_features, unit_features
+from mapapp.render.funding_map import FundingLayers, unit_features
+from mapapp.render.maps import outline_features
 
 WEB_SIMPLIFY_M = datasets.WEB_SIMPLIFY_M
 

@@ -18,14 +18,8 @@ from mapapp.analysis.funding import (
 from mapapp.io.tabular import to_safe_csv
 from mapapp.model import YearSelection, is_http_url
 from mapapp.render.assets import localize_assets
-from mapapp.render.exports import (
-    funding_attribution,
-    funding_html,
-    funding_note,
-    funding_title,
-)
-from mapapp.render.maps import funding_base_map, funding_feature_group
-from mapapp.render.style import TITLE_DEFAULT
+from mapapp.render.captions import TITLE_DEFAULT, funding_attribution, funding_note, funding_title
+from mapapp.render.funding_map import funding_base_map, funding_feature_group, funding_html
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
 from mapapp.ui.markdown import md
@@ -144,7 +138,7 @@ def _deferred(units, b, choice: str, fmt: str, note: str):  # type: ignore[no-un
     loaded when the button is clicked."""
 
     def build() -> bytes:
-        from mapapp.render.static import static_funding_map
+        from mapapp.render.funding_sheet import static_funding_map
 
         return static_funding_map(units, b, years_label=choice, fmt=fmt, note=note)
 

@@ -1,0 +1,186 @@
+"""The offers as one compact, columnar JSON payload for the map script.
+
+Each offer travels as coordinates, small integers (category, precision, barrier-free) and indices
+into one table of distinct strings (or the strings themselves for mostly unique fields). Texts are
+raw here; they are escaped where they reach HTML (in the browser, by the layer script).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
+from mapapp.offers_model import (
+    PRECISION_LABELS_DE,
+    TARGET_GROUP_LABELS_DE,
+    Accessibility,
+    Offer,
+    Precision,
+)
+
+#: One colour per category (distinct hues; the legend and popup name the category as text too).
+CATEGORY_COLOURS: dict[OfferCategory, str] = {
+    OfferCategory.KI: "#0072B2",
+    OfferCategory.ABH: "#D55E00",
+    OfferCategory.MBE: "#009E73",
+    OfferCategory.JMD: "#56B4E9",
+    OfferCategory.INTEGRATIONSKURS: "#E69F00",
+    OfferCategory.SPRACHKURS: "#B8860B",
+    OfferCategory.INTEGRATION_POINT: "#CC79A7",
+    OfferCategory.ANTIDISKRIMINIERUNG: "#7B3294",
+    OfferCategory.FLUECHTLINGSBERATUNG: "#1B7837",
+    OfferCategory.MIGRATIONSDIENST: "#4D9221",
+    OfferCategory.JOBCENTER: "#525252",
+    OfferCategory.KOMMUNAL: "#2166AC",
+    OfferCategory.LANDESKOORDINATION: "#B2182B",
+    OfferCategory.SONSTIGES: "#969696",
+}
+
+#: Short code per category, drawn in the marker and the legend (markers differ not by colour alone).
+CATEGORY_CODES: dict[OfferCategory, str] = {
+    OfferCategory.KI: "KI",
+    OfferCategory.ABH: "AB",
+    OfferCategory.MBE: "MB",
+    OfferCategory.JMD: "JM",
+    OfferCategory.INTEGRATIONSKURS: "IK",
+    OfferCategory.SPRACHKURS: "SK",
+    OfferCategory.INTEGRATION_POINT: "IP",
+    OfferCategory.ANTIDISKRIMINIERUNG: "AD",
+    OfferCategory.FLUECHTLINGSBERATUNG: "FB",
+    OfferCategory.MIGRATIONSDIENST: "MD",
+    OfferCategory.JOBCENTER: "JC",
+    OfferCategory.KOMMUNAL: "KA",
+    OfferCategory.LANDESKOORDINATION: "LK",
+    OfferCategory.SONSTIGES: "SO",
+}
+
+#: Text fields carried in the payload (key in the payload -> label in the popup).
+_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", ""),
+    ("provider", "Träger"),
+    ("addr", "Adresse"),
+    ("hours", "Öffnungszeiten"),
+    ("phone", "Telefon"),
+    ("email", "E-Mail"),
+    ("web", "Web"),
+    ("lang", "Sprachen"),
+    ("tg", "Zielgruppen"),
+    ("src", "Quelle"),
+    ("ver", "geprüft am"),
+    ("note", "Hinweis"),
+)
+
+_BARRIER_LABELS = {Accessibility.YES: "ja", Accessibility.NO: "nein", Accessibility.UNKNOWN: ""}
+_PRECISIONS = list(Precision)
+_BF = list(Accessibility)
+
+
+def _field_values(o: Offer) -> dict[str, str]:
+    return {
+        "name": o.name,
+        "provider": o.provider or "",
+        "addr": o.address,
+        "hours": o.opening_hours or "",
+        "phone": o.phone or "",
+        "email": o.email or "",
+        "web": o.website or "",
+        "lang": ", ".join(o.languages),
+        "tg": ", ".join(TARGET_GROUP_LABELS_DE.get(t, str(t)) for t in o.target_groups),
+        "src": o.source or "",
+        "ver": o.last_verified.isoformat() if o.last_verified else "",
+        "note": o.note or "",
+    }
+
+
+def filter_bbox(
+    offers: Sequence[Offer], bbox: tuple[float, float, float, float] | None
+) -> list[Offer]:
+    """Offers inside ``bbox`` = (south, west, north, east) in WGS84 degrees (all when ``None``)."""
+    if bbox is None:
+        return list(offers)
+    south, west, north, east = bbox
+    return [o for o in offers if south <= o.lat <= north and west <= o.lon <= east]
+
+
+#: Fields per detail level (see :func:`offers_payload`).
+DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
+    "full": tuple(k for k, _ in _FIELDS),
+    "map": ("name", "provider", "addr", "lang"),
+    "minimal": ("name",),
+}
+#: ``detail="auto"`` switches from "map" to "minimal" above this many offers (payload budget).
+AUTO_MINIMAL_ABOVE = 20_000
+MORE_HINT = "Kontakt, Web, Öffnungszeiten und Quelle: in der Angebotsliste"
+
+
+def offers_payload(offers: Sequence[Offer], detail: str = "auto") -> dict[str, Any]:
+    """Compact, columnar description of the offers for the map script.
+
+    Parameters
+    ----------
+    detail
+        Which texts travel to the browser: ``"full"`` (everything, for the standalone export),
+        ``"map"`` (name, provider, address, languages – the interactive map; contact details belong
+        in the list beside it), ``"minimal"`` (name only), ``"auto"`` (``"map"`` up to
+        :data:`AUTO_MINIMAL_ABOVE` offers, else ``"minimal"``). Category, precision and
+        barrier-free always travel (as small integers).
+
+    Returns
+    -------
+    dict with ``cats`` ([value, German label, colour] per category), ``prec`` ([value, label]),
+    ``lat``/``lon`` (WGS84, 5 decimals ≈ 1 m), ``c``/``p``/``b`` (category, precision, barrier-free
+    indices), ``s`` (table of distinct strings, index 0 = ""), ``f`` (field -> indices into ``s``,
+    for fields with many repeats) and ``v`` (field -> the strings themselves, for mostly unique
+    fields such as names), ``labels`` and ``more`` (hint shown when details were left out).
+    """
+    if detail == "auto":
+        detail = "map" if len(offers) <= AUTO_MINIMAL_ABOVE else "minimal"
+    if detail not in DETAIL_FIELDS:
+        raise ValueError(f"detail '{detail}' unbekannt ({', '.join(DETAIL_FIELDS)} oder auto)")
+    keys = DETAIL_FIELDS[detail]
+    cats = list(OfferCategory)
+    cat_pos = {c: i for i, c in enumerate(cats)}
+    prec_pos = {p: i for i, p in enumerate(_PRECISIONS)}
+    bf_pos = {b: i for i, b in enumerate(_BF)}
+    fields = [_field_values(o) for o in offers]
+    strings, indexed, direct = _string_table({key: [f[key] for f in fields] for key in keys})
+    return {
+        "cats": [
+            [c.value, OFFER_CATEGORY_LABELS_DE[c], CATEGORY_COLOURS[c], CATEGORY_CODES[c]]
+            for c in cats
+        ],
+        "prec": [[p.value, PRECISION_LABELS_DE[p]] for p in _PRECISIONS],
+        "bfl": [_BARRIER_LABELS[b] for b in _BF],
+        "labels": {k: label for k, label in _FIELDS},
+        "more": "" if detail == "full" else MORE_HINT,
+        "s": strings,
+        "lat": [round(o.lat, 5) for o in offers],
+        "lon": [round(o.lon, 5) for o in offers],
+        "c": [cat_pos[o.category] for o in offers],
+        "p": [prec_pos[o.precision] for o in offers],
+        "b": [bf_pos[o.barrier_free] for o in offers],
+        "f": indexed,
+        "v": direct,
+    }
+
+
+def _string_table(
+    values: dict[str, list[str]],
+) -> tuple[list[str], dict[str, list[int]], dict[str, list[str]]]:
+    """Distinct strings (index 0 = ""), indexed columns and direct (mostly unique) columns."""
+    strings: dict[str, int] = {"": 0}
+    indexed: dict[str, list[int]] = {}
+    direct: dict[str, list[str]] = {}
+    for key, col in values.items():
+        if len(set(col)) * 2 > len(col):  # mostly unique: an index would only add bytes
+            direct[key] = col
+            continue
+        idx_col = []
+        for value in col:
+            idx = strings.get(value)
+            if idx is None:
+                idx = strings[value] = len(strings)
+            idx_col.append(idx)
+        indexed[key] = idx_col
+    return list(strings), indexed, direct
