@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ from mapapp.io.statistics import (
     read_zensus_gemeinden,
 )
 from mapapp.model import DataError
+from tests.builders import zip_member
 
 
 def _gv_workbook(path: Path, rows: list[list[object]]) -> Path:
@@ -79,6 +82,19 @@ def _gv_workbook(path: Path, rows: list[list[object]]) -> Path:
     ws.append([])
     ws.append(["Quelle: Gemeindeverzeichnis-Informationssytem GV-ISys"])
     wb.save(path)
+    return _fixed_times(path)
+
+
+def _fixed_times(path: Path) -> Path:
+    """Rewrite the workbook with fixed member times and document dates: same rows, same bytes."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    stamp = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members:
+            if name == "docProps/core.xml":
+                data = stamp.sub(b"2024-01-01T00:00:00Z", data)
+            zf.writestr(zip_member(name), data)
     return path
 
 
