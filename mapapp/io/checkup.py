@@ -109,8 +109,9 @@ def _check(entry: Path, read: Callable[[], object], rebuild: Callable[[], object
     try:
         rebuild()
     except (DataError, DataMissingError) as exc:
+        why = exc.message if isinstance(exc, DataError) else str(exc)
         return FileCheck(
-            entry, CheckStatus.DAMAGED, f"{reason}; neu erstellen nicht möglich: {exc}"
+            entry, CheckStatus.DAMAGED, f"{reason}; neu erstellen nicht möglich: {why}"
         )
     if entry.exists():
         return FileCheck(entry, CheckStatus.REPAIRED, f"{reason} – aus den Rohdaten neu erstellt")
