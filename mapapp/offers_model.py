@@ -2,7 +2,7 @@
 
 Shared by ``mapapp.io`` (import), ``mapapp.store`` (persistence) and ``mapapp.analysis`` (search),
 so it lives beside :mod:`mapapp.model` (which holds :class:`~mapapp.model.OfferCategory` and its
-German labels) and imports nothing but the standard library and ``mapapp.model``.
+German labels) and imports nothing but the standard library, ``mapapp.model`` and ``mapapp.ingest.fold``.
 
 Field conventions
 -----------------
@@ -31,13 +31,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from mapapp.ingest.fold import fold
+from mapapp.ingest.fold import fold as fold_text  # noqa: F401  # the one rule; for io/geocode.py
+
+__all__ = ["ImportReport", "RowIssue", "fold_text"]  # re-exported for io/geocode, analysis/offers
+from mapapp.ingest.report import ImportReport as ImportReport  # kept for analysis/offers.py
+from mapapp.ingest.report import RowIssue as RowIssue
 from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
 
 # --------------------------------------------------------------------------------------------
@@ -125,20 +130,6 @@ class CapacityUnit(StrEnum):
 # Text normalisation
 # --------------------------------------------------------------------------------------------
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "o"})
-
-
-def fold_text(text: str) -> str:
-    """Lower-case ASCII key of a German text: ``"Straße"`` -> ``"strasse"``, ``"Köln"`` -> ``"koeln"``.
-
-    Umlauts become ``ae/oe/ue`` (so ``"Koeln"`` and ``"Köln"`` match), other accents are dropped,
-    every run of non-alphanumerics becomes one space.
-    """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
-
 
 def offer_id(
     category: str, name: str, street: str | None, postcode: str | None, city: str | None
@@ -147,9 +138,7 @@ def offer_id(
 
     Returns ``"o-"`` + 16 hex digits of SHA-256 over the folded fields.
     """
-    parts = [
-        fold_text(str(p or "")).replace(" ", "") for p in (category, name, street, postcode, city)
-    ]
+    parts = [fold(str(p or "")).replace(" ", "") for p in (category, name, street, postcode, city)]
     return "o-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
@@ -203,10 +192,10 @@ _CATEGORY_ALIASES: dict[str, OfferCategory] = {
     "other": OfferCategory.SONSTIGES,
 }
 for _cat, _label in OFFER_CATEGORY_LABELS_DE.items():
-    _CATEGORY_ALIASES.setdefault(fold_text(_label), _cat)
-    _CATEGORY_ALIASES.setdefault(fold_text(_label.split("(")[0]), _cat)
-    _CATEGORY_ALIASES.setdefault(fold_text(_cat.value), _cat)
-    _CATEGORY_ALIASES.setdefault(fold_text(_cat.name), _cat)
+    _CATEGORY_ALIASES.setdefault(fold(_label), _cat)
+    _CATEGORY_ALIASES.setdefault(fold(_label.split("(")[0]), _cat)
+    _CATEGORY_ALIASES.setdefault(fold(_cat.value), _cat)
+    _CATEGORY_ALIASES.setdefault(fold(_cat.name), _cat)
 
 
 def parse_category(text: str) -> OfferCategory | None:
@@ -219,7 +208,7 @@ def parse_category(text: str) -> OfferCategory | None:
     candidates = [text, re.sub(r"\([^)]*\)", " ", text)]
     candidates += re.findall(r"\(([^)]*)\)", text)
     for cand in candidates:
-        key = fold_text(cand)
+        key = fold(cand)
         if key in _CATEGORY_ALIASES:
             return _CATEGORY_ALIASES[key]
     return None
@@ -281,7 +270,7 @@ def split_list(text: str) -> list[str]:
 
 def parse_language(text: str) -> str | None:
     """ISO 639-1 code for ``"ar"``, ``"AR"``, ``"Arabisch"``, ``"arabic"``, ``"de-DE"``; else ``None``."""
-    key = fold_text(text)
+    key = fold(text)
     if not key:
         return None
     code = key.split(" ")[0] if re.fullmatch(r"[a-z]{2}( [a-z]{2})?", key) else None
@@ -304,13 +293,13 @@ _TARGET_ALIASES: dict[str, TargetGroup] = {
     "aeltere menschen": TargetGroup.SENIORS, "seniors": TargetGroup.SENIORS,
 }  # fmt: skip
 for _tg, _tlabel in TARGET_GROUP_LABELS_DE.items():
-    _TARGET_ALIASES.setdefault(fold_text(_tlabel), _tg)
-    _TARGET_ALIASES.setdefault(fold_text(_tg.value), _tg)
+    _TARGET_ALIASES.setdefault(fold(_tlabel), _tg)
+    _TARGET_ALIASES.setdefault(fold(_tg.value), _tg)
 
 
 def parse_target_group(text: str) -> TargetGroup | None:
     """Map ``"Jugendliche"``, ``"young people"``, ``"youth_12_27"`` ... to a :class:`TargetGroup`."""
-    return _TARGET_ALIASES.get(fold_text(text))
+    return _TARGET_ALIASES.get(fold(text))
 
 
 _YES = {"ja", "yes", "y", "j", "true", "wahr", "1", "x", "barrierefrei", "vorhanden"}
@@ -327,7 +316,7 @@ def parse_accessibility(value: object) -> Accessibility | None:
         return Accessibility.UNKNOWN
     if isinstance(value, bool):
         return Accessibility.YES if value else Accessibility.NO
-    key = fold_text(str(value))
+    key = fold(str(value))
     if key in _YES:
         return Accessibility.YES
     if key in _NO:
@@ -467,62 +456,3 @@ def offers_table_rows(offers: Iterable[Offer]) -> list[dict[str, Any]]:
         rec["target_groups"] = ";".join(str(t) for t in o.target_groups)
         rows.append({c: rec.get(c) for c in OFFER_COLUMNS})
     return rows
-
-
-# --------------------------------------------------------------------------------------------
-# Import report
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    """One problem in one row. ``row`` as a spreadsheet shows it (header = 1; GeoJSON: feature 1..n);
-    ``row = 1`` with a column name is a header-level remark; ``field`` is the canonical field name."""
-
-    row: int
-    field: str | None
-    message: str
-
-
-@dataclass
-class ImportReport:
-    """Row-level outcome of reading one file (JSON layout in :meth:`to_dict`)."""
-
-    file: str
-    rows_read: int = 0
-    accepted: int = 0
-    rejected: list[RowIssue] = field(default_factory=list)
-    warnings: list[RowIssue] = field(default_factory=list)
-    encoding: str | None = None
-    delimiter: str | None = None
-    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> column in the file
-    stored: bool = False
-    inserted: int = 0
-    updated: int = 0
-    dry_run: bool = False
-
-    def reject(self, row: int, field_name: str | None, reason: str) -> None:
-        self.rejected.append(RowIssue(row, field_name, reason))
-
-    def warn(self, row: int, field_name: str | None, message: str) -> None:
-        self.warnings.append(RowIssue(row, field_name, message))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "rows_read": self.rows_read,
-            "accepted": self.accepted,
-            "rejected": [
-                {"row": i.row, "field": i.field, "reason": i.message} for i in self.rejected
-            ],
-            "warnings": [
-                {"row": i.row, "field": i.field, "message": i.message} for i in self.warnings
-            ],
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "columns": dict(self.columns),
-            "dry_run": self.dry_run,
-            "stored": self.stored,
-            "inserted": self.inserted,
-            "updated": self.updated,
-        }

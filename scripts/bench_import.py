@@ -6,14 +6,14 @@ Usage::
 
 Measures, in one run, on this machine (rows per second, median of ``--repeat`` runs):
 
-- **new**: :func:`mapapp.io.funding_import.import_file` on a CSV with ``--rows`` rows (read, match
+- **new**: :func:`mapapp.ingest.funding.import_file` on a CSV with ``--rows`` rows (read, match
   names, check every row, build the registry);
 - **baseline, old check**: the approval-list check as it was before it was vectorised (the copy
   :func:`old_collect_registry_errors` below, called once per row with a one-row frame, as
   ``import_table`` did) on the first ``--old-rows`` rows of the same list (it costs ~5 ms per row,
   the whole list would take minutes);
 - **baseline, plain parse**: ``pandas.read_csv`` of the same file (the cost of reading alone);
-- the refusal of a list above :data:`mapapp.io.tabular.MAX_IMPORT_ROWS` rows (must be quick).
+- the refusal of a list above :data:`mapapp.ingest.read.MAX_IMPORT_ROWS` rows (must be quick).
 
 The rows are SYNTHETIC: real NRW unit names and types from ``nrw_municipal_status.csv`` (Kreise,
 kreisfreie and große kreisangehörige Städte), with random years 2005–2012, invented project titles
@@ -39,9 +39,11 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from mapapp.io.funding import parse_amount, parse_unit_type, parse_years  # noqa: E402
-from mapapp.io.funding_import import import_file, read_table  # noqa: E402
-from mapapp.io.tabular import MAX_IMPORT_ROWS  # noqa: E402
+from mapapp.ingest.funding import import_file  # noqa: E402
+from mapapp.ingest.funding_table import read_funding_table as read_table  # noqa: E402
+from mapapp.ingest.read import MAX_IMPORT_ROWS  # noqa: E402
+from mapapp.ingest.registry import parse_unit_type  # noqa: E402
+from mapapp.ingest.values import parse_amount, parse_years  # noqa: E402
 from mapapp.model import (  # noqa: E402
     AGS_GEMEINDE_LEN,
     AGS_KREIS_LEN,

@@ -13,8 +13,7 @@ import pytest
 
 from mapapp.cli import main
 from mapapp.config import REPO_ROOT, get_settings
-from mapapp.io.funding import imported_registry_path
-from mapapp.io.funding_import import SHOW_COLUMNS
+from mapapp.io.funding import SHOW_COLUMNS, imported_registry_path
 
 DOCUMENTED = REPO_ROOT / "geodata" / "reference" / "kommin_funding_documented.csv"
 
@@ -108,9 +107,9 @@ def test_import_report_json(
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["ok"] is False and data["stored"] is False and data["unusable"] is False
     assert data["rows_read"] == 4 and data["accepted"] == 0
-    assert [(e["row"], e["field"]) for e in data["errors"]] == [(6, "name")]
+    assert [(e["row"], e["field"]) for e in data["rejected"]] == [(6, "name")]
     assert data["columns"]["name"] == ["Zuwendungsempfänger"]
-    assert data["info"]["encoding"] == "Windows-1252"
+    assert data["encoding"] == "Windows-1252"
 
     good = ministry_csv(tmp_path / "g.csv")
     assert main(["funding", "import", str(good), "--report", str(report)]) == 0
@@ -258,7 +257,7 @@ def test_show_joins_to_the_real_boundaries(
 def test_import_of_a_list_over_the_row_limit_exits_2_with_one_sentence(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from mapapp.io.tabular import MAX_IMPORT_ROWS
+    from mapapp.ingest.read import MAX_IMPORT_ROWS
 
     src = tmp_path / "riesig.csv"
     src.write_text("Kommune;Jahr\n" + "Bochum;2005\n" * (MAX_IMPORT_ROWS + 1), encoding="utf-8")

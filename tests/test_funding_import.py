@@ -1,4 +1,5 @@
-"""Tests for mapapp.io.funding_import: reading messy ministry lists, name -> AGS, row report."""
+"""Tests for mapapp.ingest.funding (+ funding_table, units): reading messy ministry lists,
+name -> AGS, row report."""
 
 from __future__ import annotations
 
@@ -10,16 +11,12 @@ import pytest
 from openpyxl import Workbook
 
 from mapapp.config import REPO_ROOT, Settings
-from mapapp.io.funding import REGISTRY_COLUMNS, read_registry_csv, save_registry
-from mapapp.io.funding_import import (
-    ImportResult,
-    UnitMatcher,
-    import_file,
-    import_table,
-    join_units,
-    map_columns,
-    read_table,
-)
+from mapapp.ingest.funding import ImportResult, import_file, import_table
+from mapapp.ingest.funding_table import map_funding_columns as map_columns
+from mapapp.ingest.funding_table import read_funding_table as read_table
+from mapapp.ingest.registry import REGISTRY_COLUMNS
+from mapapp.ingest.units import UnitMatcher
+from mapapp.io.funding import join_units, read_registry_csv, save_registry
 from mapapp.model import DataError, UnitType
 
 REFERENCE = REPO_ROOT / "geodata" / "reference"
@@ -691,8 +688,11 @@ def test_exported_registry_reimports(status: pd.DataFrame) -> None:
 def test_report_dict_lists_errors_with_rows(status: pd.DataFrame) -> None:
     report = run(status, [["Unna", "2006"]]).to_dict()
     assert report["accepted"] == 0
-    assert report["errors"][0]["row"] == 2
-    assert report["errors"][0]["field"] == "name"
+    # the one report layout of every import (mapapp.ingest.report)
+    assert report["rejected"][0]["row"] == 2
+    assert report["rejected"][0]["field"] == "name"
+    assert "mehrdeutig" in report["rejected"][0]["reason"]
+    assert report["ok"] is False and report["warnings"] == []
 
 
 # --- join to the boundaries ------------------------------------------------------------------------
@@ -801,18 +801,24 @@ def test_read_table_refuses_more_rows_than_the_limit_with_one_sentence(tmp_path:
 
 
 def test_one_row_limit_for_every_importer() -> None:
-    from mapapp.io import funding_import, offers, tabular
+    from mapapp.ingest import funding_table, offers_table, read
+    from mapapp.io import offers
 
-    assert tabular.MAX_IMPORT_ROWS == offers.DEFAULT_MAX_ROWS
-    assert funding_import.read_table.__defaults__ == (
-        tabular.MAX_IMPORT_BYTES,
-        tabular.MAX_IMPORT_ROWS,
-    )
+    assert read.MAX_IMPORT_ROWS == offers.DEFAULT_MAX_ROWS
+    assert funding_table.read_funding_table.__kwdefaults__ == {
+        "file": None,
+        "max_bytes": read.MAX_IMPORT_BYTES,
+        "max_rows": read.MAX_IMPORT_ROWS,
+    }
+    assert offers_table.read_offer_rows.__kwdefaults__ == {
+        "max_bytes": read.MAX_IMPORT_BYTES,
+        "max_rows": read.MAX_IMPORT_ROWS,
+    }
 
 
 def test_registry_check_reports_the_spreadsheet_row_of_each_bad_row(status: pd.DataFrame) -> None:
     """The whole-frame check (one pass, no per-row frame) keeps the rows as the file has them."""
-    from mapapp.io.funding import collect_registry_errors
+    from mapapp.ingest.registry import collect_registry_errors
 
     n = 600
     raw = pd.DataFrame(
@@ -1032,9 +1038,9 @@ def test_billion_laughs_xlsx_is_refused_with_one_sentence(tmp_path: Path) -> Non
 
 def test_billion_laughs_is_refused_by_openpyxl_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Without the DOCTYPE pre-check, defusedxml (installed with the app) still refuses it."""
-    from mapapp.io import tabular
+    from mapapp.ingest import xlsx
 
-    monkeypatch.setattr(tabular, "_refuse_xml_entities", lambda zf, file: None)
+    monkeypatch.setattr(xlsx, "_refuse_xml_entities", lambda zf, file: None)
     path = billion_laughs_xlsx(tmp_path / "lol.xlsx")
     with pytest.raises(DataError, match="XML-Deklarationen"):
         read_table(path)

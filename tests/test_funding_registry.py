@@ -10,19 +10,20 @@ import pandas as pd
 import pytest
 
 from mapapp.config import REPO_ROOT, Settings
-from mapapp.io.funding import (
+from mapapp.ingest.registry import (
     REGISTRY_COLUMNS,
-    active_registry_path,
     collect_registry_errors,
-    imported_registry_path,
-    parse_amount,
     parse_focus,
     parse_unit_type,
-    parse_years,
+    validate_registry,
+)
+from mapapp.ingest.values import parse_amount, parse_years
+from mapapp.io.funding import (
+    active_registry_path,
+    imported_registry_path,
     read_registry_csv,
     registry_to_csv_frame,
     save_registry,
-    validate_registry,
 )
 from mapapp.model import DataError, UnitType
 
@@ -297,7 +298,7 @@ def test_save_registry_keeps_the_old_file_when_serialising_fails(
 
 def test_a_stored_registry_with_a_non_http_source_keeps_it_as_text_not_as_link() -> None:
     """A list stored before links were checked may hold ``javascript:``: never a link again."""
-    from mapapp.io.funding import validate_registry
+    from mapapp.ingest.registry import validate_registry
     from tests.builders import registry_rows, status_frame
 
     raw = registry_rows()

@@ -12,13 +12,10 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from mapapp.io.offers import (
-    map_columns,
-    offers_to_csv,
-    offers_to_geojson,
-    parse_number,
-    parse_offers,
-)
+from mapapp.ingest.offers import map_offer_columns
+from mapapp.ingest.values import parse_number
+from mapapp.io.offers import parse_offers
+from mapapp.io.offers_export import offers_to_csv, offers_to_geojson
 from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Precision, TargetGroup
 from tests.builders import zip_member
@@ -106,11 +103,13 @@ def test_parse_number_variants():
 
 
 def test_german_and_english_aliases_map_to_fields():
-    mapping, unknown, dup = map_columns(
+    columns = map_offer_columns(
         ["Bezeichnung", "Art", "Träger", "Strasse", "Postleitzahl", "Stadt", "Breitengrad",
          "Longitude", "Zielgruppen", "E-Mail", "Homepage", "Öffnungszeiten", "Lieblingsfarbe",
          "Name"]
     )  # fmt: skip
+    mapping = {k: v[0] for k, v in columns.targets.items()}
+    unknown, dup = list(columns.unknown), list(columns.duplicates)
     assert mapping["name"] == "Bezeichnung" and mapping["category"] == "Art"
     assert mapping["provider"] == "Träger" and mapping["street"] == "Strasse"
     assert mapping["postcode"] == "Postleitzahl" and mapping["city"] == "Stadt"

@@ -15,17 +15,22 @@ from typing import Any
 
 import pandas as pd
 
-from mapapp.config import PROGRAMME_YEARS, Settings, get_settings
+from mapapp.config import Settings, get_settings
+from mapapp.ingest.funding import ImportResult, import_file
+from mapapp.ingest.report import unusable_report
+from mapapp.ingest.values import parse_years
+from mapapp.io.atomic import write_text
 from mapapp.io.funding import (
+    SHOW_COLUMNS,
     active_registry_path,
+    join_units,
     read_registry_csv,
     registry_to_csv_frame,
     reset_registry,
     save_registry,
 )
-from mapapp.io.funding_import import SHOW_COLUMNS, ImportResult, import_file, join_units
 from mapapp.io.tabular import to_safe_csv
-from mapapp.model import DataError, DataMissingError, YearSelection
+from mapapp.model import DataError, DataMissingError
 
 _EPILOG = """\
 Beispiele:
@@ -141,8 +146,7 @@ def _print_report(result: ImportResult, out: Any) -> None:
 
 
 def _write_report(path: Path, report: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -154,25 +158,7 @@ def run_import(args: argparse.Namespace) -> int:
         result = import_file(args.file, status, default_source=args.source)
     except DataError as exc:
         if args.report:
-            _write_report(
-                args.report,
-                {
-                    "file": str(args.file),
-                    "ok": False,
-                    "unusable": True,
-                    "stored": False,
-                    "dry_run": bool(args.dry_run),
-                    "errors": [
-                        {
-                            "row": exc.row,
-                            "field": exc.field,
-                            "message": exc.message,
-                            "text": str(exc),
-                        }
-                    ],
-                    "warnings": [],
-                },
-            )
+            _write_report(args.report, unusable_report(str(args.file), exc, dry_run=args.dry_run))
         raise
     _print_report(result, sys.stdout)
     stored: Path | None = None
@@ -236,13 +222,13 @@ def _boundary_keys(settings: Settings, mode: str) -> tuple[set[str], set[str]] |
 
 
 def _parse_years(text: str) -> tuple[int, ...]:
+    """``--years`` (``2005``, ``2005-2007``, ``2005,2007``) within the programme years."""
     try:
-        years = YearSelection.parse(text).years
-    except ValueError as exc:
-        raise DataError(f"--years: {exc}") from exc
-    outside = [y for y in years if y not in PROGRAMME_YEARS]
-    if outside:
-        raise DataError(f"--years: {outside[0]} liegt außerhalb der Programmlaufzeit 2005–2012")
+        years = parse_years(text, field=None)
+    except DataError as exc:
+        raise DataError(f"--years: {exc.message}") from exc
+    if not years:
+        raise DataError("--years: keine Jahre angegeben")
     return years
 
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +22,13 @@ from mapapp.analysis.offers import (
 )
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
+from mapapp.ingest.report import ImportReport, unusable_report
+from mapapp.io.atomic import write_text
 from mapapp.io.datasets import WEB_SIMPLIFY_M, load_boundaries
-from mapapp.io.offers import (
-    DEFAULT_MAX_BYTES,
-    load_geo_context,
-    offers_attribution,
-    offers_to_csv,
-    offers_to_geojson,
-    read_offer_file,
-)
+from mapapp.io.offers import DEFAULT_MAX_BYTES, load_geo_context, read_offer_file
+from mapapp.io.offers_export import offers_attribution, offers_to_csv, offers_to_geojson
 from mapapp.model import DataError, DataMissingError, OfferCategory
-from mapapp.offers_model import ImportReport, TargetGroup, parse_category, parse_language
+from mapapp.offers_model import TargetGroup, parse_category, parse_language
 
 _EPILOG = """\
 Beispiele:
@@ -118,19 +112,6 @@ def register(subparsers: Any) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _summary(report: ImportReport) -> str:
     if report.dry_run:
         action = "Probelauf, nichts gespeichert"
@@ -169,15 +150,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         )
     except (DataError, DataMissingError) as exc:
         if args.report:
-            failed = {
-                "file": path.name,
-                "accepted": 0,
-                "rejected": [],
-                "warnings": [],
-                "error": str(exc),
-                "stored": False,
-            }
-            _write_atomic(args.report, json.dumps(failed, ensure_ascii=False, indent=2))
+            failed = unusable_report(path.name, exc, dry_run=bool(args.dry_run))
+            write_text(args.report.expanduser(), json.dumps(failed, ensure_ascii=False, indent=2))
         raise
     print(_summary(report))
     for issue in report.rejected[:50]:
@@ -186,7 +160,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if len(report.rejected) > 50:
         print(f"  … {len(report.rejected) - 50} weitere (siehe --report)")
     if args.report:
-        _write_atomic(args.report, json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        write_text(
+            args.report.expanduser(), json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+        )
     return import_exit_code(report)
 
 
@@ -280,6 +256,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from mapapp.render.offers import export_offers_html  # map stack only when needed
 
         text = export_offers_html(offers, background=background, attribution=attribution)
-    _write_atomic(args.out, text)
+    write_text(args.out.expanduser(), text)
     print(f"{len(offers)} Angebote → {args.out} ({args.format})", file=sys.stderr)
     return 0

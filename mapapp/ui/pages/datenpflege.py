@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from mapapp.analysis.offers import import_offers
+from mapapp.ingest.funding import import_file
+from mapapp.ingest.read import MAX_IMPORT_BYTES
+from mapapp.ingest.report import RowIssue
 from mapapp.io.funding import reset_registry, save_registry
-from mapapp.io.funding_import import MAX_IMPORT_BYTES, import_file
 from mapapp.model import DataError
 from mapapp.ui import auth, cached, state
 from mapapp.ui.errors import data_error_text
@@ -20,7 +21,7 @@ from mapapp.ui.tables import show_table
 _RESULT = "funding_import_result"
 
 
-def _report_frame(items: list[DataError]) -> pd.DataFrame:
+def _report_frame(items: list[RowIssue]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"Zeile": e.row, "Feld": e.field, "Meldung": e.message} for e in items],
         columns=["Zeile", "Feld", "Meldung"],
@@ -28,19 +29,14 @@ def _report_frame(items: list[DataError]) -> pd.DataFrame:
 
 
 def _check_upload(name: str, data: bytes) -> object:
-    """Run the importer on an uploaded file (a temporary copy; nothing is stored)."""
+    """Run the importer on the uploaded bytes (nothing is stored)."""
     s = cached.settings()
-    suffix = Path(name).suffix.lower()
-    tmp_dir = s.data_dir / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=tmp_dir) as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        return import_file(
-            path,
-            cached.status(str(s.reference_dir)),
-            default_source=f"Import: {Path(name).name}",
-        )
+    return import_file(
+        data,
+        cached.status(str(s.reference_dir)),
+        file=Path(name).name,
+        default_source=f"Import: {Path(name).name}",
+    )
 
 
 def _funding_section() -> None:

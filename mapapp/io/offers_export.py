@@ -1,0 +1,74 @@
+"""Offer exports: the attribution line, CSV (safe against spreadsheet formulas) and GeoJSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from mapapp.config import ATTRIBUTION_DESTATIS, ATTRIBUTION_OSM, BKG_LICENCE, bkg_attribution
+from mapapp.io.tabular import to_safe_csv
+from mapapp.offers_model import OFFER_COLUMNS, CoordSource, Offer, offers_table_rows
+
+
+def offers_attribution(
+    offers: Sequence[Offer], bkg_year: int | None = None, *, bkg_modified: bool = False
+) -> str:
+    """Source/licence line for exports: per-offer sources plus the datasets used for locations.
+
+    ``bkg_modified``: the export shows BKG geometry in changed form (e.g. simplified boundaries).
+    """
+    parts = [
+        "Integrationsangebote (KOMM-IN NRW Karte); Quelle und Lizenz je Angebot siehe Feld "
+        "'source' – bei Weitergabe Quellen nennen"
+    ]
+    if any(o.coord_source is CoordSource.GAZETTEER for o in offers):
+        parts.append(f"Gemeindezentren: {ATTRIBUTION_DESTATIS}")
+    if any(o.ags or o.kreis_ags for o in offers):
+        bkg = (
+            bkg_attribution(bkg_year, modified=bkg_modified)
+            if bkg_year
+            else "© GeoBasis-DE / BKG" + (" (Daten verändert)" if bkg_modified else "")
+        )
+        parts.append(f"AGS/Kreisgebiete: {bkg}, {BKG_LICENCE}")
+    if any(o.coord_source is CoordSource.GEOCODER for o in offers):
+        parts.append(f"Geokodierung: {ATTRIBUTION_OSM} (ODbL)")
+    return "; ".join(parts)
+
+
+def offers_to_csv(offers: Sequence[Offer], attribution: str | None = None) -> str:
+    """CSV text (``,``-separated, UTF-8) of the offers, safe against spreadsheet formula injection.
+
+    The first line is ``# <attribution>``; columns are :data:`mapapp.offers_model.OFFER_COLUMNS`
+    (lists joined by ``;``). The importer reads this file back (comment line skipped).
+    """
+    frame = pd.DataFrame.from_records(offers_table_rows(offers), columns=list(OFFER_COLUMNS))
+    return to_safe_csv(frame, header_comment=attribution or offers_attribution(offers))
+
+
+def offers_to_geojson(offers: Sequence[Offer], attribution: str | None = None) -> dict[str, Any]:
+    """GeoJSON FeatureCollection (WGS84, RFC 7946) with the attribution as a top-level member.
+
+    Properties are :meth:`mapapp.offers_model.Offer.to_record` (lists stay lists) plus
+    ``category_label``; ``lon``/``lat`` are the geometry.
+    """
+    features = []
+    for o in offers:
+        props = o.to_record()
+        lon, lat = props.pop("lon"), props.pop("lat")
+        props["category_label"] = o.category_label
+        features.append(
+            {
+                "type": "Feature",
+                "id": o.id,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": props,
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "attribution": attribution or offers_attribution(offers),
+        "licence": "Quelle und Lizenz je Angebot siehe Eigenschaft 'source'",
+        "features": features,
+    }
