@@ -9,31 +9,44 @@ from collections.abc import Sequence
 
 from mapapp.model import DataError, DataMissingError
 
-#: Each module has ``register(subparsers)`` that adds its subcommand(s) with ``set_defaults(func=...)``;
-#: ``func(args) -> int`` returns the exit code.
-COMMAND_MODULES: tuple[str, ...] = (
-    # one line per command module; keep the list sorted
-    "mapapp.commands.coverage",
-    "mapapp.commands.data",
-    "mapapp.commands.export",
-    "mapapp.commands.funding",
-    "mapapp.commands.offers",
-)
+#: Command name -> module with ``register(subparsers)`` that adds that subcommand with
+#: ``set_defaults(func=...)``; ``func(args) -> int`` returns the exit code. Only the module of the
+#: command being run is imported (``mapapp coverage`` loads no map or funding stack); ``mapapp``
+#: without a known command (``--help``, a typo) imports them all to list them. Keep sorted.
+COMMANDS: dict[str, str] = {
+    "coverage": "mapapp.commands.coverage",
+    "export-map": "mapapp.commands.export",
+    "fetch-data": "mapapp.commands.data",
+    "funding": "mapapp.commands.funding",
+    "offers": "mapapp.commands.offers",
+}
+#: The command modules (one line each), as before.
+COMMAND_MODULES: tuple[str, ...] = tuple(sorted(set(COMMANDS.values())))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv`` (its first non-option word) if it is a known one."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``mapapp`` parser; with ``argv`` naming a command, only that command is registered."""
     parser = argparse.ArgumentParser(
         prog="mapapp",
         description="KOMM-IN NRW: Förderkarte, Integrationsangebote und Versorgungslücken.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
+    wanted = _command_of(argv) if argv is not None else None
+    modules = [COMMANDS[wanted]] if wanted else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

@@ -35,11 +35,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapapp.analysis import coverage
-from mapapp.analysis.coverage import CoverageParams, Method
+from mapapp.analysis.coverage.grid import demand_grid_nrw
+from mapapp.analysis.coverage.params import CoverageParams, Method
+from mapapp.analysis.coverage.result import CoverageResult, run_coverage
 from mapapp.config import Settings, get_settings
 from mapapp.io import datasets
 from mapapp.render.coverage import coverage_map, raster_lookup
+from mapapp.services import coverage
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -48,7 +50,7 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, value
 
 
-def page_map(result: coverage.CoverageResult, view: str, b: Any, lookup: Any) -> int:
+def page_map(result: CoverageResult, view: str, b: Any, lookup: Any) -> int:
     m = coverage_map(result, view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup)
     return len(m.get_root().render().encode("utf-8"))
 
@@ -56,12 +58,12 @@ def page_map(result: coverage.CoverageResult, view: str, b: Any, lookup: Any) ->
 def cold(settings: Settings, cell_size: float, params: CoverageParams) -> dict[str, float]:
     out: dict[str, float] = {}
     out["boundaries"], b = timed(lambda: datasets.load_boundaries(settings, simplify_m=100.0))
-    out["inputs"], inputs = timed(lambda: coverage.load_nrw_inputs(settings))
-    out["grid"], grid = timed(lambda: coverage.demand_grid_nrw(inputs, cell_size))
+    out["inputs"], inputs = timed(lambda: coverage.load_inputs(settings))
+    out["grid"], grid = timed(lambda: demand_grid_nrw(inputs, cell_size))
     outline = b.land.geometry.iloc[0]
     out["raster lookup"], lookup = timed(lambda: raster_lookup(grid, outline))
     out["offers"], offers = timed(lambda: coverage.load_offers(settings))
-    out["run_coverage"], result = timed(lambda: coverage.run_coverage(grid, offers, params))
+    out["run_coverage"], result = timed(lambda: run_coverage(grid, offers, params))
     out["map"], _ = timed(lambda: page_map(result, "grid", b, lookup))
     out["total"] = sum(out.values())
     return out
@@ -104,7 +106,7 @@ def main() -> None:
 
     # cached state of the page: grid, lookup, offers, boundaries
     b = datasets.load_boundaries(settings, simplify_m=100.0)
-    grid = coverage.demand_grid_nrw(coverage.load_nrw_inputs(settings), args.cell_size)
+    grid = demand_grid_nrw(coverage.load_inputs(settings), args.cell_size)
     lookup = raster_lookup(grid, b.land.geometry.iloc[0])
     offers_blob = pickle.dumps(coverage.load_offers(settings))
     print(
@@ -114,7 +116,7 @@ def main() -> None:
     def rerun(p: CoverageParams) -> float:
         start = time.perf_counter()
         offers = pickle.loads(offers_blob)  # st.cache_data returns a copy
-        result = coverage.run_coverage(grid, offers, p)
+        result = run_coverage(grid, offers, p)
         result = pickle.loads(pickle.dumps(result))  # stored and handed out as a copy
         page_map(result, "grid", b, lookup)
         return time.perf_counter() - start
@@ -134,7 +136,7 @@ def main() -> None:
     for name, med, worst in rows:
         print(f"  {name:<12} {med:6.3f} s {worst:6.3f} s   {t_cold['total'] / med:5.1f}x")
 
-    result = coverage.run_coverage(grid, pickle.loads(offers_blob), params)
+    result = run_coverage(grid, pickle.loads(offers_blob), params)
     print("\nMap payload (HTML/JS bytes):")
     for view in ("grid", "gemeinde", "kreis"):
         print(f"  {view:<9} {page_map(result, view, b, lookup) / 1e6:6.2f} MB")

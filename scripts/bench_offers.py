@@ -46,13 +46,14 @@ import shapely
 from folium.plugins import MarkerCluster
 from gen_synthetic_offers import synthetic_offers, to_import_csv
 
-from mapapp.analysis.offers import OfferFilter, OfferIndex, offer_index
+from mapapp.analysis.offers import OfferFilter, OfferIndex
 from mapapp.config import get_settings
 from mapapp.io.datasets import load_boundaries
 from mapapp.io.geocode import to_metric
 from mapapp.io.offers import load_geo_context, parse_offers
 from mapapp.offers_model import Offer
 from mapapp.render.offers_layer import add_offers_layer
+from mapapp.services.offers import build_index
 from mapapp.store import SqliteOfferStore
 
 
@@ -128,7 +129,7 @@ def bench_nearest(offers: list[Offer], queries: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteOfferStore(Path(tmp) / "offers.sqlite")
         store.upsert(offers)
-        t_from_store, _ = timed(lambda: offer_index(store))
+        t_from_store, _ = timed(lambda: build_index(store))
     return {"n": len(offers), "build_s": t_build, "q_ms": q_plain * 1e3, "qf_ms": q_filter * 1e3,
             "brute_ms": q_brute * 1e3, "same": same, "store_build_s": t_from_store}  # fmt: skip
 

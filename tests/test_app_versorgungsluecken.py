@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapapp.analysis import coverage
-from mapapp.analysis.coverage import CoverageParams, Method
+from mapapp.analysis.coverage.grid import demand_grid_nrw
+from mapapp.analysis.coverage.params import CoverageParams, Method
+from mapapp.analysis.coverage.result import CoverageResult, run_coverage
 from mapapp.config import get_settings
+from mapapp.services import coverage
 
 pytestmark = pytest.mark.data
 
@@ -32,10 +34,10 @@ def page(lang: str | None = None) -> AppTest:
     return at
 
 
-def core(params: CoverageParams) -> coverage.CoverageResult:
+def core(params: CoverageParams) -> CoverageResult:
     settings = get_settings()
-    grid = coverage.demand_grid_nrw(coverage.load_nrw_inputs(settings), params.cell_size_m)
-    return coverage.run_coverage(grid, coverage.load_offers(settings), params)
+    grid = demand_grid_nrw(coverage.load_inputs(settings), params.cell_size_m)
+    return run_coverage(grid, coverage.load_offers(settings), params)
 
 
 def german(value: float, decimals: int) -> str:

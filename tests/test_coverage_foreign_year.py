@@ -7,13 +7,11 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from mapapp.analysis.coverage import (
-    CoverageParams,
-    demand_grid_nrw,
-    run_coverage,
-    with_foreign_year,
-)
+from mapapp.analysis.coverage.grid import demand_grid_nrw, with_foreign_year
+from mapapp.analysis.coverage.params import CoverageParams
+from mapapp.analysis.coverage.result import run_coverage
 from mapapp.model import DataError
+from mapapp.text.coverage import attribution, sources
 from tests.test_coverage_pipeline import G1, G2, make_inputs, make_offers
 
 # Synthetic shares (test data): Kreis 05111 10 % in 2006, Kreis 05154 25 % in 2006.
@@ -58,18 +56,18 @@ def test_run_coverage_uses_the_year_and_says_so() -> None:
     then = run_coverage(grid, make_offers(), CoverageParams(cell_size_m=1000, foreign_year=2006))
     assert now.headline.demand_total == pytest.approx(300.0)
     assert then.headline.demand_total == pytest.approx(240.0)
-    assert then.foreign_year == 2006 and "INKAR" in then.attribution
-    assert any("2006" in s and "INKAR" in s for s in then.sources)
-    assert "INKAR" not in now.attribution
+    assert then.foreign_year == 2006 and "INKAR" in attribution(then)
+    assert any("2006" in s and "INKAR" in s for s in sources(then))
+    assert "INKAR" not in attribution(now)
 
 
 def test_cli_foreign_year_gives_the_core_numbers(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from mapapp.analysis import coverage
-    from mapapp.analysis.coverage import export_table
+    from mapapp.analysis.coverage.exports import export_table
     from mapapp.cli import main
+    from mapapp.services import coverage
 
     inputs = dataclasses.replace(make_inputs(), foreign_shares=SHARES)
-    monkeypatch.setattr(coverage, "load_nrw_inputs", lambda settings: inputs)
+    monkeypatch.setattr(coverage, "load_inputs", lambda settings: inputs)
     monkeypatch.setattr(coverage, "load_offers", lambda settings: make_offers())
     out = tmp_path / "out.csv"
     args = ["coverage", "nrw", "--category", "auslaenderbehoerde", "--threshold", "1500"]

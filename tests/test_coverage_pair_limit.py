@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.analysis import accessibility
-from mapapp.analysis.accessibility import PairLimitError
-from mapapp.analysis.coverage import CoverageParams, demand_grid_nrw, run_coverage
+from mapapp.analysis.accessibility import PairLimitError, costs
+from mapapp.analysis.coverage.grid import demand_grid_nrw
+from mapapp.analysis.coverage.params import CoverageParams
+from mapapp.analysis.coverage.result import run_coverage
 from mapapp.cli import main
 from tests.test_coverage_pipeline import ABH, make_inputs, make_offers
 
@@ -31,11 +32,11 @@ def test_run_coverage_refuses_too_many_pairs(method: str) -> None:
 
 
 def test_cli_nrw_refuses_too_many_pairs(monkeypatch, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from mapapp.analysis import coverage
+    from mapapp.services import coverage
 
-    monkeypatch.setattr(coverage, "load_nrw_inputs", lambda settings: make_inputs())
+    monkeypatch.setattr(coverage, "load_inputs", lambda settings: make_inputs())
     monkeypatch.setattr(coverage, "load_offers", lambda settings: make_offers())
-    monkeypatch.setattr(accessibility, "MAX_PAIRS", 23)
+    monkeypatch.setattr(costs, "MAX_PAIRS", 23)
     out = tmp_path / "out.csv"
     base = ["coverage", "nrw", "--category", ABH, "--method", "2sfca", "--out", str(out)]
     assert main([*base, "--max-cost", "1000000"]) == 2

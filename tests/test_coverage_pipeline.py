@@ -27,20 +27,14 @@ import shapely
 from pyproj import Transformer
 
 from mapapp.analysis.accessibility import StepWeights
-from mapapp.analysis.coverage import (
-    CoverageParams,
-    DemandKind,
-    Method,
-    coverage_inputs,
-    demand_grid_nrw,
-    export_comment,
-    export_table,
-    funding_comparison,
-    run_coverage,
-    select_offers,
-)
+from mapapp.analysis.coverage.exports import export_table, funding_comparison
+from mapapp.analysis.coverage.grid import coverage_inputs, demand_grid_nrw
+from mapapp.analysis.coverage.offers import select_offers
+from mapapp.analysis.coverage.params import CoverageParams, DemandKind, Method
+from mapapp.analysis.coverage.result import run_coverage
 from mapapp.cli import main
 from mapapp.model import DataError
+from mapapp.text.coverage import attribution, export_comment, headline_sentence, method_text
 
 X0, Y0 = 350_000.0, 5_650_000.0
 G1, G2 = "05111000", "05154004"
@@ -242,7 +236,7 @@ def test_nearest_distance_share_and_ranking(grid) -> None:  # type: ignore[no-un
     assert h.share_beyond_pct == pytest.approx(100 / 3)
     assert h.n_offers == 2
     assert h.precision_counts == (("address", 1), ("kreis_area", 1))
-    assert h.sentence_de().startswith(
+    assert headline_sentence(h).startswith(
         "33,3 % der ausländischen Bevölkerung (100 Menschen) leben mehr als 1,5 km"
     )
 
@@ -254,7 +248,7 @@ def test_kreis_area_offers_can_be_left_out(grid) -> None:  # type: ignore[no-unt
     expected = {c: math.hypot(c[0] - 500, c[1] - 500) for c in D}
     assert by_centre(result, "nearest_m") == pytest.approx(expected)
     assert result.headline.n_offers == 1
-    assert "zählen nicht" in result.method_text
+    assert "zählen nicht" in method_text(result)
 
 
 def test_share_measure_per_unit(grid) -> None:  # type: ignore[no-untyped-def]
@@ -316,7 +310,7 @@ def test_e2sfca_default_and_explicit_weights(grid) -> None:  # type: ignore[no-u
     np.testing.assert_allclose(
         run_coverage(grid, make_offers(), flat).cells["value"], two.cells["value"]
     )
-    assert "bis 0,5 km: 1,00; bis 1 km: 0,68; bis 1,5 km: 0,22" in result.method_text
+    assert "bis 0,5 km: 1,00; bis 1 km: 0,68; bis 1,5 km: 0,22" in method_text(result)
 
 
 def test_offers_per_capita(grid) -> None:  # type: ignore[no-untyped-def]
@@ -353,8 +347,8 @@ def test_foreign_population_unknown_without_zensus() -> None:
     )  # type: ignore[arg-type]
     assert (result.headline.demand_total, result.headline.demand_beyond) == (1200, 400)
     assert "foreign_population" not in result.gemeinden.columns
-    assert "GV-ISys" in result.method_text and "unbekannt" in result.method_text
-    assert "Destatis" in result.attribution
+    assert "GV-ISys" in method_text(result) and "unbekannt" in method_text(result)
+    assert "Destatis" in attribution(result)
 
 
 def test_grid_and_params_must_agree(grid) -> None:  # type: ignore[no-untyped-def]
@@ -364,7 +358,7 @@ def test_grid_and_params_must_agree(grid) -> None:  # type: ignore[no-untyped-de
 
 def test_method_text_and_attribution_state_what_was_used(grid) -> None:  # type: ignore[no-untyped-def]
     result = run_coverage(grid, make_offers(), CoverageParams(categories=(ABH,), threshold_m=1500))
-    text = result.method_text
+    text = method_text(result)
     for part in (
         "2 Angebote",
         "1 Adresse",
@@ -378,7 +372,7 @@ def test_method_text_and_attribution_state_what_was_used(grid) -> None:  # type:
         "BKG VG5000, Stand 01.01.2021",
     ):
         assert part in text, part
-    assert result.attribution.startswith("© GeoBasis-DE / BKG 2021 (Daten verändert)")
+    assert attribution(result).startswith("© GeoBasis-DE / BKG 2021 (Daten verändert)")
     assert "Zensus 2022" in export_comment(result)
 
 
@@ -415,9 +409,9 @@ def test_funding_comparison_groups(grid) -> None:  # type: ignore[no-untyped-def
 @pytest.fixture
 def fake_nrw(monkeypatch):  # type: ignore[no-untyped-def]
     """``mapapp coverage nrw`` on the fixture instead of the data directory."""
-    from mapapp.analysis import coverage
+    from mapapp.services import coverage
 
-    monkeypatch.setattr(coverage, "load_nrw_inputs", lambda settings: make_inputs())
+    monkeypatch.setattr(coverage, "load_inputs", lambda settings: make_inputs())
     monkeypatch.setattr(coverage, "load_offers", lambda settings: make_offers())
 
 
@@ -508,9 +502,9 @@ def test_cli_nrw_errors_are_one_line(fake_nrw, tmp_path: Path, capsys) -> None: 
 
 
 def test_cli_nrw_foreign_without_zensus(monkeypatch, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from mapapp.analysis import coverage
+    from mapapp.services import coverage
 
-    monkeypatch.setattr(coverage, "load_nrw_inputs", lambda settings: make_inputs(foreign=False))
+    monkeypatch.setattr(coverage, "load_inputs", lambda settings: make_inputs(foreign=False))
     monkeypatch.setattr(coverage, "load_offers", lambda settings: make_offers())
     out = tmp_path / "out.csv"
     assert main(["coverage", "nrw", "--category", ABH, "--out", str(out)]) == 2
@@ -530,17 +524,17 @@ def test_csv_form_still_requires_its_options(tmp_path: Path, capsys) -> None:  #
 
 @pytest.mark.data
 def test_real_data_population_and_cli(real_data_dir: Path, tmp_path: Path) -> None:
-    from mapapp.analysis import coverage
     from mapapp.config import get_settings
+    from mapapp.services import coverage
 
     settings = get_settings()
-    inputs = coverage.load_nrw_inputs(settings)
+    inputs = coverage.load_inputs(settings)
     assert inputs.population_source == "zensus2022" and inputs.foreign_known
-    grid = coverage.demand_grid_nrw(inputs, 5000)
+    grid = demand_grid_nrw(inputs, 5000)
     # Zensus 2022: NRW population 17,890,489 (shared/README.md)
     assert grid.cells["population"].sum() == pytest.approx(17_890_489, abs=1)
     params = CoverageParams(categories=(ABH,), threshold_m=10_000, cell_size_m=5000)
-    result = coverage.run_coverage(grid, coverage.load_offers(settings), params)
+    result = run_coverage(grid, coverage.load_offers(settings), params)
     assert len(result.gemeinden) == 396 and len(result.kreise) == 53
     assert result.headline.demand_total == pytest.approx(grid.cells["foreign_population"].sum())
     assert 0 < result.headline.share_beyond_pct < 100

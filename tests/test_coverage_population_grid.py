@@ -32,20 +32,21 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from mapapp.analysis import coverage
-from mapapp.analysis.coverage import (
-    POPULATION_ZENSUS_GRID,
-    CoverageParams,
+from mapapp.analysis.coverage.exports import export_table
+from mapapp.analysis.coverage.grid import (
+    CoverageInputs,
+    DemandGrid,
     demand_grid_from_population_grid,
     demand_grid_nrw,
-    export_comment,
-    export_table,
-    run_coverage,
 )
+from mapapp.analysis.coverage.params import POPULATION_ZENSUS_GRID, CoverageParams
+from mapapp.analysis.coverage.result import run_coverage
 from mapapp.cli import main
 from mapapp.config import Settings
 from mapapp.io import datasets
 from mapapp.model import DataError
+from mapapp.services import coverage
+from mapapp.text.coverage import attribution, export_comment, method_text, sources
 from tests.builders import write_bkg_gpkg, zip_member
 from tests.test_coverage_foreign_year import SHARES
 from tests.test_coverage_pipeline import ABH, G1, G2, X0, Y0, make_inputs, make_offers
@@ -90,7 +91,7 @@ def population_grid() -> pd.DataFrame:
     )
 
 
-def grid_inputs(foreign: bool = True) -> coverage.CoverageInputs:
+def grid_inputs(foreign: bool = True) -> CoverageInputs:
     inputs = make_inputs(foreign)
     if not foreign:
         return inputs
@@ -104,7 +105,7 @@ def by_cell(frame: pd.DataFrame, column: str) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def grid() -> coverage.DemandGrid:
+def grid() -> DemandGrid:
     return demand_grid_from_population_grid(grid_inputs(), population_grid(), 1000)
 
 
@@ -212,8 +213,8 @@ def test_foreign_year_works_on_top(grid) -> None:  # type: ignore[no-untyped-def
     assert (result.headline.demand_total, result.headline.demand_beyond) == pytest.approx(
         (78.5, 1.0 + 12.5)
     )
-    assert "INKAR" in result.attribution and "Gitterzellen 1 km" in result.attribution
-    people = result.sources[1]
+    assert "INKAR" in attribution(result) and "Gitterzellen 1 km" in attribution(result)
+    people = sources(result)[1]
     assert "Gitterzelle 1 km" in people and "Kreises 2006 (INKAR" in people
 
 
@@ -221,14 +222,14 @@ def test_texts_name_the_grid(grid) -> None:  # type: ignore[no-untyped-def]
     from mapapp.render.coverage import map_attribution
 
     result = run_coverage(grid, make_offers(), PARAMS)
-    assert GRID_ATTRIBUTION in result.attribution
-    assert "Destatis" not in result.attribution
+    assert GRID_ATTRIBUTION in attribution(result)
+    assert "Destatis" not in attribution(result)
     assert GRID_ATTRIBUTION in map_attribution(result)
     assert (
-        GRID_ATTRIBUTION in result.sources[1]
-        and "Ausländeranteil ihrer Gemeinde" in (result.sources[1])
+        GRID_ATTRIBUTION in sources(result)[1]
+        and "Ausländeranteil ihrer Gemeinde" in (sources(result)[1])
     )
-    text = result.method_text
+    text = method_text(result)
     for part in (
         "Einwohner je Gitterzelle 1 km des Zensus 2022",
         "6 Zellen",
@@ -249,8 +250,8 @@ def test_without_zensus_per_gemeinde_the_grid_has_no_foreign_people() -> None:
         run_coverage(grid, make_offers(), PARAMS)
     result = run_coverage(grid, make_offers(), dataclasses.replace(PARAMS, demand="all"))
     assert (result.headline.demand_total, result.headline.demand_beyond) == (410, 60)
-    assert "ausländische Bevölkerung unbekannt" in result.sources[1]
-    assert GRID_ATTRIBUTION in result.attribution and "Destatis" not in result.attribution
+    assert "ausländische Bevölkerung unbekannt" in sources(result)[1]
+    assert GRID_ATTRIBUTION in attribution(result) and "Destatis" not in attribution(result)
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def test_without_zensus_per_gemeinde_the_grid_has_no_foreign_people() -> None:
 @pytest.fixture
 def fake_nrw_grid(monkeypatch):  # type: ignore[no-untyped-def]
     """``mapapp coverage nrw`` on the fixture, with the synthetic population grid."""
-    monkeypatch.setattr(coverage, "load_nrw_inputs", lambda settings: grid_inputs())
+    monkeypatch.setattr(coverage, "load_inputs", lambda settings: grid_inputs())
     monkeypatch.setattr(coverage, "load_offers", lambda settings: make_offers())
     monkeypatch.setattr(datasets, "load_nrw_population_grid", lambda settings: population_grid())
 
@@ -309,7 +310,7 @@ def test_cli_population_grid_fixes_the_cell_size(fake_nrw_grid, tmp_path, capsys
 def test_cli_population_grid_missing_file_is_one_line(
     empty_data_dir, monkeypatch, tmp_path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(coverage, "load_nrw_inputs", lambda settings: grid_inputs())
+    monkeypatch.setattr(coverage, "load_inputs", lambda settings: grid_inputs())
     monkeypatch.setattr(coverage, "load_offers", lambda settings: make_offers())
     out = tmp_path / "out.csv"
     code = main(["coverage", "nrw", "--category", ABH, "--population-grid", "--out", str(out)])
@@ -438,7 +439,7 @@ def test_page_offers_the_grid_when_the_file_is_there(
     settings = get_settings()
     expected = run_coverage(
         demand_grid_nrw(
-            coverage.load_nrw_inputs(settings),
+            coverage.load_inputs(settings),
             1000,
             population_grid=datasets.load_nrw_population_grid(settings),
         ),

@@ -10,7 +10,6 @@ from mapapp.analysis.offers import (
     OfferIndex,
     filter_offers,
     nearest_offers,
-    offer_index,
     offers_frame,
 )
 from mapapp.io.geocode import to_metric
@@ -125,9 +124,18 @@ def test_filter_of_strings_validates():
         OfferFilter.of(categories=["gibt_es_nicht"])
 
 
-def test_offer_index_is_rebuilt_only_when_data_changes(tmp_path):
+def test_offer_index_is_rebuilt_only_when_data_changes(tmp_path, monkeypatch):
+    """The app's one offer cache (``ui/cached.py``), keyed by the store's data version."""
+    from mapapp.services import offers as offer_service
+    from mapapp.ui import cached
+
     store = SqliteOfferStore(tmp_path / "o.sqlite")
     store.upsert(OFFERS[:10])
+    monkeypatch.setattr(offer_service, "open_store", lambda settings, ctx=None: store)
+
+    def offer_index(store):
+        return cached.offer_index((store.location, store.data_version()))
+
     first = offer_index(store)
     assert offer_index(store) is first
     store.upsert(OFFERS[10:12])

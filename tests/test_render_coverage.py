@@ -17,13 +17,9 @@ import shapely
 from PIL import Image
 from pyproj import Transformer
 
-from mapapp.analysis.coverage import (
-    CoverageParams,
-    Method,
-    coverage_inputs,
-    demand_grid_nrw,
-    run_coverage,
-)
+from mapapp.analysis.coverage.grid import coverage_inputs, demand_grid_nrw
+from mapapp.analysis.coverage.params import CoverageParams, Method
+from mapapp.analysis.coverage.result import run_coverage
 from mapapp.render.assets import localize_assets
 from mapapp.render.coverage import (
     NODATA_COLOUR,

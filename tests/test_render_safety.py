@@ -234,7 +234,9 @@ def test_static_funding_sheets_render_payload_titles(hostile_units, fmt: str) ->
 def test_coverage_map_and_sheet_show_offer_names_literally() -> None:
     import geopandas as gpd
 
-    from mapapp.analysis.coverage import CoverageParams, demand_grid_nrw, run_coverage
+    from mapapp.analysis.coverage.grid import demand_grid_nrw
+    from mapapp.analysis.coverage.params import CoverageParams
+    from mapapp.analysis.coverage.result import run_coverage
     from mapapp.render.coverage import coverage_map, map_sheet, raster_lookup
     from tests.test_coverage_pipeline import ABH, make_inputs, make_offers
 

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mapapp.analysis.offers import resolve_search
 from mapapp.io.geocode import GeocoderError, build_gazetteer
 from mapapp.model import DataError
+from mapapp.services.offers import resolve_search
 
 # Two toy Gemeinden (synthetic names and coordinates, for tests only)
 PLACES = pd.DataFrame(

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import geopandas as gpd
 import pandas as pd
 
-from mapapp.io.boundaries import Boundaries
 from mapapp.model import UnitType
 
 #: Map classes, in legend order.
@@ -20,6 +20,16 @@ CLASS_FUNDED_STADT = "funded_stadt"
 CLASS_ELIGIBLE = "eligible"
 CLASS_OTHER = "other"
 CLASSES = (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASS_ELIGIBLE, CLASS_OTHER)
+
+
+class UnitFrames(Protocol):
+    """What :func:`funding_units` needs of the boundaries (``mapapp.io.boundaries.Boundaries``)."""
+
+    @property
+    def kreise(self) -> gpd.GeoDataFrame: ...
+
+    @property
+    def gemeinden(self) -> gpd.GeoDataFrame: ...
 
 
 def select_years(
@@ -84,7 +94,7 @@ def summarize_units(registry: pd.DataFrame, years: Sequence[int] | None = None) 
 
 
 def funding_units(
-    boundaries: Boundaries,
+    boundaries: UnitFrames,
     status: pd.DataFrame,
     registry: pd.DataFrame,
     years: Sequence[int],

@@ -1,14 +1,14 @@
-"""Offers: nearest search with filters, frames for analysis, and the import/seed workflow.
+"""Offers: filters, the nearest-offer index, frames for analysis, parsing of what a user searched.
 
-Everything the offers page and ``mapapp offers`` call lives here, so both behave the same:
+Pure: offers (lists of :class:`~mapapp.offers_model.Offer`) in, frames and hits out. Loading the
+offers (store, seeding) and turning a place name into a point (gazetteer, geocoder) is
+:mod:`mapapp.services.offers`.
 
-- :func:`open_seeded_store` – the store, seeded with the bundled offers on first use;
-- :func:`import_offers` – read a file, then store it (or not: dry run, all-or-nothing);
-- :func:`offer_index` / :class:`OfferIndex` – a cKDTree over the offers in EPSG:25832, built once per
-  store data version; :meth:`OfferIndex.nearest` answers "nearest offers to this point" with
-  straight-line distances in metres, filtered by :class:`OfferFilter` (category, language, target
-  group, barrier-free);
-- :func:`offers_frame` – a GeoDataFrame (EPSG:25832) of offers for joins and coverage analysis.
+- :class:`OfferIndex` – a cKDTree over the offers in EPSG:25832; :meth:`OfferIndex.nearest` answers
+  "nearest offers to this point" with straight-line distances in metres, filtered by
+  :class:`OfferFilter` (category, language, target group, barrier-free);
+- :func:`offers_frame` – a GeoDataFrame (EPSG:25832) of offers for joins and coverage analysis;
+- :func:`parse_latlon` / :func:`search_candidates` – what a search text means before any lookup.
 """
 
 from __future__ import annotations
@@ -23,102 +23,16 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from mapapp.config import CRS_METRIC, Settings
-from mapapp.io.geocode import to_metric
-from mapapp.io.offers import (
-    DEFAULT_MAX_BYTES,
-    GeoContext,
-    bundled_offers,
-    load_geo_context,
-    parse_offers,
-)
+from mapapp.analysis.projection import to_metric
+from mapapp.config import CRS_METRIC
 from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import (
     OFFER_COLUMNS,
     Accessibility,
-    ImportReport,
     Offer,
     TargetGroup,
     offers_table_rows,
 )
-from mapapp.store import OfferStore, ensure_seeded, open_offer_store
-
-# --------------------------------------------------------------------------------------------
-# Workflow: store + import
-# --------------------------------------------------------------------------------------------
-
-
-def open_seeded_store(settings: Settings, ctx: GeoContext | None = None) -> OfferStore:
-    """The offer store; on first use it is seeded with :func:`mapapp.io.offers.bundled_offers`.
-
-    Raises
-    ------
-    mapapp.model.DataMissingError
-        First use and the GV-ISys/boundary files are missing (seeding needs them).
-    """
-    store = open_offer_store(settings)
-    ensure_seeded(store, lambda: bundled_offers(settings, ctx).offers)
-    return store
-
-
-def import_offers(
-    data: bytes,
-    filename: str,
-    ctx: GeoContext,
-    store: OfferStore | None,
-    *,
-    dry_run: bool = False,
-    all_or_nothing: bool = False,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> ImportReport:
-    """Read an offer file and store the accepted rows (one transaction).
-
-    Parameters
-    ----------
-    data, filename
-        The uploaded bytes and the file name (its suffix selects the reader).
-    ctx
-        :func:`mapapp.io.offers.load_geo_context`.
-    store
-        Where to write; may be ``None`` for a dry run.
-    dry_run
-        Only read and report; store nothing.
-    all_or_nothing
-        Store nothing if any row is rejected.
-
-    Returns
-    -------
-    ImportReport
-        With ``stored``, ``inserted`` and ``updated`` filled in when something was written.
-
-    Raises
-    ------
-    DataError
-        The file is unusable (nothing is stored).
-    """
-    result = parse_offers(data, filename, ctx, max_bytes=max_bytes)
-    report = result.report
-    report.dry_run = dry_run
-    if dry_run or (all_or_nothing and report.rejected) or not result.offers:
-        return report
-    if store is None:
-        raise ValueError("store fehlt (nur ein Probelauf kommt ohne Speicher aus)")
-    written = store.upsert(result.offers)
-    report.stored = True
-    report.inserted = written.inserted
-    report.updated = written.updated
-    return report
-
-
-def import_exit_code(report: ImportReport) -> int:
-    """0 = every row accepted, 1 = some rows rejected (``mapapp offers import`` convention)."""
-    return 1 if report.rejected else 0
-
-
-def load_context(settings: Settings, *, online: bool = True) -> GeoContext:
-    """:func:`mapapp.io.offers.load_geo_context` (re-exported for the UI)."""
-    return load_geo_context(settings, online=online)
-
 
 # --------------------------------------------------------------------------------------------
 # Frames
@@ -384,24 +298,6 @@ class OfferIndex:
         return [NearestOffer(self.offers[i], d) for d, i in pairs if d <= bound]
 
 
-_INDEX_CACHE: dict[tuple[str, str], OfferIndex] = {}
-_INDEX_CACHE_SIZE = 4
-
-
-def offer_index(store: OfferStore) -> OfferIndex:
-    """The :class:`OfferIndex` of the store's current data (rebuilt only when the data changed)."""
-    key = (store.location, store.data_version())
-    index = _INDEX_CACHE.get(key)
-    if index is None:
-        index = OfferIndex(store.all(), version=key[1])
-        if store.data_version() != key[1]:  # written meanwhile: do not cache a mixed state
-            return index
-        if len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
-            _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
-        _INDEX_CACHE[key] = index
-    return index
-
-
 def nearest_offers(
     offers: Sequence[Offer] | OfferIndex,
     lon: float,
@@ -436,52 +332,36 @@ class SearchPoint:
     name: str = ""  # the place's name without qualifiers (for UI texts in other languages)
 
 
-def _from_place(place: Any) -> SearchPoint:
-    return SearchPoint(
-        lon=float(place.lon),
-        lat=float(place.lat),
-        label=f"{place.short_name} (Gemeindezentrum)",
-        approximate=True,
-        ags=str(place.ags),
-        name=str(place.short_name),
-    )
-
-
-def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
-    """Turn ``"Münster"``, ``"48143"``, ``"Klemensstraße 10, 48143 Münster"`` or ``"51.96,7.63"``
-    into a point.
-
-    Order: ``lat,lon`` → offline gazetteer (Gemeinde name or seat PLZ, also found inside an
-    address) → the online geocoder when configured (an address anywhere in NRW). Offline results
-    are the Gemeinde centre (``approximate=True``).
+def parse_latlon(text: str) -> tuple[float, float] | None:
+    """``"51.96,7.63"`` -> ``(51.96, 7.63)`` (latitude, longitude); ``None`` when it is not a point.
 
     Raises
     ------
     DataError
-        Nothing found (``field="place"``), with the gazetteer's suggestion when there is one, or a
-        ``lat,lon`` point outside NRW (the Land polygon plus the locator's tolerance band, 500 m
-        with VG250 boundaries): "0,0 liegt außerhalb von NRW …".
+        Two numbers, but not a WGS84 latitude/longitude (``field="place"``).
     """
+    m = _LATLON_RE.match(text)
+    if not m:
+        return None
+    lat, lon = float(m.group(1)), float(m.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise DataError(f"'{text}' ist kein Punkt 'Breite,Länge' (WGS84)", field="place")
+    return lat, lon
+
+
+def check_search_text(text: str) -> str:
+    """The stripped search text; DataError when it is empty or longer than 200 characters."""
     text = (text or "").strip()
     if not text:
         raise DataError("Bitte einen Ort, eine PLZ oder eine Adresse angeben", field="place")
     if len(text) > 200:
         raise DataError("Suchtext zu lang (höchstens 200 Zeichen)", field="place")
-    m = _LATLON_RE.match(text)
-    if m:
-        lat, lon = float(m.group(1)), float(m.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise DataError(f"'{text}' ist kein Punkt 'Breite,Länge' (WGS84)", field="place")
-        if not _in_nrw(lon, lat, ctx):
-            hint = " (Breite und Länge vertauscht?)" if _in_nrw(lat, lon, ctx) else ""
-            raise DataError(
-                f"{text} liegt außerhalb von NRW{hint} – bitte einen Punkt 'Breite,Länge' in NRW "
-                "angeben, z. B. 51.96,7.63",
-                field="place",
-            )
-        label = f"{lat:.5f}, {lon:.5f}"
-        return SearchPoint(lon=lon, lat=lat, label=f"Punkt {label}", approximate=False, name=label)
-    first_error: DataError | None = None
+    return text
+
+
+def search_candidates(text: str) -> list[str]:
+    """What to look up in the gazetteer, in order: the whole text, then per comma-separated part
+    (last first) the place after a PLZ, the PLZ and the part itself (duplicates removed)."""
     candidates = [text]
     for part in reversed([p.strip() for p in text.split(",") if p.strip()]):
         pm = _PLZ_RE.search(part)
@@ -490,43 +370,9 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
                 candidates.append(pm.group(2).strip())
             candidates.append(pm.group(1))
         candidates.append(part)
-    is_address = "," in text or any(ch.isdigit() for ch in text)
-    if ctx.geocoder is not None and is_address:
-        hit = _online(text, ctx)
-        if hit is not None:
-            return hit
-    for cand in dict.fromkeys(candidates):
-        try:
-            return _from_place(ctx.gazetteer.resolve(cand))
-        except DataError as exc:
-            first_error = first_error or exc
-    if ctx.geocoder is not None and not is_address:
-        hit = _online(text, ctx)
-        if hit is not None:
-            return hit
-    raise first_error or DataError(f"Ort '{text}' nicht gefunden", field="place")
+    return list(dict.fromkeys(candidates))
 
 
-def _in_nrw(lon: float, lat: float, ctx: GeoContext) -> bool:
-    """Whether a WGS84 point lies in NRW (the Land polygon plus the locator's tolerance band)."""
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return False
-    x, y = to_metric([lon], [lat])
-    return bool(ctx.locator.in_nrw(x, y)[0])
-
-
-def _online(text: str, ctx: GeoContext) -> SearchPoint | None:
-    from mapapp.io.geocode import GeocoderError, parse_hits
-
-    if ctx.geocoder is None:
-        return None
-    try:
-        hits = ctx.geocoder.search({"q": text, "countrycodes": "de"})
-    except GeocoderError:
-        return None
-    for hit in parse_hits(hits, ctx.geocoder.service):
-        if not _in_nrw(hit.lon, hit.lat, ctx):
-            continue
-        label = (hit.label or text)[:120]
-        return SearchPoint(lon=hit.lon, lat=hit.lat, label=label, approximate=False, name=label)
-    return None
+def looks_like_address(text: str) -> bool:
+    """An address (comma or digits) goes to the online geocoder before the gazetteer."""
+    return "," in text or any(ch.isdigit() for ch in text)

@@ -1,5 +1,10 @@
 """``mapapp coverage``: nearest offer, 2SFCA or E2SFCA for points from CSV files, and
-``mapapp coverage nrw``: the coverage-gap pipeline on the NRW data (same numbers as the page)."""
+``mapapp coverage nrw``: the coverage-gap pipeline on the NRW data (same numbers as the page).
+
+The CSV form needs numpy, pandas and scipy only: this module imports neither geopandas, folium,
+matplotlib nor streamlit (a test checks ``sys.modules``); ``coverage nrw`` imports the NRW
+pipeline (:mod:`mapapp.services.coverage`, geopandas) when it runs.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapapp.analysis import coverage
 from mapapp.analysis.accessibility import (
     CostTable,
     GaussianWeights,
@@ -24,7 +28,7 @@ from mapapp.analysis.accessibility import (
     nearest_cost,
     two_stage_fca,
 )
-from mapapp.analysis.coverage import (
+from mapapp.analysis.coverage.params import (
     DEFAULT_CELL_SIZE_M,
     DEFAULT_THRESHOLD_M,
     EXPORT_LEVELS,
@@ -34,8 +38,7 @@ from mapapp.analysis.coverage import (
 )
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
-from mapapp.io import datasets
-from mapapp.io.tabular import to_safe_csv
+from mapapp.io.tabular import FORMULA_PREFIXES
 from mapapp.model import DataError, OfferCategory
 
 _EPILOG = """\
@@ -374,9 +377,20 @@ def run(args: argparse.Namespace) -> int:
         values = _measure(args, demand, supply, table, max_cost, limit, weight_fn)
     except PairLimitError as exc:  # name the option to change
         raise PairLimitError(exc.estimate, exc.limit, field="--max-cost") from None
-    out = pd.DataFrame({"id": demand["id"].to_numpy(), "value": values.to_numpy()})
-    args.out.write_text(to_safe_csv(out), encoding="utf-8", newline="")
+    args.out.write_text(_result_csv(demand["id"], values), encoding="utf-8", newline="")
     return 0
+
+
+def _result_csv(ids: pd.Series, values: pd.Series) -> str:
+    """``id,value`` as CSV text. Ids are text and neutralised against spreadsheet formulas (a
+    leading ``=``, ``+``, ``-``, ``@`` … gets ``'``); values are numbers and written as they are
+    (no per-cell check)."""
+    text = ids.astype(str)
+    risky = text.str.startswith(FORMULA_PREFIXES).to_numpy()
+    if risky.any():
+        text = text.where(~risky, "'" + text)
+    out = pd.DataFrame({"id": text.to_numpy(), "value": values.to_numpy(dtype=float)})
+    return out.to_csv(index=False, lineterminator="\n")
 
 
 def _measure(
@@ -457,34 +471,23 @@ def _nrw_params(args: argparse.Namespace) -> CoverageParams:
 
 def run_nrw(args: argparse.Namespace) -> int:
     """``mapapp coverage nrw``: the page's pipeline on the configured data directory."""
+    # The NRW pipeline (boundaries, grid: geopandas) is imported only for this form, so the CSV
+    # form stays free of the geo stack.
+    from mapapp.analysis.coverage.exports import export_table
+    from mapapp.io.tabular import to_safe_csv
+    from mapapp.services import coverage
+    from mapapp.text.coverage import export_comment, headline_sentence
+
     params = _nrw_params(args)
-    settings = get_settings()
-    cells: pd.DataFrame | None = None
-    if args.population_grid:
-        if abs(params.cell_size_m - coverage.POPULATION_GRID_CELL_M) > 1e-9:
-            raise DataError(
-                f"mit --population-grid ist die Rasterweite die des Gitters "
-                f"({coverage.POPULATION_GRID_CELL_M:g} m)",
-                field="--cell-size",
-            )
-        cells = datasets.load_nrw_population_grid(settings)
-        if cells is None:
-            raise DataError(
-                "Zensus-2022-Gitter fehlt – zuerst 'mapapp fetch-data --only zensus_grid' ausführen",
-                file=str(datasets.population_grid_path(settings)),
-            )
-    grid = coverage.demand_grid_nrw(
-        coverage.load_nrw_inputs(settings), params.cell_size_m, population_grid=cells
-    )
     try:
-        result = coverage.run_coverage(grid, coverage.load_offers(settings), params)
+        result = coverage.compute(get_settings(), params, population_grid=args.population_grid)
     except PairLimitError as exc:  # name the option that sets the catchment
         option = "--max-cost" if args.max_cost is not None else "--threshold"
         raise PairLimitError(exc.estimate, exc.limit, field=option) from None
-    table = coverage.export_table(result, args.level)
-    text = to_safe_csv(table, header_comment=coverage.export_comment(result))
+    table = export_table(result, args.level)
+    text = to_safe_csv(table, header_comment=export_comment(result))
     args.out.write_text(text, encoding="utf-8", newline="")
-    print(result.headline.sentence_de())
+    print(headline_sentence(result.headline))
     return 0
 
 

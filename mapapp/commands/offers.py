@@ -12,23 +12,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mapapp.analysis.offers import (
-    OfferFilter,
-    import_exit_code,
-    import_offers,
-    offer_index,
-    open_seeded_store,
-    resolve_search,
-)
+from mapapp.analysis.offers import OfferFilter
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
 from mapapp.ingest.report import ImportReport, unusable_report
 from mapapp.io.atomic import write_text
 from mapapp.io.datasets import WEB_SIMPLIFY_M, load_boundaries
-from mapapp.io.offers import DEFAULT_MAX_BYTES, load_geo_context, read_offer_file
+from mapapp.io.offers import DEFAULT_MAX_BYTES, read_offer_file
 from mapapp.io.offers_export import offers_attribution, offers_to_csv, offers_to_geojson
 from mapapp.model import DataError, DataMissingError, OfferCategory
 from mapapp.offers_model import TargetGroup, parse_category, parse_language
+from mapapp.services.offers import (
+    geo_context,
+    import_exit_code,
+    import_offers,
+    open_store,
+    search_near,
+)
 
 _EPILOG = """\
 Beispiele:
@@ -137,8 +137,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     try:
         data = read_offer_file(path, args.max_bytes)
-        ctx = load_geo_context(settings, online=not args.offline)
-        store = None if args.dry_run else open_seeded_store(settings, ctx)
+        ctx = geo_context(settings, online=not args.offline)
+        store = None if args.dry_run else open_store(settings, ctx)
         report = import_offers(
             data,
             path.name,
@@ -195,24 +195,16 @@ def _filter_from_args(args: argparse.Namespace) -> OfferFilter:
     )
 
 
-def _resolve_point(text: str, ctx: Any) -> tuple[float, float, str]:
-    point = resolve_search(text, ctx)
-    return point.lon, point.lat, point.label
-
-
 def _cmd_near(args: argparse.Namespace) -> int:
-    settings = get_settings()
     flt = _filter_from_args(args)
-    ctx = load_geo_context(settings)  # the online geocoder only when MAPAPP_GEOCODER_URL is set
-    lon, lat, label = _resolve_point(args.place, ctx)
-    store = open_seeded_store(settings, ctx)
-    hits = offer_index(store).nearest(
-        lon,
-        lat,
-        limit=args.limit,
+    found = search_near(
+        get_settings(),
+        args.place,
         flt=flt,
+        limit=args.limit,
         max_distance_m=None if args.max_distance_km is None else args.max_distance_km * 1000,
     )
+    hits, label = found.hits, found.point.label
     if args.format == "json":
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return 0
@@ -233,8 +225,8 @@ def _cmd_near(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     settings = get_settings()
-    ctx = load_geo_context(settings, online=False)
-    store = open_seeded_store(settings, ctx)
+    ctx = geo_context(settings, online=False)
+    store = open_store(settings, ctx)
     offers = store.all()
     year: int | None = None
     background = None

@@ -36,20 +36,22 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 from pyproj import Transformer
 
-from mapapp.analysis.coverage import (
-    DEMAND_LABELS_DE,
-    METHOD_LABELS_DE,
-    PRECISION_KREIS_AREA,
-    CoverageResult,
-    DemandGrid,
-    DemandKind,
-    Method,
-    attribution_text,
-    category_text_de,
-)
+from mapapp.analysis.coverage.grid import DemandGrid
+from mapapp.analysis.coverage.params import PRECISION_KREIS_AREA, DemandKind, Method
+from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.config import CRS_METRIC, CRS_WEB
 from mapapp.render.maps import COORD_DECIMALS, _Legend, base_map, web_features
 from mapapp.render.safe import RawHtml, esc, plain_texts
+from mapapp.text.coverage import (
+    DEMAND_LABELS_DE,
+    METHOD_LABELS_DE,
+    attribution,
+    attribution_text,
+    category_text_de,
+    headline_sentence,
+    method_text,
+    sources,
+)
 
 #: Views of the map.
 VIEW_GRID = "grid"
@@ -588,7 +590,7 @@ def units_geojson(result: CoverageResult, shapes: gpd.GeoDataFrame, level: str) 
             if isinstance(value, float) and not math.isfinite(value):
                 feature["properties"][key] = None
     p = result.params
-    data["attribution"] = result.attribution
+    data["attribution"] = attribution(result)
     data["parameters"] = {
         "method": p.method.value,
         "measure": METHOD_LABELS_DE[p.method],
@@ -688,7 +690,7 @@ def map_sheet(
         weight="bold",
         va="top",
     )
-    fig.text(0.03, 0.915, _wrap(result.headline.sentence_de(), 150), fontsize=8.5, va="top")
+    fig.text(0.03, 0.915, _wrap(headline_sentence(result.headline), 150), fontsize=8.5, va="top")
     ax = fig.add_axes((0.02, 0.15, 0.56, 0.73))
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -795,19 +797,19 @@ def map_sheet(
     fig.text(0.6, 0.6, _wrap("\n".join(params), 75), fontsize=7, va="top", linespacing=1.4)
     method = "\n".join(
         par
-        for par in _plain(result.method_text).split("\n\n")
+        for par in _plain(method_text(result)).split("\n\n")
         if not par.startswith(("Kennzahl", "Daten:"))
     )
     fig.text(0.6, 0.48, _wrap(method, 95), fontsize=5.2, va="top", linespacing=1.3, color="#333333")
     fig.text(
         0.03,
         0.13,
-        _wrap("Daten: " + " · ".join(result.sources), 190),
+        _wrap("Daten: " + " · ".join(sources(result)), 190),
         fontsize=5.5,
         va="top",
         color="#333333",
     )
-    fig.text(0.03, 0.03, result.attribution, fontsize=6, va="bottom", color="#333333")
+    fig.text(0.03, 0.03, attribution(result), fontsize=6, va="bottom", color="#333333")
     buf = io.BytesIO()
     with (
         _SHEET_LOCK,

@@ -1,7 +1,8 @@
 """The only place with ``st.cache_data`` / ``st.cache_resource``.
 
 Cached functions take hashable arguments only (paths, data-version strings, frozen dataclasses) and
-return frames; folium maps are never cached.
+return frames; folium maps are never cached. Every loader calls :mod:`mapapp.services` (the same
+functions as the CLI); this module only decides what is kept and under which key.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from mapapp.analysis.funding import funding_counts, funding_units
 from mapapp.config import Settings, get_settings
 from mapapp.io import datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.datasets import DataVersion
-from mapapp.io.funding import RegistryInfo, registry_info
-from mapapp.model import DataMissingError
+from mapapp.io.funding import RegistryInfo
 from mapapp.render.funding_map import FundingLayers, unit_features
 from mapapp.render.maps import outline_features
+from mapapp.services import funding
 
 WEB_SIMPLIFY_M = datasets.WEB_SIMPLIFY_M
 
@@ -35,46 +35,46 @@ def data_version() -> DataVersion:
 
 
 def current_registry_info() -> RegistryInfo:
-    return registry_info(settings())
+    return funding.registry_info(settings())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def boundaries(version: DataVersion, simplify_m: float = WEB_SIMPLIFY_M) -> Boundaries:
-    return datasets.load_boundaries(settings(), simplify_m=simplify_m)
+    return funding.boundaries(settings(), simplify_m)
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def status(reference_dir: str) -> pd.DataFrame:
-    return datasets.load_status(settings())
+    return funding.status(settings())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def registry(info: RegistryInfo) -> pd.DataFrame:
-    return datasets.load_registry(settings())
+    return funding.active_registry(settings())
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def published_totals(reference_dir: str) -> pd.DataFrame:
-    return datasets.load_published_totals(settings())
+    return funding.published_totals(settings())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def units_for_years(
     version: DataVersion, info: RegistryInfo, years: tuple[int, ...], include_unknown: bool
 ) -> gpd.GeoDataFrame:
-    s = settings()
-    return funding_units(
-        boundaries(version),
-        status(str(s.reference_dir)),
-        registry(info),
+    return funding.units_for_years(
+        settings(),
         years,
-        include_unknown=include_unknown,
+        include_unknown,
+        units=boundaries(version),
+        registry=registry(info),
+        status_table=status(str(settings().reference_dir)),
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def counts_for_years(info: RegistryInfo, years: tuple[int, ...]) -> pd.DataFrame:
-    return funding_counts(registry(info), years)
+    return funding.counts_for_years(registry(info), years)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -94,68 +94,83 @@ def funding_layers_for_years(
     return FundingLayers(gemeinden=gem, rb=rb, units=fc, stadt_points=points, counts=counts)
 
 
-# -- offers (public view) ---------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def geo_context(version: DataVersion) -> GeoContext:
-    """Gazetteer, NRW locator and (if configured) the online geocoder; shared across sessions."""
-    from mapapp.analysis.offers import load_context  # imported here: only the offer pages need it
-
-    return load_context(settings())
-
-
-def offer_store(version: DataVersion) -> OfferStore:
-    """The embedded offer store, seeded with the bundled offers on first use (cheap to open)."""
-    from mapapp.analysis.offers import open_seeded_store
-
-    return open_seeded_store(settings(), geo_context(version))
-
-
-# -- Versorgungslücken (coverage gaps) --------------------------------------------------------
-# Imports are local to these functions (only this page needs them).
+# -- offers and coverage ----------------------------------------------------------------------
+# The services are imported inside these functions: only the offer and coverage pages need them,
+# and their import (the offer readers, geocoder, coverage pipeline) would otherwise add to the
+# Förderkarte's first render (docs/BENCHMARKS.md).
 
 if TYPE_CHECKING:
-    from mapapp.analysis.coverage import CoverageParams, CoverageResult, DemandGrid
+    from mapapp.analysis.coverage.grid import DemandGrid
+    from mapapp.analysis.coverage.params import CoverageParams
+    from mapapp.analysis.coverage.result import CoverageResult
+    from mapapp.analysis.offers import OfferIndex
     from mapapp.io.offers import GeoContext
     from mapapp.render.coverage import RasterLookup
     from mapapp.store import OfferStore
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def geo_context(version: DataVersion) -> GeoContext:
+    """Gazetteer, NRW locator and (if configured) the online geocoder; shared across sessions."""
+    from mapapp.services import offers
+
+    return offers.geo_context(settings())
+
+
+def offer_store(version: DataVersion) -> OfferStore:
+    """The embedded offer store, seeded with the bundled offers on first use (cheap to open)."""
+    from mapapp.services import offers
+
+    return offers.open_store(settings(), geo_context(version))
+
+
+def offer_store_key() -> tuple[str, str]:
+    """(location, data version) of the seeded offer store: the offers part of every cache key."""
+    from mapapp.services import offers
+
+    return offers.store_key(settings())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def offer_index(store_key: tuple[str, str]) -> OfferIndex:
+    """The app's one offer cache: the search index of the store's data version ``store_key``;
+    rebuilt only when the data changed. Shared read-only across sessions."""
+    from mapapp.services import offers
+
+    return offers.build_index(offers.open_store(settings()))
+
+
 def coverage_population_stamp() -> str:
     """Changes when the Zensus file appears, disappears or changes (part of the coverage cache key)."""
-    from mapapp.config import MIRROR_ONLY_FILES
+    from mapapp.services import coverage
 
-    path = settings().raw_path(*MIRROR_ONLY_FILES["zensus_gemeinden"])
-    return f"{path.stat().st_size}:{path.stat().st_mtime_ns}" if path.exists() else ""
+    return coverage.population_stamp(settings())
 
 
 def coverage_population_grid_stamp() -> str:
     """Size and mtime of the Zensus 2022 population grid zip; ``""`` when it is not there."""
-    path = datasets.population_grid_path(settings())
-    return f"grid:{path.stat().st_size}:{path.stat().st_mtime_ns}" if path.exists() else ""
+    from mapapp.services import coverage
+
+    return coverage.population_grid_stamp(settings())
 
 
 def coverage_store_key() -> tuple[str, str]:
     """(location, data version) of the seeded offer store: the offers part of the cache key."""
-    from mapapp.analysis.offers import open_seeded_store
-
-    store = open_seeded_store(settings())
-    return store.location, store.data_version()
+    return offer_store_key()
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _inkar_years(stamp: str) -> list[int]:
-    inkar = datasets.load_inkar(settings())
-    return [] if inkar is None else sorted(int(y) for y in inkar["year"].unique())
+    from mapapp.services import coverage
+
+    return coverage.inkar_years(settings())
 
 
 def inkar_years() -> list[int]:
     """Years with an INKAR foreign share per Kreis in the data directory (empty without the file)."""
-    from mapapp.config import MIRROR_ONLY_FILES
+    from mapapp.services import coverage
 
-    path = settings().raw_path(*MIRROR_ONLY_FILES["inkar_foreign_share"])
-    return _inkar_years(f"{path.stat().st_mtime_ns}" if path.exists() else "")
+    return _inkar_years(coverage.inkar_stamp(settings()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -168,27 +183,20 @@ def coverage_grid(
     ``population_grid``: ``""`` = Gemeinde people spread by area; otherwise the Zensus 2022 grid
     is used and this is its :func:`coverage_population_grid_stamp` (so a new file is a new key).
     """
-    from mapapp.analysis.coverage import demand_grid_nrw, load_nrw_inputs
     from mapapp.render.coverage import raster_lookup
+    from mapapp.services import coverage
 
-    cells = None
-    if population_grid:
-        cells = datasets.load_nrw_population_grid(settings())
-        if cells is None:
-            raise DataMissingError(
-                f"{datasets.population_grid_path(settings())} fehlt – "
-                "'mapapp fetch-data --only zensus_grid' ausführen."
-            )
-    grid = demand_grid_nrw(load_nrw_inputs(settings()), cell_size_m, population_grid=cells)
+    grid = coverage.build_grid(settings(), cell_size_m, population_grid=bool(population_grid))
     outline = boundaries(version).land.geometry.iloc[0]
     return grid, raster_lookup(grid, outline)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def coverage_offers(store_key: tuple[str, str]) -> gpd.GeoDataFrame:
-    from mapapp.analysis.coverage import load_offers
+    """Every offer as a frame (EPSG:25832), from the cached offer index of ``store_key``."""
+    from mapapp.analysis.offers import offers_frame
 
-    return load_offers(settings())
+    return offers_frame(offer_index(store_key).offers)
 
 
 @st.cache_data(show_spinner=False, max_entries=12)  # a result holds every cell (~5 MB at 1 km)
@@ -199,9 +207,9 @@ def coverage_result(
     params: CoverageParams,
     population_grid: str = "",
 ) -> CoverageResult:
-    """:func:`mapapp.analysis.coverage.run_coverage` for ``params`` (a frozen CoverageParams);
-    ``population_grid`` as in :func:`coverage_grid`."""
-    from mapapp.analysis.coverage import run_coverage
+    """:func:`mapapp.analysis.coverage.result.run_coverage` for ``params`` (a frozen
+    CoverageParams); ``population_grid`` as in :func:`coverage_grid`."""
+    from mapapp.analysis.coverage.result import run_coverage
 
     grid, _ = coverage_grid(version, population_stamp, params.cell_size_m, population_grid)
     return run_coverage(grid, coverage_offers(store_key), params)
@@ -217,8 +225,8 @@ def coverage_funding(
     years: tuple[int, ...],
     population_grid: str = "",
 ) -> pd.DataFrame:
-    """Funded vs. not funded Kommunen (:func:`mapapp.analysis.coverage.funding_comparison`)."""
-    from mapapp.analysis.coverage import funding_comparison
+    """Funded vs. not funded Kommunen (:func:`mapapp.analysis.coverage.exports.funding_comparison`)."""
+    from mapapp.analysis.coverage.exports import funding_comparison
 
     result = coverage_result(version, population_stamp, store_key, params, population_grid)
     return funding_comparison(result, units_for_years(version, info, years, False))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from mapapp.analysis.offers import import_offers, load_context, open_seeded_store
 from mapapp.config import Settings
+from mapapp.services.offers import geo_context, import_offers, open_store
 from tests.browser.conftest import ARTIFACTS, AppPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
@@ -55,14 +55,12 @@ def test_imported_hostile_name_stays_text(
     open_app: Callable[..., AppPage], real_data_cache: Path, tmp_path: Path
 ) -> None:
     settings = Settings(data_dir=real_data_cache)
-    ctx = load_context(settings, online=False)
+    ctx = geo_context(settings, online=False)
     csv_text = (
         "name;category;lat;lon;source\n"
         f'"{EVIL.replace(chr(34), chr(34) * 2)}";Sprachkurs;{EVIL_LAT};{EVIL_LON};browser test (synthetic)\n'
     )
-    report = import_offers(
-        csv_text.encode("utf-8"), "evil.csv", ctx, open_seeded_store(settings, ctx)
-    )
+    report = import_offers(csv_text.encode("utf-8"), "evil.csv", ctx, open_store(settings, ctx))
     assert report.stored and report.accepted == 1, report.to_dict()
 
     dialogs: list[str] = []

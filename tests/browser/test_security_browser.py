@@ -15,8 +15,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from mapapp.analysis.offers import import_offers, load_context, open_seeded_store
 from mapapp.config import Settings
+from mapapp.services.offers import geo_context, import_offers, open_store
 from tests.browser.conftest import ARTIFACTS, AppPage
 from tests.payloads import MARKERS, PAYLOADS
 
@@ -56,7 +56,7 @@ _OPEN_ALL = """
 @pytest.fixture(scope="module")
 def hostile_offers(real_data_cache: Path) -> list[str]:
     settings = Settings(data_dir=real_data_cache)
-    ctx = load_context(settings, online=False)
+    ctx = geo_context(settings, online=False)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
     writer.writerow(["name", "category", "lat", "lon", "provider", "note", "source"])
@@ -68,7 +68,7 @@ def hostile_offers(real_data_cache: Path) -> list[str]:
         lon = LON + (i % 7) * 0.004
         writer.writerow([name, "Sprachkurs", lat, lon, text, text, "Browsertest (synthetisch)"])
     report = import_offers(
-        buf.getvalue().encode("utf-8"), "hostile.csv", ctx, open_seeded_store(settings, ctx)
+        buf.getvalue().encode("utf-8"), "hostile.csv", ctx, open_store(settings, ctx)
     )
     assert report.stored and report.accepted == len(PAYLOADS), report.to_dict()
     return names

@@ -7,13 +7,14 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp.analysis.offers import NearestOffer, OfferFilter, offer_index, resolve_search
+from mapapp.analysis.offers import NearestOffer, OfferFilter
 from mapapp.config import bkg_attribution
 from mapapp.io.offers import offers_attribution, offers_to_csv, offers_to_geojson
 from mapapp.model import DataError, OfferCategory, is_http_url
 from mapapp.offers_model import Accessibility, Offer, Precision, TargetGroup
 from mapapp.render.assets import localize_assets
 from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
+from mapapp.services.offers import resolve_search
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_latlon
 from mapapp.ui.filters import MAX_LIMIT, SearchState, parse_params, to_params
@@ -84,7 +85,7 @@ def render() -> None:
     version = state.require_data(lang)
     ctx = cached.geo_context(version)
     store = cached.offer_store(version)
-    index = offer_index(store)
+    index = cached.offer_index((store.location, store.data_version()))
 
     search = parse_params(st.query_params.to_dict())
     with st.form("offer_search"):

@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from mapapp.analysis.offers import import_offers
 from mapapp.ingest.funding import import_file
 from mapapp.ingest.read import MAX_IMPORT_BYTES
 from mapapp.ingest.report import RowIssue
 from mapapp.io.funding import reset_registry, save_registry
 from mapapp.model import DataError
+from mapapp.services.offers import import_offers
 from mapapp.ui import auth, cached, state
 from mapapp.ui.errors import data_error_text
 from mapapp.ui.markdown import md

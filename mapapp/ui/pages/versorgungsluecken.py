@@ -9,23 +9,23 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp.analysis.coverage import (
+from mapapp.analysis.coverage.exports import export_table
+from mapapp.analysis.coverage.params import (
     CELL_SIZES_M,
     DEFAULT_CELL_SIZE_M,
     POPULATION_GRID_CELL_M,
     CoverageParams,
-    CoverageResult,
     DemandKind,
     Method,
-    export_comment,
-    export_table,
 )
+from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.config import PROGRAMME_YEARS, SLIDE_YEARS
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.tabular import to_safe_csv
 from mapapp.model import DataError, DataMissingError, OfferCategory
 from mapapp.render.assets import localize_assets
 from mapapp.render.coverage import VIEWS, RasterLookup, coverage_map, map_sheet, units_geojson
+from mapapp.text.coverage import export_comment, method_text
 from mapapp.ui import cached, state
 from mapapp.ui.errors import data_error_text
 from mapapp.ui.markdown import trusted
@@ -217,7 +217,7 @@ def render() -> None:
     with st.expander(t("gap.method_panel", lang), expanded=False):
         if lang != "de":
             st.caption(t("gap.method_german", lang))
-        st.markdown(result.method_text)
+        st.markdown(method_text(result))
         show_table(result.offers)
 
     st.subheader(t("gap.ranking", lang))

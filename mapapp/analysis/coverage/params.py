@@ -1,0 +1,135 @@
+"""What a coverage run computes: the measure, whose demand, the threshold (:class:`CoverageParams`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from mapapp.analysis.accessibility import GaussianWeights, StepWeights
+from mapapp.model import OfferCategory
+
+#: Default edge length of the grid cells (metres): about 35,000 cells cover NRW.
+DEFAULT_CELL_SIZE_M = 1000.0
+#: Cell sizes offered by the page (metres).
+CELL_SIZES_M = (500.0, 1000.0, 2000.0, 5000.0)
+#: Default distance threshold (metres).
+DEFAULT_THRESHOLD_M = 10_000.0
+#: Tolerance (metres) of the coverage simplification of the Gemeinde polygons used for the grid
+#: (the same geometry the web maps use; a tenth of the default cell size).
+GRID_SIMPLIFY_M = 100.0
+#: 2SFCA/E2SFCA values are reported per this many people of the demand.
+FCA_PER = 100_000
+#: Offers per capita are reported per this many people of the demand
+#: (:func:`~mapapp.analysis.accessibility.offers_per_capita` reports per 10,000).
+PER_CAPITA_PER = 10_000
+
+POPULATION_ZENSUS = "zensus2022"
+POPULATION_GVISYS = "gvisys"
+#: People from the Zensus 2022 population grid (:func:`demand_grid_from_population_grid`).
+POPULATION_ZENSUS_GRID = "zensus2022_grid"
+#: Edge (metres) of the Zensus grid cells the page and ``coverage nrw --population-grid`` use
+#: (the 1 km file, :data:`mapapp.io.datasets.ZENSUS_GRID_RESOLUTION`).
+POPULATION_GRID_CELL_M = 1000.0
+
+
+class Method(StrEnum):
+    """The measure shown on the map and in the tables."""
+
+    NEAREST = "nearest"  # distance to the nearest offer (demand-weighted mean per unit), km
+    SHARE = "share"  # share of the demand farther than the threshold, percent
+    TWO_SFCA = "2sfca"  # offers per 100,000 people of the demand in reach (Luo & Wang 2003)
+    E2SFCA = "e2sfca"  # the same with distance-decay weights (Luo & Qi 2009)
+    PER_CAPITA = "per_capita"  # offers located in the unit per 10,000 people of the demand
+
+
+class DemandKind(StrEnum):
+    """Whose coverage is measured."""
+
+    ALL = "all"  # the whole population
+    FOREIGN = "foreign"  # people without German citizenship (Zensus 2022 share per Gemeinde)
+
+
+#: Location precisions of offers in reporting order (``Headline.precision_counts``).
+PRECISIONS = ("address", "street", "postcode", "gemeinde_centre", "kreis_area")
+PRECISION_KREIS_AREA = "kreis_area"
+#: Export levels.
+EXPORT_LEVELS = ("gemeinde", "kreis", "cell")
+
+
+@dataclass(frozen=True)
+class CoverageParams:
+    """Everything that determines a coverage result (hashable: a cache key).
+
+    Attributes
+    ----------
+    categories
+        :class:`~mapapp.model.OfferCategory` values whose offers count; stored sorted and unique.
+        Empty = every category.
+    threshold_m
+        Distance threshold in metres: people farther than this from the nearest offer are
+        "affected" (ranking, headline, share measure).
+    method
+        The measure (:class:`Method`).
+    demand
+        Whose coverage (:class:`DemandKind`).
+    cell_size_m
+        Grid cell edge in metres.
+    max_cost_m
+        Catchment of 2SFCA/E2SFCA in metres (a pair counts when distance <= it); ``None``: the
+        threshold.
+    weights
+        E2SFCA distance decay; ``None``: the bands 1 / 0.68 / 0.22 at thirds of the catchment.
+    include_kreis_area
+        Whether offers located only somewhere in their Kreis (precision ``kreis_area``) count.
+    foreign_year
+        ``None``: foreign population from the Zensus 2022 share per Gemeinde. A year (e.g. 2006):
+        each Gemeinde's population times the INKAR foreign share of its Kreis in that year (the
+        people of today, the share of then – an approximation for the funding years).
+    """
+
+    categories: tuple[str, ...] = (OfferCategory.ABH.value,)
+    threshold_m: float = DEFAULT_THRESHOLD_M
+    method: Method = Method.NEAREST
+    demand: DemandKind = DemandKind.FOREIGN
+    cell_size_m: float = DEFAULT_CELL_SIZE_M
+    max_cost_m: float | None = None
+    weights: StepWeights | GaussianWeights | None = None
+    include_kreis_area: bool = True
+    foreign_year: int | None = None
+
+    def __post_init__(self) -> None:
+        cats = []
+        for c in self.categories:
+            try:
+                cats.append(OfferCategory(c).value)
+            except ValueError:
+                raise ValueError(f"unbekannte Angebotskategorie {c!r}") from None
+        object.__setattr__(self, "categories", tuple(sorted(set(cats))))
+        object.__setattr__(self, "method", Method(self.method))
+        object.__setattr__(self, "demand", DemandKind(self.demand))
+        for name in ("threshold_m", "cell_size_m"):
+            value = float(getattr(self, name))
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError(f"{name} muss eine Zahl > 0 (Meter) sein")
+            object.__setattr__(self, name, value)
+        if self.cell_size_m < 100:
+            raise ValueError("cell_size_m muss mindestens 100 m sein")
+        if self.max_cost_m is not None:
+            value = float(self.max_cost_m)
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError("max_cost_m muss eine endliche Zahl > 0 (Meter) sein")
+            object.__setattr__(self, "max_cost_m", value)
+        if self.weights is not None and self.method is not Method.E2SFCA:
+            raise ValueError("Gewichte gibt es nur für die Methode e2sfca")
+        if self.foreign_year is not None:
+            object.__setattr__(self, "foreign_year", int(self.foreign_year))
+
+    @property
+    def catchment_m(self) -> float:
+        """Catchment of the floating-catchment measures (metres)."""
+        return self.max_cost_m if self.max_cost_m is not None else self.threshold_m
+
+    @property
+    def e2sfca_weights(self) -> StepWeights | GaussianWeights:
+        return self.weights if self.weights is not None else StepWeights.classic(self.catchment_m)

@@ -1,0 +1,222 @@
+"""Run the coverage measures on a demand grid with the counted offers (:func:`run_coverage`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mapapp.analysis.accessibility import (
+    LEVEL_GEMEINDE,
+    LEVEL_KREIS,
+    LEVEL_LAND,
+    nearest_cost,
+    rank_gaps,
+    share_beyond,
+)
+from mapapp.analysis.coverage.grid import DemandGrid, with_foreign_year
+from mapapp.analysis.coverage.measures import _measure, _unit_table, _weighted_mean
+from mapapp.analysis.coverage.offers import OFFER_COLUMNS, select_offers
+from mapapp.analysis.coverage.params import PRECISIONS, CoverageParams, DemandKind
+from mapapp.analysis.demand import COL_FOREIGN_POPULATION
+from mapapp.config import NRW_LAND
+from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME, COL_POPULATION, DataError
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The NRW figures: "x % of the foreign population live more than 10 km from ..."."""
+
+    demand: DemandKind
+    threshold_m: float
+    demand_total: float
+    demand_beyond: float
+    share_beyond_pct: float
+    value: float  # the measure for NRW as a whole
+    n_offers: int
+    precision_counts: tuple[tuple[str, int], ...]
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageResult:
+    """Output of :func:`run_coverage`.
+
+    Attributes
+    ----------
+    cells
+        Per piece of a grid cell: ``cell_id``, ``cell``, ``ags``, ``kreis_ags``, ``x``, ``y``,
+        ``population``, optional ``foreign_population``, ``demand`` (people of the chosen kind),
+        ``nearest_m`` (straight-line distance to the nearest counted offer, ``inf`` when there is
+        none), ``nearest_id``, ``beyond`` (bool, ``nearest_m > threshold``) and ``value`` (the
+        measure for this piece; for offers per 10,000 the value of its Gemeinde).
+    gemeinden, kreise
+        Per unit: ``level``, ``ags``, ``name``, ``population``, optional ``foreign_population``,
+        ``demand``, ``demand_beyond`` (people farther than the threshold), ``share_beyond_pct``,
+        ``mean_nearest_km`` (demand-weighted), ``offers`` (counted offers located in the unit;
+        Kreise include offers known only by their Kreis) and ``value`` (the measure, unit as in
+        :data:`mapapp.text.coverage.METHOD_LABELS_DE`).
+    ranked
+        Gemeinden then Kreise, each ordered by ``demand_beyond`` (descending), with ``rank``.
+    offers
+        The counted offers (``id``, ``name``, ``category``, ``category_label``, ``precision``,
+        ``ags``, ``kreis_ags``, ``lat``, ``lon`` in WGS84 degrees, where the input has them).
+    """
+
+    params: CoverageParams
+    cells: pd.DataFrame
+    gemeinden: pd.DataFrame
+    kreise: pd.DataFrame
+    ranked: pd.DataFrame
+    headline: Headline
+    offers: pd.DataFrame
+    population_source: str
+    boundary_product: str
+    boundary_year: int
+    foreign_known: bool
+    n_cells: int
+    foreign_year: int | None = None
+
+    def units(self, level: str) -> pd.DataFrame:
+        return self.gemeinden if level == LEVEL_GEMEINDE else self.kreise
+
+
+def run_coverage(
+    grid: DemandGrid,
+    offers: pd.DataFrame,
+    params: CoverageParams,
+    *,
+    max_pairs: float | None = None,
+) -> CoverageResult:
+    """Compute the coverage measures for ``params`` on ``grid`` with the counted ``offers``.
+
+    Parameters
+    ----------
+    grid
+        :func:`demand_grid_nrw` (its cell size should equal ``params.cell_size_m``).
+    offers
+        Offers in EPSG:25832 (:func:`mapapp.analysis.offers.offers_frame` or any frame with ``id``,
+        ``category``, ``precision``, ``ags``, ``kreis_ags`` and point geometry); filtered here by
+        :func:`select_offers`.
+    params
+        What to compute.
+    max_pairs
+        2SFCA/E2SFCA only: refuse when about more cell-offer pairs than this lie within the
+        catchment (``None``: :data:`mapapp.analysis.accessibility.MAX_PAIRS`).
+
+    Raises
+    ------
+    DataError
+        Foreign population asked for but not known (no Zensus data).
+    mapapp.analysis.accessibility.PairLimitError
+        Too many pairs within the catchment (a :class:`DataError`: page and CLI show its message).
+    """
+    grid = with_foreign_year(grid, params.foreign_year)
+    if params.demand is DemandKind.FOREIGN and not grid.foreign_known:
+        raise DataError(
+            "ausländische Bevölkerung unbekannt (Zensus-2022-Datei fehlt) – "
+            "Nachfrage 'all' verwenden",
+            field="demand",
+        )
+    if abs(grid.cell_size_m - params.cell_size_m) > 1e-9:
+        raise ValueError(
+            f"Gitter hat {grid.cell_size_m:g} m Zellen, Parameter verlangen {params.cell_size_m:g} m"
+        )
+    used = select_offers(offers, params)
+    demand_col = COL_FOREIGN_POPULATION if params.demand is DemandKind.FOREIGN else COL_POPULATION
+    cells = grid.cells.copy()
+    cells["demand"] = cells[demand_col].to_numpy(dtype=float)
+
+    near = nearest_cost(cells, used, supply_id="id")
+    cells["nearest_m"] = near["cost"].to_numpy(dtype=float)
+    cells["nearest_id"] = near["nearest"].to_numpy()
+    cells["beyond"] = ~(cells["nearest_m"].to_numpy() <= params.threshold_m)
+
+    people = share_beyond(
+        cells,
+        cost="nearest_m",
+        threshold=params.threshold_m,
+        population=COL_POPULATION,
+        foreign_population=COL_FOREIGN_POPULATION if grid.foreign_known else None,
+        gemeinde=COL_AGS,
+        kreis=COL_KREIS_AGS,
+        land=NRW_LAND,
+    )
+    demand = cells["demand"].to_numpy(dtype=float)
+    nearest_m = cells["nearest_m"].to_numpy(dtype=float)
+    keys = {
+        LEVEL_GEMEINDE: cells[COL_AGS].to_numpy(dtype=object),
+        LEVEL_KREIS: cells[COL_KREIS_AGS].to_numpy(dtype=object),
+        LEVEL_LAND: np.full(len(cells), NRW_LAND, dtype=object),
+    }
+    mean_nearest = {lvl: _weighted_mean(k, nearest_m, demand) for lvl, k in keys.items()}
+
+    counts = {
+        LEVEL_GEMEINDE: used[COL_AGS].dropna().astype(str).value_counts(),
+        LEVEL_KREIS: used[COL_KREIS_AGS].dropna().astype(str).value_counts(),
+        LEVEL_LAND: pd.Series({NRW_LAND: len(used)}),
+    }
+    cells["value"], values, gem_counts = _measure(
+        cells, used, params, keys, mean_nearest, grid, max_pairs
+    )
+    if gem_counts is not None:
+        counts[LEVEL_GEMEINDE] = gem_counts
+
+    tables = {
+        lvl: _unit_table(
+            lvl,
+            people,
+            params.demand,
+            mean_nearest[lvl],
+            counts[lvl],
+            values[lvl],
+            grid.names,
+            grid.foreign_known,
+        )
+        for lvl in (LEVEL_GEMEINDE, LEVEL_KREIS)
+    }
+    ranked = rank_gaps(
+        pd.concat([tables[LEVEL_GEMEINDE], tables[LEVEL_KREIS]], ignore_index=True),
+        affected="demand_beyond",
+    )
+    land = _unit_table(
+        LEVEL_LAND,
+        people,
+        params.demand,
+        mean_nearest[LEVEL_LAND],
+        counts[LEVEL_LAND],
+        values[LEVEL_LAND],
+        pd.DataFrame(
+            {"level": [LEVEL_LAND], COL_AGS: [NRW_LAND], COL_NAME: ["Nordrhein-Westfalen"]}
+        ),
+        grid.foreign_known,
+    ).iloc[0]
+    precision = used["precision"].astype(str).value_counts()
+    headline = Headline(
+        demand=params.demand,
+        threshold_m=params.threshold_m,
+        demand_total=float(land["demand"]),
+        demand_beyond=float(land["demand_beyond"]),
+        share_beyond_pct=float(land["share_beyond_pct"]),
+        value=float(land["value"]),
+        n_offers=len(used),
+        precision_counts=tuple((p, int(precision[p])) for p in PRECISIONS if p in precision.index),
+        categories=params.categories,
+    )
+    offer_cols = [c for c in OFFER_COLUMNS if c in used.columns]
+    return CoverageResult(
+        params=params,
+        cells=cells,
+        gemeinden=tables[LEVEL_GEMEINDE],
+        kreise=tables[LEVEL_KREIS],
+        ranked=ranked,
+        headline=headline,
+        offers=pd.DataFrame(used[offer_cols]).reset_index(drop=True),
+        population_source=grid.population_source,
+        foreign_year=grid.foreign_year,
+        boundary_product=grid.boundary_product,
+        boundary_year=grid.boundary_year,
+        foreign_known=grid.foreign_known,
+        n_cells=grid.n_cells,
+    )

@@ -1,0 +1,83 @@
+"""User task "show the funded Kommunen": the active registry and the units for a year selection.
+
+The Förderkarte (through ``ui/cached.py``, which caches each step) and the offers page's KOMM-IN
+layer call these functions; the analysis itself is :mod:`mapapp.analysis.funding`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+
+from mapapp.analysis.funding import UnitFrames, funding_counts, funding_units
+from mapapp.config import Settings
+from mapapp.io import datasets
+from mapapp.io.boundaries import Boundaries
+from mapapp.io.funding import RegistryInfo
+from mapapp.io.funding import registry_info as _registry_info
+
+
+def registry_info(settings: Settings) -> RegistryInfo:
+    """Which registry is active (the documented list or an imported one) and its version."""
+    return _registry_info(settings)
+
+
+def active_registry(settings: Settings) -> pd.DataFrame:
+    """The active funding registry (one row per project)."""
+    return datasets.load_registry(settings)
+
+
+def status(settings: Settings) -> pd.DataFrame:
+    """Municipal status per Gemeinde (Kreis, kreisfreie Stadt, Ausländerbehörde, …)."""
+    return datasets.load_status(settings)
+
+
+def published_totals(settings: Settings) -> pd.DataFrame:
+    """The ministry's published cumulative totals (completeness panel)."""
+    return datasets.load_published_totals(settings)
+
+
+def boundaries(settings: Settings, simplify_m: float) -> Boundaries:
+    """NRW boundaries simplified by ``simplify_m`` metres (0: as read)."""
+    return datasets.load_boundaries(settings, simplify_m=simplify_m)
+
+
+def units_for_years(
+    settings: Settings,
+    years: Sequence[int],
+    include_unknown: bool = False,
+    *,
+    units: UnitFrames | None = None,
+    registry: pd.DataFrame | None = None,
+    status_table: pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Förderkarte units classified for ``years`` (:func:`~mapapp.analysis.funding.funding_units`).
+
+    ``units``, ``registry`` and ``status_table`` may be passed in when the caller already holds
+    them (the app's cached copies); otherwise they are read from the data directory.
+    """
+    return funding_units(
+        units if units is not None else boundaries(settings, datasets.WEB_SIMPLIFY_M),
+        status_table if status_table is not None else status(settings),
+        registry if registry is not None else active_registry(settings),
+        years,
+        include_unknown=include_unknown,
+    )
+
+
+def counts_for_years(registry: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """Funded units per type and year (:func:`~mapapp.analysis.funding.funding_counts`)."""
+    return funding_counts(registry, years)
+
+
+__all__ = [
+    "active_registry",
+    "boundaries",
+    "counts_for_years",
+    "published_totals",
+    "registry_info",
+    "status",
+    "units_for_years",
+]

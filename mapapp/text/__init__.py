@@ -1,0 +1,1 @@
+"""User-visible texts (German first): pure functions from results to text."""
