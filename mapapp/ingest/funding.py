@@ -22,7 +22,7 @@ else that text ("Import: <file>") is added to ``evidence``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,16 @@ import pandas as pd
 from mapapp.ingest.columns import ColumnMap
 from mapapp.ingest.fold import fold
 from mapapp.ingest.funding_resolve import resolve_unit
-from mapapp.ingest.funding_table import map_funding_columns, read_funding_table
+from mapapp.ingest.funding_table import (
+    cell_value,
+    cleaned_records,
+    map_funding_columns,
+    read_funding_table,
+)
 from mapapp.ingest.read import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from mapapp.ingest.registry import REGISTRY_COLUMNS, check_registry, parse_focus
+from mapapp.ingest.registry import REGISTRY_COLUMNS, check_registry, parse_focus, split_focus
 from mapapp.ingest.report import ImportReport, RowIssue
-from mapapp.ingest.units import UnitMatcher
+from mapapp.ingest.units import Unit, UnitMatcher
 from mapapp.ingest.values import parse_amount, parse_years, shown
 from mapapp.model import DataError, YearConfidence, check_http_url, is_http_url
 
@@ -101,44 +106,6 @@ class ImportResult:
         return self.report.to_dict()
 
 
-def split_focus(text: str) -> str:
-    """Split "Transparenz, Vernetzung" like "Transparenz; Vernetzung" – but not inside brackets
-    ("other (Kulturmittler/Netzwerk)" stays one part)."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth <= 0 and char in ";,/+\n":
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return "; ".join(p.strip() for p in parts if p.strip())
-
-
-def _value(rec: Mapping[Any, Any], columns: Sequence[str], sep: str | None = None) -> str:
-    """The first (or, with ``sep``, all joined) non-empty cleaned cell of ``columns``."""
-    values = [v for v in (rec.get(c, "") for c in columns) if v]
-    if not values:
-        return ""
-    return sep.join(values) if sep else values[0]
-
-
-def _cleaned_records(table: pd.DataFrame) -> list[dict[str, str]]:
-    """Rows as dicts of cleaned text (no-break spaces and runs of spaces joined, trimmed; done per
-    column with pandas string methods instead of once per cell)."""
-    columns: list[list[str]] = []
-    for col in table.columns:
-        series = table[col].fillna("").astype(str)
-        cleaned = series.str.replace("\u00a0", " ", regex=False)
-        cleaned = cleaned.str.replace(r"\s+", " ", regex=True).str.strip()
-        columns.append(cleaned.tolist())
-    names = [str(c) for c in table.columns]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-
-
 class _ListImport:
     """The state of importing one list: mapping, matcher, rows seen, records built."""
 
@@ -191,7 +158,7 @@ class _ListImport:
     def values(self, rec: Mapping[str, str], file: str, row: int) -> tuple[Any, list[DataError]]:
         """Years, amount and year confidence of one row, and the errors reading them."""
         errors: list[DataError] = []
-        if _value(rec, self.overflow):
+        if cell_value(rec, self.overflow):
             sep = self.table.attrs.get("delimiter", ";")
             errors.append(
                 DataError(
@@ -203,18 +170,18 @@ class _ListImport:
             )
         years: tuple[int, ...] = ()
         try:
-            text = _value(rec, self.mapping.get("funding_years"))
+            text = cell_value(rec, self.mapping.get("funding_years"))
             years = parse_years(text, two_digit=True, file=file, row=row)
         except DataError as exc:
             errors.append(exc)
         amount = float("nan")
         try:
             amount = parse_amount(
-                _value(rec, self.mapping.get("amount_eur")) or None, file=file, row=row
+                cell_value(rec, self.mapping.get("amount_eur")) or None, file=file, row=row
             )
         except DataError as exc:
             errors.append(exc)
-        conf = _value(rec, self.mapping.get("year_confidence"))
+        conf = cell_value(rec, self.mapping.get("year_confidence"))
         if conf and conf not in _VALID_CONF:
             errors.append(
                 DataError(
@@ -227,7 +194,7 @@ class _ListImport:
         return (years, amount, conf), errors
 
     def source_url(self, rec: Mapping[str, str], report: ImportReport, file: str, row: int) -> str:
-        url = _value(rec, self.mapping.get("source_url"))
+        url = cell_value(rec, self.mapping.get("source_url"))
         if not url:
             return ""
         try:
@@ -247,9 +214,9 @@ class _ListImport:
     def row(self, rec: Mapping[str, str], report: ImportReport, file: str, row: int) -> None:
         """Check one row; add its record or report its errors."""
         m = self.mapping
-        name, key = _value(rec, m.get("name")), _value(rec, m.get("ags"))
+        name, key = cell_value(rec, m.get("name")), cell_value(rec, m.get("ags"))
         if not name and not key:
-            if _value(rec, [c for c in self.table.columns if c not in m.get("name")]):
+            if cell_value(rec, [c for c in self.table.columns if c not in m.get("name")]):
                 report.reject_error(
                     DataError(
                         "Kommune fehlt (weder Name noch AGS)", file=file, row=row, field="name"
@@ -267,7 +234,7 @@ class _ListImport:
             self.matcher,
             name=name,
             key=key,
-            type_text=_value(rec, m.get("unit_type")),
+            type_text=cell_value(rec, m.get("unit_type")),
             years=years,
             file=file,
             row=row,
@@ -275,7 +242,7 @@ class _ListImport:
         errors = resolved.errors + value_errors
         for w in resolved.warnings:
             report.warn_error(w)
-        years_text = _value(rec, m.get("funding_years"))
+        years_text = cell_value(rec, m.get("funding_years"))
         unknown_ok = conf == YearConfidence.UNKNOWN.value
         if m.get("funding_years") and not years_text and not errors and not unknown_ok:
             report.warn_error(
@@ -287,7 +254,7 @@ class _ListImport:
                 )
             )
         source_url = self.source_url(rec, report, file, row)
-        project = _value(rec, m.get("project_title"))
+        project = cell_value(rec, m.get("project_title"))
         if resolved.unit is not None and not errors:
             dup = self._duplicate(resolved.unit.ags, resolved.unit.label, project, years, file, row)
             errors.extend(dup)
@@ -296,29 +263,31 @@ class _ListImport:
                 report.reject_error(e)
             return
         assert resolved.unit is not None
-        unit = resolved.unit
         self.records.append(
-            {
-                "ags": unit.ags,
-                "name": name or unit.name,
-                "unit_type": unit.unit_type.value,
-                "funding_years": ";".join(map(str, years)),
-                "year_confidence": conf,
-                "project_title": project,
-                "focus": "; ".join(parse_focus(split_focus(_value(rec, m.get("focus"))))),
-                "amount_eur": "" if math.isnan(amount) else repr(amount).replace(".", ","),
-                "source_url": source_url or self.source_link,
-                "evidence": " | ".join(
-                    p
-                    for p in (
-                        _value(rec, m.get("evidence"), sep=" | "),
-                        "" if source_url or self.source_link else self.source,
-                    )
-                    if p
-                ),
-            }
+            self._record(rec, resolved.unit, name, (years, amount, conf), source_url)
         )
         self.rows.append(row)
+
+    def _record(
+        self, rec: Mapping[str, str], unit: Unit, name: str, values: Any, source_url: str
+    ) -> dict[str, str]:
+        """The canonical registry row of an accepted list row."""
+        years, amount, conf = values
+        m = self.mapping
+        evidence = cell_value(rec, m.get("evidence"), sep=" | ")
+        provenance = "" if source_url or self.source_link else self.source
+        return {
+            "ags": unit.ags,
+            "name": name or unit.name,
+            "unit_type": unit.unit_type.value,
+            "funding_years": ";".join(map(str, years)),
+            "year_confidence": conf,
+            "project_title": cell_value(rec, m.get("project_title")),
+            "focus": "; ".join(parse_focus(split_focus(cell_value(rec, m.get("focus"))))),
+            "amount_eur": "" if math.isnan(amount) else repr(amount).replace(".", ","),
+            "source_url": source_url or self.source_link,
+            "evidence": " | ".join(p for p in (evidence, provenance) if p),
+        }
 
     def _duplicate(
         self, ags: str, label: str, project: str, years: tuple[int, ...], file: str, row: int
@@ -383,7 +352,7 @@ def import_table(
         )
     job.header_remarks(report, header_row)
     labels = job.labels()
-    for pos, (number, rec) in enumerate(zip(table.index, _cleaned_records(table), strict=True)):
+    for pos, (number, rec) in enumerate(zip(table.index, cleaned_records(table), strict=True)):
         report.rows_read += 1
         job.row(rec, report, labels[pos], int(number))
     result.rows_skipped = job.skipped

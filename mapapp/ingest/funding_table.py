@@ -10,7 +10,7 @@ completely; a sheet named after a year gives the rows without a year column that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -309,3 +309,24 @@ def read_funding_table(
         info["overflow_columns"] = blocks[0].overflow
     frame.attrs.update(info)
     return frame, blocks[0].header.row + 1
+
+
+def cell_value(rec: Mapping[Any, Any], columns: Sequence[str], sep: str | None = None) -> str:
+    """The first (or, with ``sep``, all joined) non-empty cleaned cell of ``columns``."""
+    values = [v for v in (rec.get(c, "") for c in columns) if v]
+    if not values:
+        return ""
+    return sep.join(values) if sep else values[0]
+
+
+def cleaned_records(table: pd.DataFrame) -> list[dict[str, str]]:
+    """Rows as dicts of cleaned text (no-break spaces and runs of spaces joined, trimmed; done per
+    column with pandas string methods instead of once per cell)."""
+    columns: list[list[str]] = []
+    for col in table.columns:
+        series = table[col].fillna("").astype(str)
+        cleaned = series.str.replace("\u00a0", " ", regex=False)
+        cleaned = cleaned.str.replace(r"\s+", " ", regex=True).str.strip()
+        columns.append(cleaned.tolist())
+    names = [str(c) for c in table.columns]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]

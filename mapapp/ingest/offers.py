@@ -10,14 +10,20 @@ Placing a draft on the map (coordinates inside NRW, gazetteer, online geocoder) 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from mapapp.ingest.columns import ColumnMap, map_columns
 from mapapp.ingest.coords import parse_coordinate, parse_coordinate_pair
 from mapapp.ingest.fold import fold
 from mapapp.ingest.offers_table import OFFER_SCHEMA, OfferRows, RawRow
+from mapapp.ingest.offers_values import (
+    parse_capacity,
+    parse_capacity_unit,
+    parse_list,
+    split_address,
+)
 from mapapp.ingest.report import ImportReport
 from mapapp.ingest.values import (
     clean_text,
@@ -27,7 +33,6 @@ from mapapp.ingest.values import (
     parse_number,
     parse_postcode,
     shown,
-    split_number_unit,
 )
 from mapapp.model import DataError, OfferCategory, check_email, check_http_url
 from mapapp.offers_model import (
@@ -42,7 +47,6 @@ from mapapp.offers_model import (
     parse_category,
     parse_language,
     parse_target_group,
-    split_list,
 )
 
 #: Longest text kept in one cell (characters); longer text is cut with a warning.
@@ -69,58 +73,6 @@ class Draft:
     ags: str | None = None
     ags_given: str | None = None
     coord_field: str = "lat"
-
-
-def parse_capacity(value: Any) -> tuple[float, str | None]:
-    """``12``, ``"12,5"``, ``"12 Plätze"``, ``"20 Std."`` -> (number, unit text or ``None``).
-
-    Raises
-    ------
-    ValueError
-        No number ≥ 0, or text after the number that is no known unit.
-    """
-    number, unit = split_number_unit(value)
-    if unit is not None and parse_capacity_unit(unit) is None:
-        raise ValueError(f"Einheit '{unit}' unbekannt")
-    if number < 0:
-        raise ValueError("negativ")
-    return number, unit
-
-
-def parse_capacity_unit(text: str) -> CapacityUnit | None:
-    key = fold(text)
-    try:
-        return CapacityUnit(text.strip())
-    except ValueError:
-        pass
-    if any(w in key for w in ("plaetze", "platz", "places", "teilnehm")):
-        return CapacityUnit.PLACES
-    if "stunde" in key or "hour" in key or key in ("std", "h"):
-        return CapacityUnit.COUNSELLOR_HOURS
-    return None
-
-
-_T = TypeVar("_T")
-
-
-def _parse_list(text: str | None, parse: Callable[[str], _T | None]) -> tuple[list[_T], list[str]]:
-    """Split a list cell (``"ar, tr; fa"``) and parse each part: (unique values, unknown parts)."""
-    values: list[_T] = []
-    unknown: list[str] = []
-    for part in split_list(text) if text else []:
-        value = parse(part)
-        if value is None:
-            unknown.append(part)
-        elif value not in values:
-            values.append(value)
-    return values, unknown
-
-
-def _split_address(address: str) -> tuple[str | None, str | None, str | None]:
-    m = re.fullmatch(r"(.*?)[,\s]+(\d{5})\s+(.+)", address)
-    if m:
-        return m.group(1).strip(" ,") or None, m.group(2), m.group(3)
-    return address, None, None
 
 
 class RowReader:
@@ -223,7 +175,7 @@ class RowReader:
         postcode, city = self.text(raw, "postcode"), self.text(raw, "city")
         address = self.text(raw, "address")
         if address and not (street or postcode or city):
-            street, postcode, city = _split_address(address)
+            street, postcode, city = split_address(address)
         if postcode:
             try:
                 postcode, rest = parse_postcode(postcode)
@@ -245,7 +197,7 @@ class RowReader:
             return None
 
     def _lists(self, raw: RawRow, f: dict[str, Any]) -> None:
-        langs, unknown = _parse_list(self.text(raw, "languages"), parse_language)
+        langs, unknown = parse_list(self.text(raw, "languages"), parse_language)
         if unknown:
             self.report.warn(
                 raw.row,
@@ -253,7 +205,7 @@ class RowReader:
                 f"Sprache(n) {', '.join(repr(u) for u in unknown)} ohne ISO-639-1-Code – ignoriert",
             )
         f["languages"] = tuple(langs)
-        groups, unknown = _parse_list(self.text(raw, "target_groups"), parse_target_group)
+        groups, unknown = parse_list(self.text(raw, "target_groups"), parse_target_group)
         if unknown:
             self.report.warn(
                 raw.row,

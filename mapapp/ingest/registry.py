@@ -83,6 +83,23 @@ def parse_focus(text: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def split_focus(text: str) -> str:
+    """Split "Transparenz, Vernetzung" like "Transparenz; Vernetzung" – but not inside brackets
+    ("other (Kulturmittler/Netzwerk)" stays one part)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth <= 0 and char in ";,/+\n":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return "; ".join(p.strip() for p in parts if p.strip())
+
+
 def parse_unit_type(text: object, *, file: str | None = None, row: int | None = None) -> UnitType:
     value = str(text or "").strip().lower()
     aliases = {
