@@ -40,7 +40,8 @@ from mapapp.analysis.coverage.params import CoverageParams, Method
 from mapapp.analysis.coverage.result import CoverageResult, run_coverage
 from mapapp.config import Settings, get_settings
 from mapapp.io import datasets
-from mapapp.render.coverage import coverage_map, raster_lookup
+from mapapp.render.coverage_map import coverage_map
+from mapapp.render.coverage_raster import raster_lookup
 from mapapp.services import coverage
 
 

@@ -192,7 +192,7 @@ def test_nearest_distances_and_share_beyond(grid) -> None:  # type: ignore[no-un
 
 
 def test_raster_value_of_a_shared_lattice_cell_is_the_demand_weighted_mean(grid) -> None:  # type: ignore[no-untyped-def]
-    from mapapp.render.coverage import cell_values, raster_lookup
+    from mapapp.render.coverage_raster import cell_values, raster_lookup
 
     result = run_coverage(grid, make_offers(), PARAMS)
     values = cell_values(result, grid.n_cells)
@@ -219,7 +219,7 @@ def test_foreign_year_works_on_top(grid) -> None:  # type: ignore[no-untyped-def
 
 
 def test_texts_name_the_grid(grid) -> None:  # type: ignore[no-untyped-def]
-    from mapapp.render.coverage import map_attribution
+    from mapapp.render.coverage_map import map_attribution
 
     result = run_coverage(grid, make_offers(), PARAMS)
     assert GRID_ATTRIBUTION in attribution(result)

@@ -1,4 +1,4 @@
-"""``mapapp.render.coverage``: classes, the grid image, the web map HTML and the map sheet.
+"""``mapapp.render.coverage_*``: classes, the grid image, the web map HTML and the map sheet.
 
 Uses the two-Gemeinde fixture of ``tests/test_coverage_pipeline.py`` (1 km cells in EPSG:25832).
 """
@@ -21,19 +21,10 @@ from mapapp.analysis.coverage.grid import coverage_inputs, demand_grid_nrw
 from mapapp.analysis.coverage.params import CoverageParams, Method
 from mapapp.analysis.coverage.result import run_coverage
 from mapapp.render.assets import localize_assets
-from mapapp.render.coverage import (
-    NODATA_COLOUR,
-    PALETTE,
-    Classes,
-    cell_values,
-    coverage_map,
-    legend_html,
-    map_sheet,
-    measure_classes,
-    raster_lookup,
-    raster_png,
-    units_geojson,
-)
+from mapapp.render.coverage_classes import NODATA_COLOUR, PALETTE, Classes, measure_classes
+from mapapp.render.coverage_map import coverage_map, legend_html, units_geojson
+from mapapp.render.coverage_raster import cell_values, raster_lookup, raster_png
+from mapapp.render.coverage_sheet import map_sheet
 from tests.test_coverage_pipeline import ABH, G1, G2, X0, Y0, make_inputs, make_offers
 
 

@@ -237,7 +237,9 @@ def test_coverage_map_and_sheet_show_offer_names_literally() -> None:
     from mapapp.analysis.coverage.grid import demand_grid_nrw
     from mapapp.analysis.coverage.params import CoverageParams
     from mapapp.analysis.coverage.result import run_coverage
-    from mapapp.render.coverage import coverage_map, map_sheet, raster_lookup
+    from mapapp.render.coverage_map import coverage_map
+    from mapapp.render.coverage_raster import raster_lookup
+    from mapapp.render.coverage_sheet import map_sheet
     from tests.test_coverage_pipeline import ABH, make_inputs, make_offers
 
     inputs = make_inputs()

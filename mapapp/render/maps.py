@@ -17,7 +17,6 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from mapapp.config import CRS_WEB, TILE_URL
-from mapapp.render.legend import Legend
 from mapapp.render.safe import RawHtml, esc, json_for_script
 
 NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]  # south-west, north-east (lat, lon)
@@ -145,7 +144,3 @@ def base_map(
         m.add_child(_Attribution(esc(attribution)))
     m.add_child(_FitOnResize(bounds or NRW_BOUNDS))
     return m
-
-
-# Transitional alias for render/coverage.py until its split into coverage_* modules lands.
-_Legend = Legend

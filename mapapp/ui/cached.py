@@ -105,7 +105,7 @@ if TYPE_CHECKING:
     from mapapp.analysis.coverage.result import CoverageResult
     from mapapp.analysis.offers import OfferIndex
     from mapapp.io.offers import GeoContext
-    from mapapp.render.coverage import RasterLookup
+    from mapapp.render.coverage_raster import RasterLookup
     from mapapp.store import OfferStore
 
 
@@ -183,7 +183,7 @@ def coverage_grid(
     ``population_grid``: ``""`` = Gemeinde people spread by area; otherwise the Zensus 2022 grid
     is used and this is its :func:`coverage_population_grid_stamp` (so a new file is a new key).
     """
-    from mapapp.render.coverage import raster_lookup
+    from mapapp.render.coverage_raster import raster_lookup
     from mapapp.services import coverage
 
     grid = coverage.build_grid(settings(), cell_size_m, population_grid=bool(population_grid))

@@ -24,7 +24,10 @@ from mapapp.io.boundaries import Boundaries
 from mapapp.io.tabular import to_safe_csv
 from mapapp.model import DataError, DataMissingError, OfferCategory
 from mapapp.render.assets import localize_assets
-from mapapp.render.coverage import VIEWS, RasterLookup, coverage_map, map_sheet, units_geojson
+from mapapp.render.coverage_classes import VIEWS
+from mapapp.render.coverage_map import coverage_map, units_geojson
+from mapapp.render.coverage_raster import RasterLookup
+from mapapp.render.coverage_sheet import map_sheet
 from mapapp.text.coverage import export_comment, method_text
 from mapapp.ui import cached, state
 from mapapp.ui.errors import data_error_text
