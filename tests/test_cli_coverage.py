@@ -255,3 +255,40 @@ def test_nrw_form_refuses_bad_numbers_before_loading_data(tmp_path, capsys, opti
     assert info.value.code == 2
     assert f"argument {option}: " in capsys.readouterr().err
     assert not out.exists()
+
+
+LEAN_SCRIPT = """
+import sys
+from mapapp.cli import main
+code = main(sys.argv[1:])
+heavy = ("geopandas", "folium", "matplotlib", "streamlit", "shapely", "pyproj")
+print(",".join(sorted(m for m in heavy if m in sys.modules)))
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("method", ["nearest", "e2sfca"])
+def test_csv_form_loads_no_geo_map_or_ui_stack(files, method: str) -> None:
+    """``mapapp coverage`` on CSV files in a fresh interpreter: neither geopandas, folium,
+    matplotlib, streamlit (nor shapely/pyproj) is imported, and the output is right."""
+    import subprocess
+    import sys
+
+    out = files / "lean.csv"
+    done = subprocess.run(
+        [sys.executable, "-c", LEAN_SCRIPT, "coverage", "--demand", str(files / "d.csv"),
+         "--supply", str(files / "s.csv"), "--method", method, "--max-cost", "15000",
+         "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""  # no heavy module was loaded
+    assert list(pd.read_csv(out)["id"]) == ["A", "B", "C", "D"]
+
+
+def test_numbers_are_written_as_numbers_and_ids_are_neutralised(tmp_path) -> None:
+    (tmp_path / "d.csv").write_text("id,x,y,demand\n=cmd,400000,5700000,100\n-7,403000,5700000,1\n")
+    (tmp_path / "s.csv").write_text(SUPPLY)
+    assert run(tmp_path, "--method", "nearest") == 0
+    lines = (tmp_path / "out.csv").read_text().splitlines()
+    assert lines == ["id,value", "'=cmd,0.0", "'-7,3000.0"]

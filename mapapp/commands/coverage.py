@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from mapapp.analysis.coverage.params import (
 )
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
+from mapapp.ingest.points import NRW_X_RANGE, NRW_Y_RANGE, read_costs, read_points
 from mapapp.io.tabular import FORMULA_PREFIXES
 from mapapp.model import DataError, OfferCategory
 
@@ -101,12 +101,6 @@ Beispiel:
 """
 
 
-#: Plausible EPSG:25832 coordinates (metres) in and around NRW. The Land spans about
-#: x 280,000-532,000 and y 5,578,000-5,820,000 (BKG VG5000); the margin of some 50-80 km keeps
-#: points beyond the border (offers in a neighbouring Land) and rejects degrees (x 6-9, y 50-52),
-#: kilometres and other projections (Gauss-Krüger x 2,5xx,xxx).
-NRW_X_RANGE = (200_000.0, 620_000.0)
-NRW_Y_RANGE = (5_500_000.0, 5_900_000.0)
 #: Most threads ``--workers`` may ask for.
 _MAX_WORKERS = 64
 
@@ -213,125 +207,58 @@ def _register_nrw(forms: Any) -> None:
     nrw.set_defaults(func=run_nrw)
 
 
-def _read_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, str]:
-    """All cells as stripped strings; checks the header. Returns the frame and the separator."""
-    label = str(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        header_line = handle.readline()
-    sep = ";" if header_line.count(";") > header_line.count(",") else ","
+def _fast_points(path: Path, columns: list[str], value: str | None) -> pd.DataFrame | None:
+    """The common case in one pass of pandas' C parser: UTF-8, exact header, clean numbers, unique
+    ids, points in NRW. ``None`` when anything is unusual; the careful reader
+    (:func:`mapapp.ingest.points.read_points`: any encoding and delimiter) then reads the file
+    and names file, row and field of a problem.
+    """
     try:
-        frame = pd.read_csv(
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = handle.readline()
+        sep = ";" if header.count(";") > header.count(",") else ","
+        if [c.strip() for c in header.rstrip("\r\n").split(sep)] != header.rstrip("\r\n").split(
+            sep
+        ) or not set(columns) <= set(header.rstrip("\r\n").split(sep)):
+            return None
+        numeric = [c for c in columns if c != "id"]
+        read = pd.read_csv(
             path,
             sep=sep,
-            dtype=str,
-            keep_default_na=False,
+            dtype={"id": str, **dict.fromkeys(numeric, np.float64)},
+            na_filter=False,
             encoding="utf-8-sig",
-            skip_blank_lines=False,
+            decimal="," if sep == ";" else ".",
         )
-    except pd.errors.EmptyDataError:
-        raise DataError("Datei ist leer", file=label, row=1) from None
-    except pd.errors.ParserError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        row = int(line.group(1)) if line else None
-        raise DataError("falsche Anzahl Felder", file=label, row=row) from None
-    except UnicodeDecodeError:
-        raise DataError("keine UTF-8-Datei", file=label) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for column in columns:
-        if column not in frame.columns:
-            raise DataError("Spalte fehlt", file=label, row=1, field=column)
-    frame = frame[columns].apply(lambda col: col.str.strip())
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    # a row with more fields than the header would turn the first column into an index
+    if read.empty or not isinstance(read.index, pd.RangeIndex) or read.index.start != 0:
+        return None
+    frame = read[columns]
+    ids = frame["id"].str.strip()
+    values = frame[numeric].to_numpy(dtype=np.float64)
+    if (ids == "").any() or ids.duplicated().any() or not np.isfinite(values).all():
+        return None
+    if value is not None and (frame[value].to_numpy() < 0).any():
+        return None
+    if "x" in frame.columns:
+        x, y = frame["x"].to_numpy(), frame["y"].to_numpy()
+        inside = (x >= NRW_X_RANGE[0]) & (x <= NRW_X_RANGE[1])
+        inside &= (y >= NRW_Y_RANGE[0]) & (y <= NRW_Y_RANGE[1])
+        if not inside.all():
+            return None
+    frame["id"] = ids
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # spreadsheet row numbers
-    return frame[(frame != "").any(axis=1)], sep
-
-
-def _numbers(frame: pd.DataFrame, column: str, sep: str, label: str, *, non_negative: bool) -> None:
-    """Replace a text column by floats in place; DataError naming the first bad row."""
-    text = frame[column]
-    if sep == ";":
-        text = text.str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text, errors="coerce").astype(float)
-    bad = ~np.isfinite(values.to_numpy())
-    if non_negative:
-        bad |= values.to_numpy() < 0
-    if bad.any():
-        row = int(frame.index[bad][0])
-        what = "keine Zahl >= 0" if non_negative else "keine Zahl"
-        raise DataError(f"{frame[column].loc[row]!r} ist {what}", file=label, row=row, field=column)
-    frame[column] = values
-
-
-def _ids(frame: pd.DataFrame, column: str, label: str) -> None:
-    empty = frame[column] == ""
-    if empty.any():
-        raise DataError("id fehlt", file=label, row=int(frame.index[empty][0]), field=column)
-    dup = frame[column].duplicated()
-    if dup.any():
-        row = int(frame.index[dup][0])
-        raise DataError(
-            f"id {frame[column].loc[row]!r} kommt mehrfach vor", file=label, row=row, field=column
-        )
-
-
-def _de(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
-
-
-def _check_nrw_xy(frame: pd.DataFrame, label: str) -> None:
-    """DataError naming the first row whose x/y are not metres in EPSG:25832 in or near NRW."""
-    x = frame["x"].to_numpy(dtype=float)
-    y = frame["y"].to_numpy(dtype=float)
-    x_ok = (x >= NRW_X_RANGE[0]) & (x <= NRW_X_RANGE[1])
-    y_ok = (y >= NRW_Y_RANGE[0]) & (y <= NRW_Y_RANGE[1])
-    bad = ~(x_ok & y_ok)
-    if not bad.any():
-        return
-    pos = int(np.flatnonzero(bad)[0])
-    row = int(frame.index[pos])
-    field = "x" if not x_ok[pos] else "y"
-    xi, yi = x[pos], y[pos]
-    if abs(xi) <= 180 and abs(yi) <= 90:
-        hint = "sieht nach Grad (WGS84) aus; "
-    elif NRW_X_RANGE[0] <= yi <= NRW_X_RANGE[1] and NRW_Y_RANGE[0] <= xi <= NRW_Y_RANGE[1]:
-        hint = "x und y vertauscht? "
-    else:
-        hint = ""
-    raise DataError(
-        f"x={xi:.10g}, y={yi:.10g} liegt nicht in NRW: {hint}erwartet sind Meter in EPSG:25832 "
-        f"(x {_de(NRW_X_RANGE[0])}–{_de(NRW_X_RANGE[1])}, "
-        f"y {_de(NRW_Y_RANGE[0])}–{_de(NRW_Y_RANGE[1])})",
-        file=label,
-        row=row,
-        field=field,
-    )
+    return frame
 
 
 def _read_points(path: Path, value: str | None, need_xy: bool) -> pd.DataFrame:
     columns = ["id"] + (["x", "y"] if need_xy else []) + ([value] if value else [])
-    frame, sep = _read_csv(path, columns)
-    if frame.empty:
-        raise DataError("enthält keine Datenzeilen (nur die Kopfzeile)", file=str(path))
-    _ids(frame, "id", str(path))
-    if need_xy:
-        _numbers(frame, "x", sep, str(path), non_negative=False)
-        _numbers(frame, "y", sep, str(path), non_negative=False)
-    if value:
-        _numbers(frame, value, sep, str(path), non_negative=True)
-    if need_xy:
-        _check_nrw_xy(frame, str(path))
-    return frame
-
-
-def _read_cost(path: Path) -> pd.DataFrame:
-    frame, sep = _read_csv(path, ["origin", "destination", "cost"])
-    for column in ("origin", "destination"):
-        empty = frame[column] == ""
-        if empty.any():
-            raise DataError(
-                "id fehlt", file=str(path), row=int(frame.index[empty][0]), field=column
-            )
-    _numbers(frame, "cost", sep, str(path), non_negative=True)
-    return frame
+    fast = _fast_points(path, columns, value)
+    if fast is not None:
+        return fast
+    return read_points(path, value=value, need_xy=need_xy)
 
 
 def _weights(args: argparse.Namespace, max_cost: float) -> WeightFunction | None:
@@ -371,7 +298,7 @@ def run(args: argparse.Namespace) -> int:
     need_xy = args.cost is None
     demand = _read_points(args.demand, None if args.method == "nearest" else "demand", need_xy)
     supply = _read_points(args.supply, None if args.method == "nearest" else "capacity", need_xy)
-    table = CostTable(_read_cost(args.cost)) if args.cost is not None else None
+    table = CostTable(read_costs(args.cost)) if args.cost is not None else None
 
     try:
         values = _measure(args, demand, supply, table, max_cost, limit, weight_fn)
@@ -389,8 +316,17 @@ def _result_csv(ids: pd.Series, values: pd.Series) -> str:
     risky = text.str.startswith(FORMULA_PREFIXES).to_numpy()
     if risky.any():
         text = text.where(~risky, "'" + text)
-    out = pd.DataFrame({"id": text.to_numpy(), "value": values.to_numpy(dtype=float)})
-    return out.to_csv(index=False, lineterminator="\n")
+    numbers = values.to_numpy(dtype=float)
+    if text.str.contains(r'[",\r\n]', regex=True).any():  # ids that need CSV quoting
+        out = pd.DataFrame({"id": text.to_numpy(), "value": numbers})
+        return out.to_csv(index=False, lineterminator="\n")
+    # the same text as DataFrame.to_csv (repr of each float, NaN empty), without its overhead
+    if np.isnan(numbers).any():
+        cells: list[object] = ["" if v != v else repr(v) for v in numbers.tolist()]
+        rows = map("{},{}".format, text.tolist(), cells)
+    else:
+        rows = map("{},{!r}".format, text.tolist(), numbers.tolist())
+    return "id,value\n" + "\n".join(rows) + "\n"
 
 
 def _measure(
