@@ -308,30 +308,10 @@ OFFER_CATEGORY_LABELS_DE: dict[OfferCategory, str] = {
 
 @dataclass(frozen=True)
 class YearSelection:
-    """A set of funding years, hashable (usable as a cache key)."""
+    """A set of funding years, hashable (usable as a cache key); parse text with
+    :func:`mapapp.ingest.values.parse_years` (the one year parser)."""
 
     years: tuple[int, ...]
-
-    @classmethod
-    def parse(cls, text: str) -> YearSelection:
-        """Parse ``"2005"``, ``"2005-2007"``, ``"2005,2007"`` or ``"2005/2006"``."""
-        years: set[int] = set()
-        for part in re.split(r"[,;/ ]+", text.strip()):
-            if not part:
-                continue
-            m = re.fullmatch(r"(\d{4})\s*[-–]\s*(\d{4})", part)
-            if m:
-                lo, hi = int(m.group(1)), int(m.group(2))
-                if hi < lo:
-                    raise ValueError(f"Jahresbereich '{part}' ist absteigend")
-                years.update(range(lo, hi + 1))
-            elif re.fullmatch(r"\d{4}", part):
-                years.add(int(part))
-            else:
-                raise ValueError(f"'{part}' ist kein Jahr und kein Jahresbereich")
-        if not years:
-            raise ValueError("keine Jahre angegeben")
-        return cls(tuple(sorted(years)))
 
     @property
     def label(self) -> str:

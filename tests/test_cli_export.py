@@ -92,7 +92,7 @@ def test_missing_data_is_one_line_and_writes_nothing(
         ("2004", "2004 liegt außerhalb der Programmlaufzeit 2005–2012"),
         ("2013", "2013 liegt außerhalb"),
         ("2004-2006", "2004 liegt außerhalb"),
-        ("abc", "'abc' ist kein Jahr"),
+        ("abc", "'abc' ist kein Förderjahr"),
         ("2007-2005", "absteigend"),
     ],
 )

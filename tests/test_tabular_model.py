@@ -48,13 +48,15 @@ def test_normalize_ags() -> None:
 
 
 def test_year_selection() -> None:
-    assert YearSelection.parse("2005-2007").years == (2005, 2006, 2007)
-    assert YearSelection.parse("2007, 2005").label == "2005, 2007"
-    assert YearSelection.parse("2005–2007").label == "2005–2007"
-    with pytest.raises(ValueError):
-        YearSelection.parse("2007-2005")
-    with pytest.raises(ValueError):
-        YearSelection.parse("abc")
+    from mapapp.ingest.values import parse_years
+
+    assert YearSelection(parse_years("2005-2007")).years == (2005, 2006, 2007)
+    assert YearSelection(parse_years("2007, 2005")).label == "2005, 2007"
+    assert YearSelection(parse_years("2005–2007")).label == "2005–2007"
+    with pytest.raises(DataError):
+        parse_years("2007-2005")
+    with pytest.raises(DataError):
+        parse_years("abc")
 
 
 def test_data_error_names_file_row_field() -> None:

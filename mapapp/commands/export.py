@@ -13,7 +13,8 @@ from typing import Any
 import geopandas as gpd
 
 from mapapp.analysis.funding import CLASS_FUNDED_KREIS, funding_units
-from mapapp.config import PROGRAMME_YEARS, Settings, get_settings
+from mapapp.commands.options import years_option
+from mapapp.config import Settings, get_settings
 from mapapp.io import atomic, datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.funding import active_registry_path
@@ -154,17 +155,7 @@ def parse_years(text: str) -> YearSelection:
     DataError
         Unparsable text or a year outside :data:`mapapp.config.PROGRAMME_YEARS`.
     """
-    try:
-        selection = YearSelection.parse(text)
-    except ValueError as exc:
-        raise DataError(f"--years: {exc}") from exc
-    outside = [y for y in selection.years if y not in PROGRAMME_YEARS]
-    if outside:
-        first, last = PROGRAMME_YEARS[0], PROGRAMME_YEARS[-1]
-        raise DataError(
-            f"--years: {outside[0]} liegt außerhalb der Programmlaufzeit {first}–{last}"
-        )
-    return selection
+    return YearSelection(years_option(text))
 
 
 def default_note(settings: Settings) -> str:

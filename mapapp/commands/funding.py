@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from mapapp.commands.options import years_option
 from mapapp.config import Settings, get_settings
 from mapapp.ingest.funding import ImportResult, import_file
 from mapapp.ingest.report import unusable_report
-from mapapp.ingest.values import parse_years
 from mapapp.io.atomic import write_text
 from mapapp.io.funding import (
     SHOW_COLUMNS,
@@ -221,17 +221,6 @@ def _boundary_keys(settings: Settings, mode: str) -> tuple[set[str], set[str]] |
     return set(b.kreise["ags"]), set(b.gemeinden["ags"])
 
 
-def _parse_years(text: str) -> tuple[int, ...]:
-    """``--years`` (``2005``, ``2005-2007``, ``2005,2007``) within the programme years."""
-    try:
-        years = parse_years(text, field=None)
-    except DataError as exc:
-        raise DataError(f"--years: {exc.message}") from exc
-    if not years:
-        raise DataError("--years: keine Jahre angegeben")
-    return years
-
-
 def shown_registry(
     settings: Settings, years: tuple[int, ...] | None, boundaries: str = "auto"
 ) -> pd.DataFrame:
@@ -280,7 +269,7 @@ def _table(frame: pd.DataFrame, width: int = 60) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     settings = get_settings()
-    years = _parse_years(args.years) if args.years else None
+    years = years_option(args.years) if args.years else None
     frame = shown_registry(settings, years, args.boundaries)
     if args.format == "csv":
         sys.stdout.write(to_safe_csv(registry_to_csv_frame(frame)))

@@ -8,6 +8,9 @@ import argparse
 import math
 from collections.abc import Callable
 
+from mapapp.ingest.values import parse_years
+from mapapp.model import DataError
+
 
 def positive_float(text: str) -> float:
     """A finite number > 0 (distances, thresholds, catchments, widths)."""
@@ -36,4 +39,16 @@ def int_range(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-__all__ = ["int_range", "positive_float"]
+def years_option(text: str, option: str = "--years") -> tuple[int, ...]:
+    """``--years`` (``2005``, ``2005-2007``, ``2005,2007``, ``2005/06``) within the programme
+    years, parsed by the one year parser; a :class:`DataError` names the option."""
+    try:
+        years = parse_years(text, field=None)
+    except DataError as exc:
+        raise DataError(f"{option}: {exc.message}") from exc
+    if not years:
+        raise DataError(f"{option}: keine Jahre angegeben")
+    return years
+
+
+__all__ = ["int_range", "positive_float", "years_option"]

@@ -15,8 +15,9 @@ from mapapp.analysis.funding import (
     funded_table,
     unit_projects,
 )
+from mapapp.ingest.values import parse_years
 from mapapp.io.tabular import to_safe_csv
-from mapapp.model import YearSelection, is_http_url
+from mapapp.model import is_http_url
 from mapapp.render.assets import localize_assets
 from mapapp.render.captions import TITLE_DEFAULT, funding_attribution, funding_note, funding_title
 from mapapp.render.funding_map import funding_base_map, funding_feature_group, funding_html
@@ -53,7 +54,7 @@ def render() -> None:
     with right:
         include_unknown = st.toggle(t("fk.include_unknown", lang), value=False)
         tiles = st.toggle(t("fk.tiles", lang), value=True)
-    years = YearSelection.parse(choice.replace("–", "-")).years
+    years = parse_years(choice)
 
     b = cached.boundaries(version)
     units = cached.units_for_years(version, info, years, include_unknown)
