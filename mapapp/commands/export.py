@@ -12,13 +12,14 @@ from typing import Any
 
 import geopandas as gpd
 
-from mapapp.analysis.funding import CLASS_FUNDED_KREIS, funding_units
+from mapapp.analysis.funding import CLASS_FUNDED_KREIS
 from mapapp.commands.options import years_option
 from mapapp.config import Settings, get_settings
 from mapapp.io import atomic, datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.funding import active_registry_path
 from mapapp.model import DataError, YearSelection
+from mapapp.services import funding as funding_service
 
 #: ``--format`` choices; ``html`` is the interactive, standalone (offline) map.
 EXPORT_FORMATS = ("png", "svg", "pdf", "html")
@@ -92,12 +93,8 @@ def run(args: argparse.Namespace) -> int:
     fmt = _format(args.fmt, args.out)
     settings = get_settings()
     boundaries = datasets.load_boundaries(settings, simplify_m=datasets.WEB_SIMPLIFY_M)
-    units = funding_units(
-        boundaries,
-        datasets.load_status(settings),
-        datasets.load_registry(settings),
-        selection.years,
-        include_unknown=args.include_unknown,
+    units = funding_service.units_for_years(
+        settings, selection.years, args.include_unknown, units=boundaries
     )
     label = selection.label
     if fmt == "html":

@@ -16,21 +16,19 @@ from typing import Any
 import pandas as pd
 
 from mapapp.commands.options import years_option
-from mapapp.config import Settings, get_settings
+from mapapp.config import get_settings
 from mapapp.ingest.funding import ImportResult, import_file
 from mapapp.ingest.report import unusable_report
 from mapapp.io.atomic import write_text
 from mapapp.io.funding import (
-    SHOW_COLUMNS,
     active_registry_path,
-    join_units,
-    read_registry_csv,
     registry_to_csv_frame,
     reset_registry,
     save_registry,
 )
 from mapapp.io.tabular import to_safe_csv
-from mapapp.model import DataError, DataMissingError
+from mapapp.model import DataError
+from mapapp.services import funding as funding_service
 
 _EPILOG = """\
 Beispiele:
@@ -205,45 +203,6 @@ def run_reset(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _boundary_keys(settings: Settings, mode: str) -> tuple[set[str], set[str]] | None:
-    if mode == "off":
-        return None
-    from mapapp.io.boundaries import find_boundary_archive
-    from mapapp.io.datasets import load_boundaries
-
-    try:
-        find_boundary_archive(settings.raw_dir)
-    except DataMissingError:
-        if mode == "require":
-            raise
-        return None
-    b = load_boundaries(settings)
-    return set(b.kreise["ags"]), set(b.gemeinden["ags"])
-
-
-def shown_registry(
-    settings: Settings, years: tuple[int, ...] | None, boundaries: str = "auto"
-) -> pd.DataFrame:
-    """The active registry joined to today's units, in :data:`SHOW_COLUMNS` order."""
-    from mapapp.io.datasets import load_status
-
-    status = load_status(settings)
-    path, _ = active_registry_path(settings)
-    registry = read_registry_csv(path, status)
-    keys = _boundary_keys(settings, boundaries)
-    joined = join_units(
-        registry,
-        status,
-        kreis_keys=keys[0] if keys else None,
-        gemeinde_keys=keys[1] if keys else None,
-        file=path.name,
-    )
-    if years is not None:
-        wanted = set(years)
-        joined = joined[[bool(wanted.intersection(ys)) for ys in joined["funding_years"]]]
-    return joined[list(SHOW_COLUMNS)].reset_index(drop=True)
-
-
 def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for rec in frame.to_dict("records"):
@@ -270,7 +229,7 @@ def _table(frame: pd.DataFrame, width: int = 60) -> str:
 def run_show(args: argparse.Namespace) -> int:
     settings = get_settings()
     years = years_option(args.years) if args.years else None
-    frame = shown_registry(settings, years, args.boundaries)
+    frame = funding_service.shown_registry(settings, years, args.boundaries)
     if args.format == "csv":
         sys.stdout.write(to_safe_csv(registry_to_csv_frame(frame)))
     elif args.format == "json":

@@ -14,9 +14,16 @@ import pandas as pd
 from mapapp.analysis.funding import UnitFrames, funding_counts, funding_units
 from mapapp.config import Settings
 from mapapp.io import datasets
-from mapapp.io.boundaries import Boundaries
-from mapapp.io.funding import RegistryInfo
+from mapapp.io.boundaries import Boundaries, find_boundary_archive
+from mapapp.io.funding import (
+    SHOW_COLUMNS,
+    RegistryInfo,
+    active_registry_path,
+    join_units,
+    read_registry_csv,
+)
 from mapapp.io.funding import registry_info as _registry_info
+from mapapp.model import DataMissingError
 
 
 def registry_info(settings: Settings) -> RegistryInfo:
@@ -72,12 +79,52 @@ def counts_for_years(registry: pd.DataFrame, years: Sequence[int]) -> pd.DataFra
     return funding_counts(registry, years)
 
 
+def _boundary_keys(settings: Settings, mode: str) -> tuple[set[str], set[str]] | None:
+    """Kreis and Gemeinde keys of today's boundaries to check the registry against.
+
+    ``mode``: ``"off"`` (no check), ``"auto"`` (when the boundaries are there), ``"require"``.
+    """
+    if mode == "off":
+        return None
+    try:
+        find_boundary_archive(settings.raw_dir)
+    except DataMissingError:
+        if mode == "require":
+            raise
+        return None
+    b = datasets.load_boundaries(settings)
+    return set(b.kreise["ags"]), set(b.gemeinden["ags"])
+
+
+def shown_registry(
+    settings: Settings, years: Sequence[int] | None, boundaries: str = "auto"
+) -> pd.DataFrame:
+    """The active registry joined to today's units, in :data:`SHOW_COLUMNS` order, optionally
+    only the projects funded in one of ``years`` (``mapapp funding show``)."""
+    status_table = status(settings)
+    path, _ = active_registry_path(settings)
+    registry = read_registry_csv(path, status_table)
+    keys = _boundary_keys(settings, boundaries)
+    joined = join_units(
+        registry,
+        status_table,
+        kreis_keys=keys[0] if keys else None,
+        gemeinde_keys=keys[1] if keys else None,
+        file=path.name,
+    )
+    if years is not None:
+        wanted = set(years)
+        joined = joined[[bool(wanted.intersection(ys)) for ys in joined["funding_years"]]]
+    return joined[list(SHOW_COLUMNS)].reset_index(drop=True)
+
+
 __all__ = [
     "active_registry",
     "boundaries",
     "counts_for_years",
     "published_totals",
     "registry_info",
+    "shown_registry",
     "status",
     "units_for_years",
 ]
