@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "csv":
         args.out.write_text(to_import_csv(offers), encoding="utf-8")
     else:
-        from mapapp.io.offers import offers_to_geojson
+        from mapapp.io.offers_export import offers_to_geojson
 
         doc = offers_to_geojson(offers, SYNTHETIC_SOURCE)
         args.out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")

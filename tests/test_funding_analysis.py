@@ -19,8 +19,8 @@ from mapapp.analysis.funding import (
     select_years,
     summarize_units,
 )
+from mapapp.ingest.registry import validate_registry
 from mapapp.io.boundaries import read_boundaries
-from mapapp.io.funding import validate_registry
 from tests.builders import registry_rows, status_frame, write_bkg_zip
 
 

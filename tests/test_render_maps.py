@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mapapp.analysis.funding import funding_units
+from mapapp.ingest.registry import validate_registry
 from mapapp.io.boundaries import read_boundaries
-from mapapp.io.funding import validate_registry
 from mapapp.render.assets import UnvendoredAssetError, localize_assets, standalone_html
 from mapapp.render.funding_map import funding_html, funding_map
 from mapapp.render.maps import web_features

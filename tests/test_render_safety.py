@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from mapapp.analysis.funding import funding_units
+from mapapp.ingest.registry import validate_registry
 from mapapp.io.boundaries import read_boundaries
-from mapapp.io.funding import validate_registry
-from mapapp.io.offers import offers_to_csv, offers_to_geojson
+from mapapp.io.offers_export import offers_to_csv, offers_to_geojson
 from mapapp.model import OfferCategory
 from mapapp.offers_model import CoordSource, Offer, Precision
 from mapapp.render.funding_map import funding_html, funding_map

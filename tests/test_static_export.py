@@ -36,8 +36,8 @@ from mapapp.analysis.funding import (
     CLASSES,
     funding_units,
 )
+from mapapp.ingest.registry import validate_registry
 from mapapp.io.boundaries import Boundaries
-from mapapp.io.funding import validate_registry
 from mapapp.render.captions import DEFAULT_NOTE, funding_attribution, funding_title
 from mapapp.render.funding_labels import short_name
 from mapapp.render.funding_map import funding_html

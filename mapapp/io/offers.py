@@ -36,7 +36,6 @@ from mapapp.ingest.report import ImportReport
 from mapapp.io.datasets import load_boundaries, load_gvisys, load_status, reference_path
 from mapapp.io.geocode import Gazetteer, Locator, online_geocoder
 from mapapp.io.offer_placing import Geocoding, GeoContext, locate_coordinates
-from mapapp.io.offers_export import offers_attribution, offers_to_csv, offers_to_geojson
 from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory
 from mapapp.offers_model import CoordSource, Offer, Precision
 
@@ -47,16 +46,11 @@ DEFAULT_MAX_ROWS = MAX_IMPORT_ROWS
 
 ABH_SOURCE = "nrw_municipal_status.csv (ZustAVO NRW 2019)"
 
-# The exports are re-exported for ui/pages/angebote.py and tests/test_render_safety.py (owned by
-# others while this package is reorganised); new code imports mapapp.io.offers_export.
 __all__ = [
     "GeoContext",
     "ImportResult",
     "bundled_offers",
     "load_geo_context",
-    "offers_attribution",
-    "offers_to_csv",
-    "offers_to_geojson",
     "parse_offers",
 ]
 

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from mapapp.analysis.offers import NearestOffer, OfferFilter
 from mapapp.config import bkg_attribution
-from mapapp.io.offers import offers_attribution, offers_to_csv, offers_to_geojson
+from mapapp.io.offers_export import offers_attribution, offers_to_csv, offers_to_geojson
 from mapapp.model import DataError, OfferCategory, is_http_url
 from mapapp.offers_model import Accessibility, Offer, Precision, TargetGroup
 from mapapp.render.assets import localize_assets
