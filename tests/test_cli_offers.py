@@ -278,3 +278,14 @@ def test_real_mirror_seed_and_near(real_data_cache, tmp_path, monkeypatch, capsy
     assert all(o.address == "" or o.street is None for o in abh)
     kreis = {o.kreis_ags for o in abh if o.precision.value == "kreis_area"}
     assert len(kreis) == 31
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc"])
+def test_import_refuses_a_non_positive_size_limit(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "x.csv").write_text("name;category;lat;lon\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["offers", "import", str(tmp_path / "x.csv"), "--max-bytes", value])
+    assert exc.value.code == 2
+    assert "--max-bytes" in capsys.readouterr().err

@@ -52,7 +52,17 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="funding_command", required=True)
+    _register_import(sub)
+    reset = sub.add_parser(
+        "reset",
+        help="importierte Liste löschen (zurück zur dokumentierten Liste)",
+        description="Löscht die importierte Bewilligungsliste; danach gilt wieder die dokumentierte Liste.",
+    )
+    reset.set_defaults(func=run_reset)
+    _register_show(sub)
 
+
+def _register_import(sub: Any) -> None:
     imp = sub.add_parser(
         "import",
         help="Bewilligungsliste (CSV/XLSX) prüfen und übernehmen",
@@ -76,13 +86,8 @@ def register(subparsers: Any) -> None:
     )
     imp.set_defaults(func=run_import)
 
-    reset = sub.add_parser(
-        "reset",
-        help="importierte Liste löschen (zurück zur dokumentierten Liste)",
-        description="Löscht die importierte Bewilligungsliste; danach gilt wieder die dokumentierte Liste.",
-    )
-    reset.set_defaults(func=run_reset)
 
+def _register_show(sub: Any) -> None:
     show = sub.add_parser(
         "show",
         help="aktive Förderliste mit amtlichen Namen ausgeben",

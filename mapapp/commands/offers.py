@@ -52,7 +52,15 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="offers_command", required=True)
+    _register_import(sub)
+    _register_near(sub)
+    p_exp = sub.add_parser("export", help="gespeicherte Angebote exportieren")
+    p_exp.add_argument("--format", choices=("csv", "geojson", "html"), required=True)
+    p_exp.add_argument("--out", type=Path, required=True, help="Zieldatei")
+    p_exp.set_defaults(func=_cmd_export)
 
+
+def _register_import(sub: Any) -> None:
     p_imp = sub.add_parser("import", help="Angebotsliste einlesen und speichern")
     p_imp.add_argument("file", type=Path, help="CSV, XLSX oder GeoJSON")
     p_imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
@@ -67,12 +75,14 @@ def register(subparsers: Any) -> None:
     )
     p_imp.add_argument(
         "--max-bytes",
-        type=int,
+        type=int_range(1),
         default=DEFAULT_MAX_BYTES,
-        help="größte erlaubte Datei in Bytes (Standard: %(default)s)",
+        help="größte erlaubte Datei in Bytes, >= 1 (Standard: %(default)s)",
     )
     p_imp.set_defaults(func=_cmd_import)
 
+
+def _register_near(sub: Any) -> None:
     p_near = sub.add_parser("near", help="nächste Angebote zu einem Ort oder Punkt")
     p_near.add_argument("place", help="Gemeindename, Sitz-PLZ oder 'lat,lon' (WGS84)")
     p_near.add_argument(
@@ -100,11 +110,6 @@ def register(subparsers: Any) -> None:
     )
     p_near.add_argument("--format", choices=("json", "text"), default="text")
     p_near.set_defaults(func=_cmd_near)
-
-    p_exp = sub.add_parser("export", help="gespeicherte Angebote exportieren")
-    p_exp.add_argument("--format", choices=("csv", "geojson", "html"), required=True)
-    p_exp.add_argument("--out", type=Path, required=True, help="Zieldatei")
-    p_exp.set_defaults(func=_cmd_export)
 
 
 # --------------------------------------------------------------------------------------------
