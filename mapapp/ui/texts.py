@@ -1,58 +1,38 @@
-"""UI texts. German is the default and the fallback; other languages in ``i18n/<code>.json``.
+"""Page texts as markdown: the catalogue texts of :mod:`mapapp.text` with escaped parameters.
 
 Offer data is shown as entered; only the interface is translated.
 
 :func:`t` returns markdown: the catalogue text is trusted, its format parameters are data and are
 escaped with :func:`mapapp.ui.markdown.md` (numbers stay numbers, so ``{share:.0%}`` works;
 :class:`mapapp.ui.markdown.Trusted` values are inserted as they are). :func:`plain` is for places
-that do not render markdown (table column headers, select options).
+that do not render markdown (table column headers, select options, download file contents).
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from numbers import Number
-from pathlib import Path
 
+from mapapp import text
+from mapapp.text import (
+    DEFAULT_LANG,
+    I18N_DIR,
+    LANGUAGES,
+    available_languages,
+    direction,
+    normalize_lang,
+)
 from mapapp.ui.markdown import Trusted, md
 
-I18N_DIR = Path(__file__).resolve().parent / "i18n"
-DEFAULT_LANG = "de"
-#: Languages offered in the UI: code -> (native name, text direction).
-LANGUAGES: dict[str, tuple[str, str]] = {
-    "de": ("Deutsch", "ltr"),
-    "en": ("English", "ltr"),
-    "ar": ("العربية", "rtl"),
-    "tr": ("Türkçe", "ltr"),
-    "uk": ("Українська", "ltr"),
-    "ru": ("Русский", "ltr"),
-}
-
-
-@cache
-def _catalog(lang: str) -> dict[str, str]:
-    path = I18N_DIR / f"{lang}.json"
-    if not path.exists():
-        return {}
-    data: dict[str, str] = json.loads(path.read_text("utf-8"))
-    return data
-
-
-def available_languages() -> dict[str, tuple[str, str]]:
-    """Languages that have a catalogue file (German always)."""
-    return {
-        k: v for k, v in LANGUAGES.items() if k == DEFAULT_LANG or (I18N_DIR / f"{k}.json").exists()
-    }
-
-
-def normalize_lang(value: object) -> str:
-    text = str(value or "").strip().lower()[:2]
-    return text if text in available_languages() else DEFAULT_LANG
-
-
-def _lookup(key: str, lang: str) -> str:
-    return _catalog(lang).get(key) or _catalog(DEFAULT_LANG).get(key) or key
+__all__ = [
+    "DEFAULT_LANG",
+    "I18N_DIR",
+    "LANGUAGES",
+    "available_languages",
+    "direction",
+    "normalize_lang",
+    "plain",
+    "t",
+]
 
 
 def _markdown_value(value: object) -> object:
@@ -61,22 +41,23 @@ def _markdown_value(value: object) -> object:
     return md(value)
 
 
+def _count(params: dict[str, object]) -> float | None:
+    n = params.get("n")
+    return n if isinstance(n, int | float) and not isinstance(n, bool) else None
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     """Markdown text for ``key`` in ``lang`` (falls back to German, then to the key itself).
 
     Format parameters are escaped for markdown (see the module docstring); wrap a program-made
-    markdown value in :func:`mapapp.ui.markdown.trusted` to insert it unescaped.
+    markdown value in :func:`mapapp.ui.markdown.trusted` to insert it unescaped. ``n`` chooses
+    the plural form of a plural entry.
     """
-    text = _lookup(key, lang)
-    return text.format(**{k: _markdown_value(v) for k, v in fmt.items()}) if fmt else text
+    template = text.template(key, lang, _count(fmt))
+    return template.format(**{k: _markdown_value(v) for k, v in fmt.items()}) if fmt else template
 
 
 def plain(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     """Text for ``key`` with parameters inserted unescaped – only for places that show text
     literally (table column headers, select options), never for markdown."""
-    text = _lookup(key, lang)
-    return text.format(**fmt) if fmt else text
-
-
-def direction(lang: str) -> str:
-    return LANGUAGES.get(lang, ("", "ltr"))[1]
+    return text.t(key, lang, **fmt)

@@ -15,6 +15,7 @@ from mapapp.offers_model import Accessibility, Offer, Precision, TargetGroup
 from mapapp.render.assets import localize_assets
 from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
 from mapapp.services.offers import resolve_search
+from mapapp.text import number
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_latlon
 from mapapp.ui.filters import MAX_LIMIT, SearchState, parse_params, to_params
@@ -53,8 +54,7 @@ def _card(i: int, hit: NearestOffer, lang: str) -> None:
     o: Offer = hit.offer
     with st.container(border=True):
         st.markdown(f"**{i}\\. {md(o.name)}**  \n{md(t(f'cat.{o.category.value}', lang))}")
-        km = f"{hit.distance_m / 1000:.1f}".replace(".", "," if lang == "de" else ".")
-        st.caption(t("of.distance", lang, km=km))
+        st.caption(t("of.distance", lang, km=number(hit.distance_m / 1000, lang, 1)))
         if o.precision is not Precision.ADDRESS:
             prec = t(f"prec.{o.precision.value}", lang)
             st.warning(t("of.approx", lang, precision=prec))
