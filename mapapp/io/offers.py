@@ -178,44 +178,67 @@ def auslaenderbehoerden_offers(
         if ags in skip_ags:
             continue
         level = str(rec.get("level") or "")
+        where = _abh_location(ags, level, ctx)
         extra_note = str(rec.get("note") or "").strip()
-        if level == "kreis":
-            lon, lat = ctx.locator.kreis_point(ags)
-            precision, coord_source = Precision.KREIS_AREA, CoordSource.BOUNDARY
-            gem_ags, kreis_ags = None, ags
-            note = (
-                "Standort nicht erfasst – Kreisgebiet: Punkt liegt irgendwo im Kreis "
-                "(nicht der Dienstsitz); Entfernungen sind nur grob"
-            )
-            city = None
-        else:
-            place = ctx.gazetteer.by_ags(ags)
-            if place is None:
-                raise DataError(f"Gemeinde {ags} nicht im GV-ISys", field="ags")
-            lon, lat = place.lon, place.lat
-            precision, coord_source = Precision.GEMEINDE_CENTRE, CoordSource.GAZETTEER
-            gem_ags, kreis_ags = ags, ags[:5]
-            note = "Standort nicht erfasst – Punkt = Gemeindezentrum (GV-ISys), ungefähr"
-            city = place.short_name
-        if extra_note:
-            note = f"{note}; {extra_note}"
         offers.append(
             Offer(
                 id=f"abh-{ags}",
                 name=_abh_name(str(rec[COL_NAME]), level),
                 category=OfferCategory.ABH,
-                lon=round(lon, 7),
-                lat=round(lat, 7),
-                precision=precision,
-                coord_source=coord_source,
-                ags=gem_ags,
-                kreis_ags=kreis_ags,
-                city=city,
+                lon=round(where.lon, 7),
+                lat=round(where.lat, 7),
+                precision=where.precision,
+                coord_source=where.coord_source,
+                ags=where.ags,
+                kreis_ags=where.kreis_ags,
+                city=where.city,
                 source=ABH_SOURCE,
-                note=note,
+                note=f"{where.note}; {extra_note}" if extra_note else where.note,
             )
         )
     return offers
+
+
+@dataclass(frozen=True)
+class _AbhLocation:
+    lon: float
+    lat: float
+    precision: Precision
+    coord_source: CoordSource
+    ags: str | None
+    kreis_ags: str
+    city: str | None
+    note: str
+
+
+def _abh_location(ags: str, level: str, ctx: GeoContext) -> _AbhLocation:
+    """Where an Ausländerbehörde without an address is drawn, and how exact that is."""
+    if level == "kreis":
+        lon, lat = ctx.locator.kreis_point(ags)
+        return _AbhLocation(
+            lon,
+            lat,
+            Precision.KREIS_AREA,
+            CoordSource.BOUNDARY,
+            None,
+            ags,
+            None,
+            "Standort nicht erfasst – Kreisgebiet: Punkt liegt irgendwo im Kreis "
+            "(nicht der Dienstsitz); Entfernungen sind nur grob",
+        )
+    place = ctx.gazetteer.by_ags(ags)
+    if place is None:
+        raise DataError(f"Gemeinde {ags} nicht im GV-ISys", field="ags")
+    return _AbhLocation(
+        place.lon,
+        place.lat,
+        Precision.GEMEINDE_CENTRE,
+        CoordSource.GAZETTEER,
+        ags,
+        ags[:5],
+        place.short_name,
+        "Standort nicht erfasst – Punkt = Gemeindezentrum (GV-ISys), ungefähr",
+    )
 
 
 def bundled_offers(settings: Settings, ctx: GeoContext | None = None) -> ImportResult:
