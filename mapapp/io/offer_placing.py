@@ -51,28 +51,8 @@ def locate_coordinates(
     Each pair is tried as labelled, then swapped; the first reading inside NRW wins (a swap is
     reported as a warning).
     """
-    owner: list[int] = []  # draft index per candidate
-    first_cand: dict[int, int] = {}
-    cands: list[tuple[str, float, float]] = []
-    for i, d in enumerate(drafts):
-        if d.coords is None:
-            continue
-        first_cand[i] = len(cands)
-        for c in _candidates(d, metric_crs):
-            owner.append(i)
-            cands.append(c)
-    n = len(cands)
-    geo = np.array([c[0] == "geo" for c in cands], dtype=bool)
-    u = np.array([c[1] for c in cands], dtype=float)
-    v = np.array([c[2] for c in cands], dtype=float)
-    xs, ys = u.copy(), v.copy()
-    if geo.any():
-        xs[geo], ys[geo] = to_metric(u[geo], v[geo])
-    inside = ctx.locator.in_nrw(xs, ys) if n else np.zeros(0, dtype=bool)
-    chosen: dict[int, int] = {}
-    for k in range(n):
-        if inside[k] and owner[k] not in chosen:
-            chosen[owner[k]] = k
+    owner, first_cand, cands = _collect_candidates(drafts, metric_crs)
+    chosen, xs, ys = _first_inside(owner, cands, ctx)
     ok = sorted(chosen.values())
     lon_all, lat_all = to_web(xs[ok], ys[ok]) if ok else (np.zeros(0), np.zeros(0))
     ags_all = ctx.locator.ags_at(xs[ok], ys[ok]) if ok else []
@@ -82,30 +62,75 @@ def locate_coordinates(
             continue
         k_opt = chosen.get(i)
         if k_opt is None:
-            a, b = d.coords
-            label = "Breite/Länge" if d.coord_mode == "latlon" else "x/y"
-            rep.reject(
-                d.row,
-                d.coord_field,
-                f"Punkt ({label} {a:g}, {b:g}) liegt außerhalb von NRW "
-                f"(NRW: {ctx.locator.describe_bounds()}; erwartet WGS84-Grad oder EPSG:25832-Meter)",
-            )
-            d.coord_mode = "rejected"
+            _reject_outside(d, ctx, rep)
             continue
         if k_opt != first_cand[i] or owner[first_cand[i]] != i:
             what = "Breite und Länge" if d.coord_mode == "latlon" else "x und y"
             rep.warn(d.row, d.coord_field, f"{what} waren vertauscht – getauscht")
         j = pos[k_opt]
-        d.lon, d.lat = float(lon_all[j]), float(lat_all[j])
-        d.ags = ags_all[j]
-        d.precision = d.precision or Precision.ADDRESS
-        d.coord_source = CoordSource.FILE
-        if d.ags_given and d.ags and d.ags_given != d.ags:
-            rep.warn(
-                d.row,
-                "ags",
-                f"AGS {d.ags_given} passt nicht zum Punkt (liegt in {d.ags}) – {d.ags} verwendet",
-            )
+        _place(d, float(lon_all[j]), float(lat_all[j]), ags_all[j], rep)
+
+
+def _collect_candidates(
+    drafts: list[Draft], metric_crs: bool
+) -> tuple[list[int], dict[int, int], list[tuple[str, float, float]]]:
+    """Every reading of every draft's pair: the owning draft per reading, each draft's first
+    reading, and the readings (``kind``, u, v)."""
+    owner: list[int] = []
+    first_cand: dict[int, int] = {}
+    cands: list[tuple[str, float, float]] = []
+    for i, d in enumerate(drafts):
+        if d.coords is None:
+            continue
+        first_cand[i] = len(cands)
+        for c in _candidates(d, metric_crs):
+            owner.append(i)
+            cands.append(c)
+    return owner, first_cand, cands
+
+
+def _first_inside(
+    owner: list[int], cands: list[tuple[str, float, float]], ctx: GeoContext
+) -> tuple[dict[int, int], np.ndarray, np.ndarray]:
+    """The first reading inside NRW per draft (vectorised test), with all readings in metres."""
+    geo = np.array([c[0] == "geo" for c in cands], dtype=bool)
+    u = np.array([c[1] for c in cands], dtype=float)
+    v = np.array([c[2] for c in cands], dtype=float)
+    xs, ys = u.copy(), v.copy()
+    if geo.any():
+        xs[geo], ys[geo] = to_metric(u[geo], v[geo])
+    inside = ctx.locator.in_nrw(xs, ys) if len(cands) else np.zeros(0, dtype=bool)
+    chosen: dict[int, int] = {}
+    for k in range(len(cands)):
+        if inside[k] and owner[k] not in chosen:
+            chosen[owner[k]] = k
+    return chosen, xs, ys
+
+
+def _reject_outside(d: Draft, ctx: GeoContext, rep: ImportReport) -> None:
+    assert d.coords is not None
+    a, b = d.coords
+    label = "Breite/Länge" if d.coord_mode == "latlon" else "x/y"
+    rep.reject(
+        d.row,
+        d.coord_field,
+        f"Punkt ({label} {a:g}, {b:g}) liegt außerhalb von NRW "
+        f"(NRW: {ctx.locator.describe_bounds()}; erwartet WGS84-Grad oder EPSG:25832-Meter)",
+    )
+    d.coord_mode = "rejected"
+
+
+def _place(d: Draft, lon: float, lat: float, ags: str | None, rep: ImportReport) -> None:
+    d.lon, d.lat = lon, lat
+    d.ags = ags
+    d.precision = d.precision or Precision.ADDRESS
+    d.coord_source = CoordSource.FILE
+    if d.ags_given and d.ags and d.ags_given != d.ags:
+        rep.warn(
+            d.row,
+            "ags",
+            f"AGS {d.ags_given} passt nicht zum Punkt (liegt in {d.ags}) – {d.ags} verwendet",
+        )
 
 
 class Geocoding:
