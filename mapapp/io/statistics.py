@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -95,38 +96,39 @@ def read_gvisys(path: str | Path, land: str | None = NRW_LAND) -> pd.DataFrame:
         frame = frame[frame["land"].astype(str).str.strip().str.zfill(2) == land]
     if frame.empty:
         raise DataError("keine Gemeinde-Zeilen (Satzart 60) gefunden", file=str(path))
-    records = []
-    for rec in frame.to_dict("records"):
-        row = int(rec["excel_row"])
-        try:
-            ags = normalize_ags(
-                f"{str(rec['land']).zfill(2)}{rec['rb']}{str(rec['kreis']).zfill(2)}"
-                f"{str(rec['gem']).zfill(3)}",
-                8,
-            )
-        except ValueError as exc:
-            raise DataError(str(exc), file=str(path), row=row, field="AGS") from exc
-        try:
-            population = _to_int(rec[COL_POPULATION])
-            area = _to_float(rec[COL_AREA_KM2])
-            lon = _to_float(rec["lon"])
-            lat = _to_float(rec["lat"])
-        except ValueError as exc:
-            raise DataError(f"Zahl nicht lesbar: {exc}", file=str(path), row=row) from exc
-        plz = str(rec["plz"]).strip() if pd.notna(rec["plz"]) else ""
-        records.append(
-            {
-                COL_AGS: ags,
-                COL_NAME: str(rec[COL_NAME]).strip(),
-                COL_AREA_KM2: area,
-                COL_POPULATION: population,
-                "plz": plz.zfill(5) if plz else "",
-                "lon": lon,
-                "lat": lat,
-            }
-        )
+    records = [_gemeinde_record(rec, str(path)) for rec in frame.to_dict("records")]
     out = pd.DataFrame.from_records(records)
     return out.sort_values(COL_AGS, ignore_index=True)
+
+
+def _gemeinde_record(rec: dict[str, Any], file: str) -> dict[str, Any]:
+    """One GV-ISys Gemeinde row (Satzart 60) as typed values; a bad cell names file and row."""
+    row = int(rec["excel_row"])
+    try:
+        ags = normalize_ags(
+            f"{str(rec['land']).zfill(2)}{rec['rb']}{str(rec['kreis']).zfill(2)}"
+            f"{str(rec['gem']).zfill(3)}",
+            8,
+        )
+    except ValueError as exc:
+        raise DataError(str(exc), file=file, row=row, field="AGS") from exc
+    try:
+        population = _to_int(rec[COL_POPULATION])
+        area = _to_float(rec[COL_AREA_KM2])
+        lon = _to_float(rec["lon"])
+        lat = _to_float(rec["lat"])
+    except ValueError as exc:
+        raise DataError(f"Zahl nicht lesbar: {exc}", file=file, row=row) from exc
+    plz = str(rec["plz"]).strip() if pd.notna(rec["plz"]) else ""
+    return {
+        COL_AGS: ags,
+        COL_NAME: str(rec[COL_NAME]).strip(),
+        COL_AREA_KM2: area,
+        COL_POPULATION: population,
+        "plz": plz.zfill(5) if plz else "",
+        "lon": lon,
+        "lat": lat,
+    }
 
 
 def read_zensus_gemeinden(path: str | Path) -> pd.DataFrame:
