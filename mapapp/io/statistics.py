@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,7 @@ def read_gvisys(path: str | Path, land: str | None = NRW_LAND) -> pd.DataFrame:
     return out.sort_values(COL_AGS, ignore_index=True)
 
 
-def _gemeinde_record(rec: dict[str, Any], file: str) -> dict[str, Any]:
+def _gemeinde_record(rec: Mapping[Any, Any], file: str) -> dict[str, Any]:
     """One GV-ISys Gemeinde row (Satzart 60) as typed values; a bad cell names file and row."""
     row = int(rec["excel_row"])
     try:
