@@ -107,6 +107,9 @@ def download(
 ) -> StoredFile:
     """Download ``url`` to ``dest`` safely (see the module docstring).
 
+    Long by its docstring only: the code (about 40 lines) is the retry loop, kept in one piece so
+    the resume/restart rules can be read together.
+
     Parameters
     ----------
     url

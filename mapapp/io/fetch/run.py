@@ -33,6 +33,8 @@ def fetch_all(
 ) -> FetchReport:
     """Fill ``settings.raw_dir`` with the official data files.
 
+    Long by its docstring only (the options are documented here, the work is in small helpers).
+
     Parameters
     ----------
     settings
