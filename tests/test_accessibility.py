@@ -16,11 +16,11 @@ from mapapp.analysis.accessibility import (
     CostTable,
     GaussianWeights,
     StepWeights,
-    costs,
     enhanced_two_stage_fca,
     gaussian_weights,
     nearest_cost,
     offers_per_capita,
+    pairs,
     rank_gaps,
     share_beyond,
     step_weights,
@@ -340,7 +340,7 @@ def test_chunks_and_threads_do_not_change_the_result(monkeypatch):
     demand, supply = random_scenario(seed=5)
     kwargs = dict(demand_value="pop", supply_value="cap", max_cost=4000.0)
     one = enhanced_two_stage_fca(demand, supply, **kwargs)
-    monkeypatch.setattr(costs, "_PAIRS_PER_CHUNK", 40)  # many small chunks
+    monkeypatch.setattr(pairs, "_PAIRS_PER_CHUNK", 40)  # many small chunks
     many = enhanced_two_stage_fca(demand, supply, **kwargs)
     threaded = enhanced_two_stage_fca(demand, supply, workers=2, **kwargs)
     np.testing.assert_allclose(many.to_numpy(), one.to_numpy(), rtol=1e-12)
@@ -369,7 +369,7 @@ def test_too_many_pairs_are_refused_before_any_pair_is_built():
     # the default limit is read at call time
     with pytest.raises(acc.PairLimitError):
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(costs, "MAX_PAIRS", 2)
+            mp.setattr(pairs, "MAX_PAIRS", 2)
             two_stage_fca(demand, supply, max_cost=4000, **kwargs)
     assert acc.MAX_PAIRS >= 170_000_000  # the 3-million-cell benchmark (docs/BENCHMARKS.md) runs
     # a cost table holds its pairs already: not limited

@@ -147,9 +147,9 @@ def test_help_documents_the_output(capsys):
 
 def test_too_many_pairs_exit_2_names_estimate_limit_and_option(files, capsys, monkeypatch):
     """A catchment of 1,000 km grows the pairs to demand x supply: refused, not run forever."""
-    from mapapp.analysis.accessibility import costs
+    from mapapp.analysis.accessibility import pairs
 
-    monkeypatch.setattr(costs, "MAX_PAIRS", 7)  # instead of huge test data
+    monkeypatch.setattr(pairs, "MAX_PAIRS", 7)  # instead of huge test data
     for method in ("2sfca", "e2sfca"):
         assert run(files, "--method", method, "--max-cost", "1000000") == 2
         err = capsys.readouterr().err

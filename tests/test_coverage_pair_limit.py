@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.analysis.accessibility import PairLimitError, costs
+from mapapp.analysis.accessibility import PairLimitError, pairs
 from mapapp.analysis.coverage.grid import demand_grid_nrw
 from mapapp.analysis.coverage.params import CoverageParams
 from mapapp.analysis.coverage.result import run_coverage
@@ -36,7 +36,7 @@ def test_cli_nrw_refuses_too_many_pairs(monkeypatch, tmp_path: Path, capsys) -> 
 
     monkeypatch.setattr(coverage, "load_inputs", lambda settings: make_inputs())
     monkeypatch.setattr(coverage, "load_offers", lambda settings: make_offers())
-    monkeypatch.setattr(costs, "MAX_PAIRS", 23)
+    monkeypatch.setattr(pairs, "MAX_PAIRS", 23)
     out = tmp_path / "out.csv"
     base = ["coverage", "nrw", "--category", ABH, "--method", "2sfca", "--out", str(out)]
     assert main([*base, "--max-cost", "1000000"]) == 2

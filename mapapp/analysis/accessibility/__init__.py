@@ -28,25 +28,66 @@ locations, so memory grows with the number of pairs within the cut-off (per chun
 demand x supply. Time grows with the number of pairs, so before any pair is built their number is
 estimated (exact counts for a sample of supply locations) and a run above ``max_pairs``
 (default :data:`MAX_PAIRS`) is refused with :class:`PairLimitError`.
+
+The names below are loaded from their modules on first use (PEP 562), so importing
+:mod:`.weights`, :mod:`.pairs` or :mod:`.kernels` (numpy and scipy only, what ``mapapp coverage``
+needs on CSV files) does not load pandas through this package file.
 """
 
-from mapapp.analysis.accessibility.costs import MAX_PAIRS, CostTable, PairLimitError
-from mapapp.analysis.accessibility.fca import enhanced_two_stage_fca, nearest_cost, two_stage_fca
-from mapapp.analysis.accessibility.measures import (
-    LEVEL_GEMEINDE,
-    LEVEL_KREIS,
-    LEVEL_LAND,
-    offers_per_capita,
-    rank_gaps,
-    share_beyond,
-)
-from mapapp.analysis.accessibility.weights import (
-    GaussianWeights,
-    StepWeights,
-    WeightFunction,
-    gaussian_weights,
-    step_weights,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mapapp.analysis.accessibility.costs import (
+        CostTable,
+    )
+    from mapapp.analysis.accessibility.fca import (
+        enhanced_two_stage_fca,
+        nearest_cost,
+        two_stage_fca,
+    )
+    from mapapp.analysis.accessibility.measures import (
+        LEVEL_GEMEINDE,
+        LEVEL_KREIS,
+        LEVEL_LAND,
+        offers_per_capita,
+        rank_gaps,
+        share_beyond,
+    )
+    from mapapp.analysis.accessibility.pairs import (
+        MAX_PAIRS,
+        PairLimitError,
+    )
+    from mapapp.analysis.accessibility.weights import (
+        GaussianWeights,
+        StepWeights,
+        WeightFunction,
+        gaussian_weights,
+        step_weights,
+    )
+
+#: Public name -> the module (in this package) that defines it.
+_HOMES: dict[str, str] = {
+    "MAX_PAIRS": "pairs",
+    "PairLimitError": "pairs",
+    "CostTable": "costs",
+    "enhanced_two_stage_fca": "fca",
+    "nearest_cost": "fca",
+    "two_stage_fca": "fca",
+    "LEVEL_GEMEINDE": "measures",
+    "LEVEL_KREIS": "measures",
+    "LEVEL_LAND": "measures",
+    "offers_per_capita": "measures",
+    "rank_gaps": "measures",
+    "share_beyond": "measures",
+    "GaussianWeights": "weights",
+    "StepWeights": "weights",
+    "WeightFunction": "weights",
+    "gaussian_weights": "weights",
+    "step_weights": "weights",
+}
 
 __all__ = [
     "LEVEL_GEMEINDE",
@@ -67,3 +108,13 @@ __all__ = [
     "step_weights",
     "two_stage_fca",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Load ``name`` from its module on first use (then it is an ordinary module attribute)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -1,68 +1,32 @@
-"""The public distance measures: nearest cost, 2SFCA and E2SFCA (as PySAL ``access``)."""
+"""The public distance measures on frames: nearest cost, 2SFCA and E2SFCA (as PySAL ``access``).
+
+These check columns, ids and parameters, take the arrays out of the frames and call
+:mod:`.kernels` (the same code ``mapapp coverage`` runs on CSV files).
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from mapapp.analysis.accessibility.costs import (
     CostTable,
-    FloatArray,
-    IntArray,
-    _check_max_cost,
-    _check_max_pairs,
-    _check_workers,
-    _Chunk,
-    _euclidean_chunk,
-    _euclidean_chunks,
     _ids,
     _require_columns,
-    _table_pairs,
     _values,
     _xy,
+    table_pairs,
 )
+from mapapp.analysis.accessibility.kernels import (
+    fca_from_pairs,
+    fca_from_points,
+    nearest_from_pairs,
+    nearest_from_points,
+)
+from mapapp.analysis.accessibility.pairs import check_max_cost, check_max_pairs, check_workers
 from mapapp.analysis.accessibility.weights import StepWeights, WeightFunction
-
-
-def _apply_weight(weight_fn: WeightFunction | None, cost: FloatArray) -> FloatArray | None:
-    if weight_fn is None:
-        return None
-    weights = np.asarray(weight_fn(cost), dtype=np.float64)
-    if weights.shape != cost.shape:
-        raise ValueError("weight_fn muss je Kostenwert ein Gewicht liefern")
-    if not (np.isfinite(weights).all() and (weights >= 0).all()):
-        raise ValueError("weight_fn muss endliche Gewichte >= 0 liefern")
-    return weights
-
-
-def _fca_chunk(
-    chunk: _Chunk,
-    demand: FloatArray,
-    supply: FloatArray,
-    weight_fn: WeightFunction | None,
-    access: FloatArray,
-    reached: npt.NDArray[np.bool_],
-) -> None:
-    """Add one chunk's stage-2 contributions to ``access`` and mark reached demand locations."""
-    if len(chunk.origin) == 0:
-        return
-    weight = _apply_weight(weight_fn, chunk.cost)
-    demand_in_reach = demand[chunk.origin] if weight is None else demand[chunk.origin] * weight
-    total = np.bincount(chunk.local, weights=demand_in_reach, minlength=len(chunk.supply))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = supply[chunk.supply] / total
-    contribution = ratio[chunk.local] if weight is None else ratio[chunk.local] * weight
-    if not np.isfinite(ratio).all():
-        # access sums with pandas, which skips NaN (0/0 and inf * 0); inf stays inf.
-        contribution = np.where(np.isnan(contribution), 0.0, contribution)
-    access += np.bincount(chunk.origin, weights=contribution, minlength=len(access))
-    reached[chunk.origin] = True
 
 
 def _fca(
@@ -83,49 +47,44 @@ def _fca(
     max_pairs: float | None,
     name: str,
 ) -> pd.Series:
-    limit = _check_max_cost(max_cost, required=cost is None)
-    pair_limit = _check_max_pairs(max_pairs)
-    _check_workers(workers)
+    """The 2SFCA family on frames (parameters as in :func:`two_stage_fca`), as a named Series."""
+    limit = check_max_cost(max_cost, required=cost is None)
+    pair_limit = check_max_pairs(max_pairs)
+    check_workers(workers)
     demand_values = _values(demand, demand_value, "Nachfrage", non_negative=True)
     supply_values = _values(supply, supply_value, "Angebot", non_negative=True)
-    n = len(demand)
-    access = np.zeros(n, dtype=np.float64)
-    reached = np.zeros(n, dtype=bool)
-
     if cost is not None:
-        origin, dest, pair_cost = _table_pairs(
-            cost, _ids(demand, demand_id, "Nachfrage"), _ids(supply, supply_id, "Angebot"), limit
+        demand_ids = _ids(demand, demand_id, "Nachfrage")
+        origin, dest, pair_cost = table_pairs(
+            cost, demand_ids, _ids(supply, supply_id, "Angebot"), limit
         )
-        chunk = _Chunk(np.arange(len(supply), dtype=np.intp), origin, dest, pair_cost)
-        _fca_chunk(chunk, demand_values, supply_values, weight_fn, access, reached)
-    elif n and len(supply):
-        demand_xy = _xy(demand, x, y, "Nachfrage")
-        supply_xy = _xy(supply, x, y, "Angebot")
-        tree, chunks = _euclidean_chunks(demand_xy, supply_xy, limit, pair_limit)
-
-        def run(part: Sequence[IntArray], acc: FloatArray, hit: npt.NDArray[np.bool_]) -> None:
-            for ids in part:
-                chunk = _euclidean_chunk(tree, supply_xy, ids, limit)
-                _fca_chunk(chunk, demand_values, supply_values, weight_fn, acc, hit)
-
-        if workers == 1 or len(chunks) == 1:
-            run(chunks, access, reached)
-        else:
-            # One accumulator per worker, chunks dealt round-robin: deterministic sums.
-            accs = [np.zeros(n, dtype=np.float64) for _ in range(workers)]
-            hits = [np.zeros(n, dtype=bool) for _ in range(workers)]
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = [
-                    pool.submit(run, chunks[k::workers], accs[k], hits[k]) for k in range(workers)
-                ]
-                for future in futures:
-                    future.result()
-            for acc, hit in zip(accs, hits, strict=True):
-                access += acc
-                reached |= hit
-
-    access[~reached] = unreachable
+        access = fca_from_pairs(
+            demand_values, supply_values, origin, dest, pair_cost,
+            weight_fn=weight_fn, unreachable=unreachable,
+        )  # fmt: skip
+    elif len(demand) and len(supply):
+        access = fca_from_points(
+            demand_values, supply_values, _xy(demand, x, y, "Nachfrage"),
+            _xy(supply, x, y, "Angebot"), max_cost=limit, weight_fn=weight_fn,
+            unreachable=unreachable, workers=workers, max_pairs=pair_limit,
+        )  # fmt: skip
+    else:
+        access = np.full(len(demand), float(unreachable))
     return pd.Series(access, index=demand.index, name=name)
+
+
+def _offers_of(
+    supply: pd.DataFrame, category: str | None, categories: Collection[str] | None
+) -> pd.DataFrame:
+    """The supply rows whose ``category`` is in ``categories`` (all rows when both are None)."""
+    if categories is not None:
+        if category is None:
+            raise ValueError("categories braucht den Spaltennamen category")
+        _require_columns(supply, [category], "Angebot")
+        return supply[supply[category].isin(list(categories))]
+    if category is not None:
+        raise ValueError("category braucht categories (die zählenden Kategorien)")
+    return supply
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,44 +140,22 @@ def nearest_cost(
         missing (``pd.isna``) where there is none; on ties the first supply row with a cost
         table, whichever one the tree returns for straight-line distances).
     """
-    limit = _check_max_cost(max_cost, required=False)
-    _check_workers(workers)
-    if categories is not None:
-        if category is None:
-            raise ValueError("categories braucht den Spaltennamen category")
-        _require_columns(supply, [category], "Angebot")
-        supply = supply[supply[category].isin(list(categories))]
-    elif category is not None:
-        raise ValueError("category braucht categories (die zählenden Kategorien)")
+    limit = check_max_cost(max_cost, required=False)
+    check_workers(workers)
+    supply = _offers_of(supply, category, categories)
     supply_ids = _ids(supply, supply_id, "Angebot")
-    n = len(demand)
-    best = np.full(n, np.inf)
-    which = np.full(n, -1, dtype=np.intp)
-
     if cost is not None:
-        origin, dest, pair_cost = _table_pairs(
-            cost, _ids(demand, demand_id, "Nachfrage"), supply_ids, limit
-        )
-        order = np.lexsort((dest, pair_cost, origin))
-        origin, dest, pair_cost = origin[order], dest[order], pair_cost[order]
-        first = np.ones(len(origin), dtype=bool)
-        first[1:] = origin[1:] != origin[:-1]
-        best[origin[first]] = pair_cost[first]
-        which[origin[first]] = dest[first]
-    elif n and len(supply):
-        demand_xy = _xy(demand, x, y, "Nachfrage")
-        supply_xy = _xy(supply, x, y, "Angebot")
-        # cKDTree's distance_upper_bound is exclusive; max_cost is inclusive.
-        bound = np.nextafter(limit, np.inf) if math.isfinite(limit) else np.inf
-        dist, idx = cKDTree(supply_xy).query(
-            demand_xy, k=1, distance_upper_bound=bound, workers=workers
-        )
-        found = np.isfinite(dist)
-        best[found] = dist[found]
-        which[found] = idx[found]
-
+        pairs = table_pairs(cost, _ids(demand, demand_id, "Nachfrage"), supply_ids, limit)
+        best, which = nearest_from_pairs(len(demand), *pairs)
+    elif len(demand) and len(supply):
+        best, which = nearest_from_points(
+            _xy(demand, x, y, "Nachfrage"), _xy(supply, x, y, "Angebot"),
+            max_cost=limit, workers=workers,
+        )  # fmt: skip
+    else:
+        best, which = np.full(len(demand), np.inf), np.full(len(demand), -1, dtype=np.intp)
     labels = np.asarray(supply_ids, dtype=object)
-    nearest = np.full(n, None, dtype=object)
+    nearest = np.full(len(demand), None, dtype=object)
     nearest[which >= 0] = labels[which[which >= 0]]
     return pd.DataFrame({"cost": best, "nearest": nearest}, index=demand.index)
 
@@ -335,7 +272,7 @@ def enhanced_two_stage_fca(
     pandas.Series
         Accessibility indexed like ``demand``, name ``"e2sfca"``.
     """
-    limit = _check_max_cost(max_cost, required=True)
+    limit = check_max_cost(max_cost, required=True)
     if weight_fn is None:
         weight_fn = StepWeights.classic(limit)
     return _fca(
