@@ -292,3 +292,56 @@ def test_numbers_are_written_as_numbers_and_ids_are_neutralised(tmp_path) -> Non
     assert run(tmp_path, "--method", "nearest") == 0
     lines = (tmp_path / "out.csv").read_text().splitlines()
     assert lines == ["id,value", "'=cmd,0.0", "'-7,3000.0"]
+
+
+PANDAS_SCRIPT = """
+import sys
+from mapapp.cli import main
+code = main(sys.argv[1:])
+print("pandas" in sys.modules)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("method", ["nearest", "2sfca", "e2sfca"])
+def test_plain_csv_files_need_no_pandas(files, method: str) -> None:
+    """Plain CSV files are read with numpy and the measures run on arrays: pandas stays unloaded
+    (it is loaded for unusual files and cost tables only), and the numbers are those of the
+    frame functions."""
+    import subprocess
+    import sys
+
+    from mapapp.analysis.accessibility import enhanced_two_stage_fca, nearest_cost, two_stage_fca
+
+    out = files / "lean.csv"
+    done = subprocess.run(
+        [sys.executable, "-c", PANDAS_SCRIPT, "coverage", "--demand", str(files / "d.csv"),
+         "--supply", str(files / "s.csv"), "--method", method, "--max-cost", "15000",
+         "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    demand = pd.read_csv(files / "d.csv", dtype={"id": str})
+    supply = pd.read_csv(files / "s.csv", dtype={"id": str})
+    kwargs = dict(demand_value="demand", supply_value="capacity", max_cost=15000.0)
+    if method == "nearest":
+        expected = nearest_cost(demand, supply, max_cost=15000.0)["cost"].replace(np.inf, np.nan)
+    elif method == "2sfca":
+        expected = two_stage_fca(demand, supply, **kwargs)
+    else:
+        expected = enhanced_two_stage_fca(demand, supply, **kwargs)
+    written = pd.read_csv(out, dtype={"id": str})
+    assert written["id"].tolist() == demand["id"].tolist()
+    np.testing.assert_array_equal(written["value"].to_numpy(), expected.to_numpy())
+
+
+def test_ids_that_need_quoting_are_written_as_pandas_writes_them(tmp_path) -> None:
+    ids = ["a,b", 'say "hi"', "=1+1", "plain"]
+    rows = "".join(f'"{i.replace(chr(34), chr(34) * 2)}",{P},1\n' for i in ids)
+    (tmp_path / "d.csv").write_text("id,x,y,demand\n" + rows)
+    (tmp_path / "s.csv").write_text(SUPPLY)
+    assert run(tmp_path, "--method", "nearest", "--max-cost", "1") == 0
+    safe = ["'=1+1" if i == "=1+1" else i for i in ids]
+    expected = pd.DataFrame({"id": safe, "value": [0.0, 0.0, 0.0, 0.0]})
+    assert (tmp_path / "out.csv").read_text() == expected.to_csv(index=False, lineterminator="\n")

@@ -8,6 +8,11 @@ import argparse
 import math
 from collections.abc import Callable
 
+from mapapp.analysis.accessibility.weights import (
+    GaussianWeights,
+    StepWeights,
+    gaussian_weights,
+)
 from mapapp.ingest.values import parse_years
 from mapapp.model import DataError
 
@@ -51,4 +56,30 @@ def years_option(text: str, option: str = "--years") -> tuple[int, ...]:
     return years
 
 
-__all__ = ["int_range", "positive_float", "years_option"]
+def weight_options(args: argparse.Namespace) -> StepWeights | GaussianWeights | None:
+    """The E2SFCA weights of ``--steps`` / ``--gaussian`` (``None`` when neither is given).
+
+    Raises
+    ------
+    DataError
+        One of them with another ``--method`` than ``e2sfca``, or steps that do not parse
+        (the field names the option).
+    """
+    if args.method != "e2sfca":
+        for option, given in (("--steps", args.steps), ("--gaussian", args.gaussian)):
+            if given is not None:
+                raise DataError("nur mit --method e2sfca", field=option)
+        return None
+    try:
+        if args.steps is not None:
+            return StepWeights.parse(args.steps)
+        if args.gaussian is not None:
+            return gaussian_weights(args.gaussian)
+    except ValueError as exc:
+        raise DataError(
+            str(exc), field="--steps" if args.steps is not None else "--gaussian"
+        ) from None
+    return None
+
+
+__all__ = ["int_range", "positive_float", "weight_options", "years_option"]

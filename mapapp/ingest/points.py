@@ -16,12 +16,19 @@ import numpy as np
 import pandas as pd
 
 from mapapp.ingest.columns import unique_names
+from mapapp.ingest.point_arrays import NRW_X_RANGE, NRW_Y_RANGE, PointArrays, point_columns
 from mapapp.ingest.read import read_table
 from mapapp.model import DataError
 
-#: x (easting) and y (northing) in EPSG:25832 metres that NRW and its surroundings cover.
-NRW_X_RANGE = (200_000.0, 620_000.0)
-NRW_Y_RANGE = (5_500_000.0, 5_900_000.0)
+__all__ = [
+    "NRW_X_RANGE",
+    "NRW_Y_RANGE",
+    "check_nrw_xy",
+    "read_columns",
+    "read_costs",
+    "read_point_arrays",
+    "read_points",
+]
 
 
 def read_columns(
@@ -135,8 +142,7 @@ def read_points(
         Unreadable file, a missing column, no data rows, an empty or repeated id, a value that is
         no number (≥ 0), x/y outside NRW (degrees and swapped axes named) – one sentence.
     """
-    columns = ["id"] + (["x", "y"] if need_xy else []) + ([value] if value else [])
-    frame, sep = read_columns(source, columns, file=file)
+    frame, sep = read_columns(source, point_columns(value, need_xy), file=file)
     label = file or ("Upload" if isinstance(source, bytes) else str(source))
     if frame.empty:
         raise DataError("enthält keine Datenzeilen (nur die Kopfzeile)", file=label)
@@ -149,6 +155,19 @@ def read_points(
     if need_xy:
         check_nrw_xy(frame, label)
     return frame
+
+
+def read_point_arrays(
+    source: bytes | str | Path, *, value: str | None, need_xy: bool
+) -> PointArrays:
+    """:func:`read_points` as arrays (the form :func:`mapapp.ingest.point_arrays.quick_points`
+    returns for plain files)."""
+    frame = read_points(source, value=value, need_xy=need_xy)
+    return PointArrays(
+        ids=frame["id"].tolist(),
+        xy=frame[["x", "y"]].to_numpy(dtype=np.float64) if need_xy else None,
+        value=frame[value].to_numpy(dtype=np.float64) if value else None,
+    )
 
 
 def read_costs(source: bytes | str | Path, *, file: str | None = None) -> pd.DataFrame:

@@ -4,8 +4,10 @@ of tables is :mod:`mapapp.ingest`)."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: A cell starting with one of these is taken as a formula by Excel/LibreOffice/Sheets (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -23,6 +25,9 @@ def neutralize_cell(value: object) -> object:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``frame`` with every text cell neutralised (see :func:`neutralize_cell`)."""
+    # pandas on call only: ``mapapp coverage`` imports FORMULA_PREFIXES without loading pandas
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):

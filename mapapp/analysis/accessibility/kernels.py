@@ -24,7 +24,7 @@ from mapapp.analysis.accessibility.pairs import (
     euclidean_chunk,
     euclidean_chunks,
 )
-from mapapp.analysis.accessibility.weights import WeightFunction
+from mapapp.analysis.accessibility.weights import StepWeights, WeightFunction
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -33,6 +33,8 @@ def _apply_weight(weight_fn: WeightFunction | None, cost: FloatArray) -> FloatAr
     if weight_fn is None:
         return None
     weights = np.asarray(weight_fn(cost), dtype=np.float64)
+    if isinstance(weight_fn, StepWeights):  # its weights are checked finite and >= 0
+        return weights
     if weights.shape != cost.shape:
         raise ValueError("weight_fn muss je Kostenwert ein Gewicht liefern")
     if not (np.isfinite(weights).all() and (weights >= 0).all()):

@@ -12,6 +12,9 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
+#: Up to this many bands a step weight is found by comparisons instead of a binary search.
+_FEW_BANDS = 8
+
 # --------------------------------------------------------------------------------------------
 # Weight functions
 # --------------------------------------------------------------------------------------------
@@ -55,9 +58,17 @@ class StepWeights:
             raise ValueError("Stufengewichte müssen endliche Zahlen >= 0 sein")
 
     def __call__(self, cost: FloatArray, /) -> FloatArray:
-        bands = np.asarray(self.thresholds, dtype=np.float64)
         values = np.append(np.asarray(self.weights, dtype=np.float64), 0.0)
-        return values[np.searchsorted(bands, cost, side="left")]
+        cost = np.asarray(cost, dtype=np.float64)
+        if len(self.thresholds) > _FEW_BANDS:
+            bands = np.asarray(self.thresholds, dtype=np.float64)
+            return values[np.searchsorted(bands, cost, side="left")]
+        # The same band as searchsorted(side="left"): k minus the thresholds >= cost (NaN: none,
+        # so weight 0). A few comparisons are much faster than a binary search per pair.
+        at_or_above = np.zeros(cost.shape, dtype=np.uint8)
+        for limit in self.thresholds:
+            at_or_above += cost <= limit
+        return values[len(self.thresholds) - at_or_above]
 
     @classmethod
     def parse(cls, text: str) -> StepWeights:
