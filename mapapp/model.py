@@ -269,7 +269,8 @@ class YearConfidence(StrEnum):
 
 
 class OfferCategory(StrEnum):
-    """Fixed, documented taxonomy of integration offers (extensible: add a member + labels)."""
+    """Fixed, documented taxonomy of integration offers (extensible: add a member and its
+    ``cat.<value>`` label in every catalogue of :mod:`mapapp.text`)."""
 
     KI = "kommunales_integrationszentrum"
     ABH = "auslaenderbehoerde"
@@ -285,25 +286,6 @@ class OfferCategory(StrEnum):
     KOMMUNAL = "kommunales_angebot"
     LANDESKOORDINATION = "landeskoordination"
     SONSTIGES = "sonstiges"
-
-
-#: German labels for the categories (UI texts in other languages live in mapapp/ui).
-OFFER_CATEGORY_LABELS_DE: dict[OfferCategory, str] = {
-    OfferCategory.KI: "Kommunales Integrationszentrum",
-    OfferCategory.ABH: "Ausländerbehörde",
-    OfferCategory.MBE: "Migrationsberatung für Erwachsene (MBE)",
-    OfferCategory.JMD: "Jugendmigrationsdienst (JMD)",
-    OfferCategory.INTEGRATIONSKURS: "Integrationskurs",
-    OfferCategory.SPRACHKURS: "Sprachkurs",
-    OfferCategory.INTEGRATION_POINT: "Integration Point",
-    OfferCategory.ANTIDISKRIMINIERUNG: "Antidiskriminierungs-Servicestelle",
-    OfferCategory.FLUECHTLINGSBERATUNG: "Flüchtlingsberatung",
-    OfferCategory.MIGRATIONSDIENST: "Migrationsdienst (Freie Wohlfahrtspflege)",
-    OfferCategory.JOBCENTER: "Jobcenter",
-    OfferCategory.KOMMUNAL: "Kommunales Angebot",
-    OfferCategory.LANDESKOORDINATION: "Landeskoordinierung",
-    OfferCategory.SONSTIGES: "Sonstiges",
-}
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,10 @@ from mapapp.ingest.fold import fold
 from mapapp.ingest.fold import fold as fold_text  # noqa: F401  # the one rule; for io/geocode.py
 
 __all__ = ["ImportReport", "RowIssue", "fold_text"]  # re-exported for io/geocode, analysis/offers
+from mapapp.catalogue import german
 from mapapp.ingest.report import ImportReport as ImportReport  # kept for analysis/offers.py
 from mapapp.ingest.report import RowIssue as RowIssue
-from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
+from mapapp.model import OfferCategory
 
 # --------------------------------------------------------------------------------------------
 # Enums
@@ -67,15 +68,6 @@ class Precision(StrEnum):
     @property
     def approximate(self) -> bool:
         return self is not Precision.ADDRESS
-
-
-PRECISION_LABELS_DE: dict[Precision, str] = {
-    Precision.ADDRESS: "Adresse",
-    Precision.STREET: "Straße (ohne Hausnummer)",
-    Precision.POSTCODE: "Postleitzahl",
-    Precision.GEMEINDE_CENTRE: "Gemeindezentrum (ungefähr)",
-    Precision.KREIS_AREA: "nur Kreisgebiet (Standort nicht erfasst)",
-}
 
 
 class CoordSource(StrEnum):
@@ -107,18 +99,6 @@ class TargetGroup(StrEnum):
     REFUGEES = "refugees"
     CHILDREN = "children"
     SENIORS = "seniors"
-
-
-TARGET_GROUP_LABELS_DE: dict[TargetGroup, str] = {
-    TargetGroup.ALL: "alle",
-    TargetGroup.ADULTS: "Erwachsene",
-    TargetGroup.YOUTH: "junge Menschen (12–27)",
-    TargetGroup.WOMEN: "Frauen",
-    TargetGroup.FAMILIES: "Familien",
-    TargetGroup.REFUGEES: "Geflüchtete",
-    TargetGroup.CHILDREN: "Kinder",
-    TargetGroup.SENIORS: "Ältere Menschen",
-}
 
 
 class CapacityUnit(StrEnum):
@@ -191,7 +171,8 @@ _CATEGORY_ALIASES: dict[str, OfferCategory] = {
     "sonstige": OfferCategory.SONSTIGES,
     "other": OfferCategory.SONSTIGES,
 }
-for _cat, _label in OFFER_CATEGORY_LABELS_DE.items():
+for _cat in OfferCategory:  # the German labels of the catalogue are accepted as well
+    _label = german(f"cat.{_cat.value}")
     _CATEGORY_ALIASES.setdefault(fold(_label), _cat)
     _CATEGORY_ALIASES.setdefault(fold(_label.split("(")[0]), _cat)
     _CATEGORY_ALIASES.setdefault(fold(_cat.value), _cat)
@@ -215,9 +196,11 @@ def parse_category(text: str) -> OfferCategory | None:
 
 
 def category_label(category: OfferCategory | str) -> str:
-    """German label of a category (the value itself for unknown strings)."""
+    """German label of a category (the value itself for unknown strings): the catalogue's wording,
+    for machine records (CLI output, the ``category_label`` column); pages use
+    :func:`mapapp.text.label` in their language."""
     try:
-        return OFFER_CATEGORY_LABELS_DE[OfferCategory(category)]
+        return german(f"cat.{OfferCategory(category).value}")
     except ValueError:
         return str(category)
 
@@ -292,7 +275,8 @@ _TARGET_ALIASES: dict[str, TargetGroup] = {
     "children": TargetGroup.CHILDREN, "senioren": TargetGroup.SENIORS,
     "aeltere menschen": TargetGroup.SENIORS, "seniors": TargetGroup.SENIORS,
 }  # fmt: skip
-for _tg, _tlabel in TARGET_GROUP_LABELS_DE.items():
+for _tg in TargetGroup:  # the German labels of the catalogue are accepted as well
+    _tlabel = german(f"tg.{_tg.value}")
     _TARGET_ALIASES.setdefault(fold(_tlabel), _tg)
     _TARGET_ALIASES.setdefault(fold(_tg.value), _tg)
 

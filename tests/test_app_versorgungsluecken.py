@@ -18,6 +18,7 @@ from mapapp.analysis.coverage.params import CoverageParams, Method
 from mapapp.analysis.coverage.result import CoverageResult, run_coverage
 from mapapp.config import get_settings
 from mapapp.services import coverage
+from mapapp.text import percent
 
 pytestmark = pytest.mark.data
 
@@ -59,7 +60,7 @@ def test_defaults_match_the_core(real_data_dir: Path) -> None:
     expected = core(CoverageParams())  # ABH, 10 km, nearest, foreign population, 1 km
     h = expected.headline
     got = metrics(at)
-    assert got["Anteil weiter als 10 km"] == f"{german(h.share_beyond_pct, 1)} %"
+    assert got["Anteil weiter als 10 km"] == percent(h.share_beyond_pct, "de", 1)
     assert got["Ausländische Einwohner weiter entfernt"] == german(h.demand_beyond, 0)
     assert got["Angebote in der Berechnung"] == str(h.n_offers)
     assert got["Entfernung (km) – NRW"] == f"{german(h.value, 1)} km"  # demand-weighted mean
@@ -83,7 +84,7 @@ def test_threshold_and_method_changes(real_data_dir: Path) -> None:
     at.slider(key="gap_km").set_value(20).run()
     assert not at.exception
     h = core(CoverageParams(threshold_m=20_000)).headline
-    assert metrics(at)["Anteil weiter als 20 km"] == f"{german(h.share_beyond_pct, 1)} %"
+    assert metrics(at)["Anteil weiter als 20 km"] == percent(h.share_beyond_pct, "de", 1)
 
     at.selectbox(key="gap_method").set_value(Method.TWO_SFCA.value).run()
     at.radio(key="gap_view").set_value("gemeinde").run()

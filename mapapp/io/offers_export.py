@@ -2,38 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from mapapp.config import ATTRIBUTION_DESTATIS, ATTRIBUTION_OSM, BKG_LICENCE, bkg_attribution
+from mapapp.catalogue import german
+from mapapp.config import ATTRIBUTION_DESTATIS, ATTRIBUTION_OSM, BKG_LICENCE
 from mapapp.io.tabular import to_safe_csv
 from mapapp.offers_model import OFFER_COLUMNS, CoordSource, Offer, offers_table_rows
 
 
+def _german(key: str, **params: object) -> str:
+    return german(key).format(**params)
+
+
 def offers_attribution(
-    offers: Sequence[Offer], bkg_year: int | None = None, *, bkg_modified: bool = False
+    offers: Sequence[Offer],
+    bkg_year: int | None = None,
+    *,
+    bkg_modified: bool = False,
+    text: Callable[..., str] = _german,
+    source_field: str = "source",
 ) -> str:
     """Source/licence line for exports: per-offer sources plus the datasets used for locations.
 
     ``bkg_modified``: the export shows BKG geometry in changed form (e.g. simplified boundaries).
+    ``text(key, **params)`` gives the catalogue texts (German by default; the page passes its
+    language, see :mod:`mapapp.services.offers_download`); ``source_field`` names the column
+    that holds each offer's source.
     """
-    parts = [
-        "Integrationsangebote (KOMM-IN NRW Karte); Quelle und Lizenz je Angebot siehe Feld "
-        "'source' – bei Weitergabe Quellen nennen"
-    ]
+    parts = [text("attr.offers.intro", field=source_field)]
     if any(o.coord_source is CoordSource.GAZETTEER for o in offers):
-        parts.append(f"Gemeindezentren: {ATTRIBUTION_DESTATIS}")
+        parts.append(text("attr.offers.gazetteer", source=ATTRIBUTION_DESTATIS))
     if any(o.ags or o.kreis_ags for o in offers):
-        bkg = (
-            bkg_attribution(bkg_year, modified=bkg_modified)
-            if bkg_year
-            else "© GeoBasis-DE / BKG" + (" (Daten verändert)" if bkg_modified else "")
-        )
-        parts.append(f"AGS/Kreisgebiete: {bkg}, {BKG_LICENCE}")
+        bkg = text("attr.bkg", year=bkg_year) if bkg_year else text("attr.bkg.plain")
+        if bkg_year and not bkg_modified:
+            bkg = text("attr.bkg.plain") + f" {bkg_year}"
+        elif bkg_modified and not bkg_year:
+            bkg += " " + text("attr.modified")
+        parts.append(text("attr.offers.bkg", source=f"{bkg}, {BKG_LICENCE}"))
     if any(o.coord_source is CoordSource.GEOCODER for o in offers):
-        parts.append(f"Geokodierung: {ATTRIBUTION_OSM} (ODbL)")
+        parts.append(text("attr.offers.geocoder", source=f"{ATTRIBUTION_OSM} (ODbL)"))
     return "; ".join(parts)
 
 

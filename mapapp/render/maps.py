@@ -18,6 +18,7 @@ from jinja2 import Template
 
 from mapapp.config import CRS_WEB, TILE_URL
 from mapapp.render.safe import RawHtml, esc, json_for_script
+from mapapp.text import t
 
 NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]  # south-west, north-east (lat, lon)
 COORD_DECIMALS = 5  # ~1 m; keeps the payload small
@@ -111,10 +112,14 @@ class _FitOnResize(MacroElement):
 
 
 def base_map(
-    *, tiles: bool, attribution: str, bounds: list[list[float]] | None = None
+    *,
+    tiles: bool,
+    attribution: str,
+    bounds: list[list[float]] | None = None,
+    lang: str = "de",
 ) -> folium.Map:
     """Empty map fitted to ``bounds`` ([[south, west], [north, east]], default NRW); boundaries
-    stay readable without tiles (light background)."""
+    stay readable without tiles (light background). ``lang``: the tile layer's name and credit."""
     m = folium.Map(
         location=[51.45, 7.6],
         zoom_start=7,
@@ -135,8 +140,8 @@ def base_map(
     if tiles:
         folium.TileLayer(
             tiles=TILE_URL,
-            attr="© OpenStreetMap-Mitwirkende",
-            name="Hintergrundkarte (OpenStreetMap)",
+            attr=esc(t("map.osm", lang)),
+            name=t("map.layer.tiles", lang),
             max_zoom=18,
             opacity=0.6,
         ).add_to(m)

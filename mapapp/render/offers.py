@@ -18,6 +18,7 @@ from mapapp.render.maps import base_map, web_features
 from mapapp.render.offers_layer import add_offers_layer
 from mapapp.render.safe import RawHtml, TextTooltip, esc, with_tooltip
 from mapapp.render.style import FUNDING_STYLES
+from mapapp.text import t
 
 
 def offers_map(
@@ -28,6 +29,7 @@ def offers_map(
     attribution: str = "",
     tiles: bool = True,
     detail: str = "auto",
+    lang: str = "de",
 ) -> folium.Map:
     """A folium map of the offers (NRW view), with optional background boundaries.
 
@@ -45,15 +47,15 @@ def offers_map(
         lons = [o.lon for o in offers]
         bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
     # title and attribution go into one box at the top (below), not into the attribution control
-    fmap = base_map(tiles=tiles, attribution="", bounds=bounds)
+    fmap = base_map(tiles=tiles, attribution="", bounds=bounds, lang=lang)
     if background is not None and len(background):
         folium.GeoJson(
             web_features(background, []),
-            name="Grenzen",
+            name=t("map.layer.boundaries", lang),
             style_function=lambda _f: {"color": "#777", "weight": 1, "fill": False},
             control=True,
         ).add_to(fmap)
-    add_offers_layer(fmap, offers, detail=detail)
+    add_offers_layer(fmap, offers, detail=detail, lang=lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
     header = []
     if title:
@@ -110,6 +112,7 @@ def offers_search_map(
     attribution: str,
     tiles: bool = True,
     funding_units: Any = None,
+    lang: str = "de",
 ) -> folium.Map:
     """The public "Angebote finden" map: Gemeinde outlines, clustered offers, the searched point
     and the numbered nearest hits (same numbers as the list beside the map).
@@ -129,19 +132,24 @@ def offers_search_map(
         Gemeinde polygons (EPSG:25832) drawn as light outlines (readable without tiles).
     funding_units
         Optional Förderkarte units (:func:`mapapp.analysis.funding.funding_units`) as an overlay.
+    lang
+        Language of every label on the map (:mod:`mapapp.text`); data stay as entered.
     """
-    fmap = base_map(tiles=tiles, attribution="", bounds=_search_bounds(point, hits))
+    fmap = base_map(tiles=tiles, attribution="", bounds=_search_bounds(point, hits), lang=lang)
     folium.GeoJson(
         web_features(gemeinden, []),
-        name="Gemeinden",
+        name=t("map.layer.gemeinden", lang),
         style_function=lambda _f: {"color": "#8c8c8c", "weight": 0.6, "fillOpacity": 0.0},
         interactive=False,
         control=False,
     ).add_to(fmap)
     if funding_units is not None and len(funding_units):
-        _add_funded_overlay(fmap, funding_units)
+        _add_funded_overlay(fmap, funding_units, lang)
     add_offers_layer(
-        fmap, offers, bbox=nearby_bbox(point) if len(offers) > MAP_NEARBY_ABOVE else None
+        fmap,
+        offers,
+        bbox=nearby_bbox(point) if len(offers) > MAP_NEARBY_ABOVE else None,
+        lang=lang,
     )
     if point is not None:
         with_tooltip(
@@ -154,7 +162,7 @@ def offers_search_map(
                 fill_color="#FFD700",
                 fill_opacity=1.0,
             ),
-            TextTooltip("Suchort"),
+            TextTooltip(t("map.search_point", lang)),
         ).add_to(fmap)
     for i, o in enumerate(hits, start=1):
         _hit_marker(i, o).add_to(fmap)
@@ -174,7 +182,7 @@ def _search_bounds(
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
 
 
-def _add_funded_overlay(fmap: folium.Map, funding_units: Any) -> None:
+def _add_funded_overlay(fmap: folium.Map, funding_units: Any, lang: str) -> None:
     """KOMM-IN funded Kreise and Städte, lightly filled in the Förderkarte's colours."""
     funded = funding_units[funding_units["funded"]]
     if not len(funded):
@@ -189,7 +197,7 @@ def _add_funded_overlay(fmap: folium.Map, funding_units: Any) -> None:
         web_features(
             funded.assign(label=[esc(n) for n in funded["name"]]), ["ags", "map_class", "label"]
         ),
-        name="KOMM-IN gefördert",
+        name=t("map.layer.funded", lang),
         style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(fmap)

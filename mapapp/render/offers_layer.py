@@ -24,7 +24,7 @@ import folium
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
+from mapapp.model import OfferCategory
 from mapapp.offers_model import Offer
 from mapapp.render import legend as _legend
 from mapapp.render.offers_payload import (
@@ -34,6 +34,7 @@ from mapapp.render.offers_payload import (
     offers_payload,
 )
 from mapapp.render.safe import esc, json_for_script
+from mapapp.text import label, t
 
 _LAYER_JS = """
 var {{ this.get_name() }} = (function () {
@@ -67,9 +68,9 @@ var {{ this.get_name() }} = (function () {
         var keys = ["provider", "addr", "hours", "phone", "email", "web", "lang", "tg"];
         for (var k = 0; k < keys.length; k++) { h += row(keys[k], i); }
         var bf = D.bfl[D.b[i]];
-        if (bf) { h += "<tr><th>barrierefrei</th><td>" + esc(bf) + "</td></tr>"; }
+        if (bf) { h += "<tr><th>" + esc(L_.bf) + "</th><td>" + esc(bf) + "</td></tr>"; }
         h += row("src", i) + row("ver", i) + row("note", i) + "</table>";
-        if (prec[0] !== "address") { h += "<i>Lage ungefähr: " + esc(prec[1]) + "</i><br>"; }
+        if (prec[0] !== "address") { h += "<i>" + esc(prec[1]) + "</i><br>"; }
         if (D.more) { h += '<small>' + esc(D.more) + "</small>"; }
         return h + "</div>";
     }
@@ -124,21 +125,28 @@ class OffersLayer(MarkerCluster):
     def __init__(
         self,
         offers: Sequence[Offer],
-        name: str = "Integrationsangebote",
+        name: str = "",
         show: bool = True,
         detail: str = "auto",
+        lang: str = "de",
         **cluster_options: Any,
     ) -> None:
         options = {"chunked_loading": True, "max_cluster_radius": 50, **cluster_options}
         super().__init__(  # type: ignore[no-untyped-call]
-            name=name, overlay=True, control=True, show=show, **options
+            name=name or t("map.layer.offers", lang),
+            overlay=True,
+            control=True,
+            show=show,
+            **options,
         )
         self._name = "OffersLayer"
         self.count = len(offers)
-        self.payload_json = json_for_script(offers_payload(offers, detail), ensure_ascii=False)
+        self.payload_json = json_for_script(
+            offers_payload(offers, detail, lang), ensure_ascii=False
+        )
 
 
-def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
+def legend_html(categories: Sequence[OfferCategory] | None = None, lang: str = "de") -> str:
     """HTML of the category legend (escaped), including the hollow-marker note."""
     cats = list(categories) if categories is not None else list(OfferCategory)
     rows = [
@@ -146,7 +154,7 @@ def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
             '<span style="display:inline-block;width:18px;height:18px;border-radius:50%;'
             f"background:{CATEGORY_COLOURS[c]};color:#fff;font:bold 8px/18px sans-serif;"
             f'text-align:center;margin-right:5px">{esc(CATEGORY_CODES[c])}</span>',
-            OFFER_CATEGORY_LABELS_DE[c],
+            label("category", c, lang),
         )
         for c in cats
     ]
@@ -154,21 +162,22 @@ def legend_html(categories: Sequence[OfferCategory] | None = None) -> str:
         _legend.Row(
             '<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
             'border:2px dashed #555;margin-right:5px"></span>',
-            "Lage ungefähr (Gemeinde/Kreis)",
+            t("legend.offer.approx", lang),
             "margin-top:4px",
         )
     )
-    return _legend.legend_html("Legende: Angebote", rows, collapsible=True)
+    return _legend.legend_html(t("legend.offers", lang), rows, collapsible=True)
 
 
 def add_offers_layer(
     fmap: folium.Map,
     offers: Sequence[Offer],
     *,
-    name: str = "Integrationsangebote",
+    name: str = "",
     bbox: tuple[float, float, float, float] | None = None,
     legend: bool = True,
     detail: str = "auto",
+    lang: str = "de",
 ) -> OffersLayer:
     """Add the clustered offers layer (and a legend of the categories present) to ``fmap``.
 
@@ -182,14 +191,18 @@ def add_offers_layer(
         Texts carried to the browser (:func:`offers_payload`): the interactive map keeps the
         payload small ("auto"); show contact details in a list beside it (a click returns the
         point: look it up with :meth:`mapapp.analysis.offers.OfferIndex.nearest`).
+    lang
+        Language of the popups, tooltips, legend and layer name (:mod:`mapapp.text`).
     """
     shown = filter_bbox(offers, bbox)
-    layer = OffersLayer(shown, name=name, detail=detail)
+    layer = OffersLayer(shown, name=name, detail=detail, lang=lang)
     layer.add_to(fmap)
     if legend:
         present = sorted({o.category for o in shown}, key=list(OfferCategory).index)
         legend_box = _legend.Legend(
-            legend_html(present or None), position="bottomright", css_class="mapapp-offer-legend"
+            legend_html(present or None, lang),
+            position="bottomright",
+            css_class="mapapp-offer-legend",
         )
         fmap.add_child(legend_box)
     return layer

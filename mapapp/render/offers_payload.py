@@ -2,7 +2,9 @@
 
 Each offer travels as coordinates, small integers (category, precision, barrier-free) and indices
 into one table of distinct strings (or the strings themselves for mostly unique fields). Texts are
-raw here; they are escaped where they reach HTML (in the browser, by the layer script).
+raw here; they are escaped where they reach HTML (in the browser, by the layer script). Labels
+(field names, category, precision, target groups, languages, barrier-free, dates) come from the
+text layer in the page's language (:mod:`mapapp.text`); data values stay as entered.
 """
 
 from __future__ import annotations
@@ -10,14 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
-from mapapp.offers_model import (
-    PRECISION_LABELS_DE,
-    TARGET_GROUP_LABELS_DE,
-    Accessibility,
-    Offer,
-    Precision,
-)
+from mapapp.model import OfferCategory
+from mapapp.offers_model import Accessibility, Offer, Precision
+from mapapp.text import date, label, language_name, t
 
 #: One colour per category (distinct hues; the legend and popup name the category as text too).
 CATEGORY_COLOURS: dict[OfferCategory, str] = {
@@ -55,28 +52,27 @@ CATEGORY_CODES: dict[OfferCategory, str] = {
     OfferCategory.SONSTIGES: "SO",
 }
 
-#: Text fields carried in the payload (key in the payload -> label in the popup).
+#: Text fields carried in the payload (key in the payload -> catalogue key of its popup label).
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("name", ""),
-    ("provider", "Träger"),
-    ("addr", "Adresse"),
-    ("hours", "Öffnungszeiten"),
-    ("phone", "Telefon"),
-    ("email", "E-Mail"),
-    ("web", "Web"),
-    ("lang", "Sprachen"),
-    ("tg", "Zielgruppen"),
-    ("src", "Quelle"),
-    ("ver", "geprüft am"),
-    ("note", "Hinweis"),
+    ("provider", "of.card.provider"),
+    ("addr", "of.card.address"),
+    ("hours", "of.card.hours"),
+    ("phone", "of.card.phone"),
+    ("email", "of.card.email"),
+    ("web", "of.card.web"),
+    ("lang", "of.card.languages"),
+    ("tg", "of.card.targets"),
+    ("src", "of.card.source"),
+    ("ver", "of.card.verified"),
+    ("note", "of.card.note"),
 )
 
-_BARRIER_LABELS = {Accessibility.YES: "ja", Accessibility.NO: "nein", Accessibility.UNKNOWN: ""}
 _PRECISIONS = list(Precision)
 _BF = list(Accessibility)
 
 
-def _field_values(o: Offer) -> dict[str, str]:
+def _field_values(o: Offer, lang: str) -> dict[str, str]:
     return {
         "name": o.name,
         "provider": o.provider or "",
@@ -85,10 +81,10 @@ def _field_values(o: Offer) -> dict[str, str]:
         "phone": o.phone or "",
         "email": o.email or "",
         "web": o.website or "",
-        "lang": ", ".join(o.languages),
-        "tg": ", ".join(TARGET_GROUP_LABELS_DE.get(t, str(t)) for t in o.target_groups),
+        "lang": ", ".join(language_name(code, lang) for code in o.languages),
+        "tg": ", ".join(label("target_group", g, lang) for g in o.target_groups),
         "src": o.source or "",
-        "ver": o.last_verified.isoformat() if o.last_verified else "",
+        "ver": date(o.last_verified, lang),
         "note": o.note or "",
     }
 
@@ -111,10 +107,11 @@ DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 #: ``detail="auto"`` switches from "map" to "minimal" above this many offers (payload budget).
 AUTO_MINIMAL_ABOVE = 20_000
-MORE_HINT = "Kontakt, Web, Öffnungszeiten und Quelle: in der Angebotsliste"
 
 
-def offers_payload(offers: Sequence[Offer], detail: str = "auto") -> dict[str, Any]:
+def offers_payload(
+    offers: Sequence[Offer], detail: str = "auto", lang: str = "de"
+) -> dict[str, Any]:
     """Compact, columnar description of the offers for the map script.
 
     Parameters
@@ -125,14 +122,18 @@ def offers_payload(offers: Sequence[Offer], detail: str = "auto") -> dict[str, A
         in the list beside it), ``"minimal"`` (name only), ``"auto"`` (``"map"`` up to
         :data:`AUTO_MINIMAL_ABOVE` offers, else ``"minimal"``). Category, precision and
         barrier-free always travel (as small integers).
+    lang
+        Language of the labels (:mod:`mapapp.text`).
 
     Returns
     -------
-    dict with ``cats`` ([value, German label, colour] per category), ``prec`` ([value, label]),
+    dict with ``cats`` ([value, label, colour, code] per category), ``prec`` ([value, the
+    "location: …" line of the popup]), ``bfl`` (barrier-free value per index, "" when unknown),
     ``lat``/``lon`` (WGS84, 5 decimals ≈ 1 m), ``c``/``p``/``b`` (category, precision, barrier-free
     indices), ``s`` (table of distinct strings, index 0 = ""), ``f`` (field -> indices into ``s``,
     for fields with many repeats) and ``v`` (field -> the strings themselves, for mostly unique
-    fields such as names), ``labels`` and ``more`` (hint shown when details were left out).
+    fields such as names), ``labels`` (field -> popup label, ``bf`` = barrier-free) and ``more``
+    (hint shown when details were left out).
     """
     if detail == "auto":
         detail = "map" if len(offers) <= AUTO_MINIMAL_ABOVE else "minimal"
@@ -143,17 +144,23 @@ def offers_payload(offers: Sequence[Offer], detail: str = "auto") -> dict[str, A
     cat_pos = {c: i for i, c in enumerate(cats)}
     prec_pos = {p: i for i, p in enumerate(_PRECISIONS)}
     bf_pos = {b: i for i, b in enumerate(_BF)}
-    fields = [_field_values(o) for o in offers]
+    fields = [_field_values(o, lang) for o in offers]
     strings, indexed, direct = _string_table({key: [f[key] for f in fields] for key in keys})
     return {
         "cats": [
-            [c.value, OFFER_CATEGORY_LABELS_DE[c], CATEGORY_COLOURS[c], CATEGORY_CODES[c]]
+            [c.value, label("category", c, lang), CATEGORY_COLOURS[c], CATEGORY_CODES[c]]
             for c in cats
         ],
-        "prec": [[p.value, PRECISION_LABELS_DE[p]] for p in _PRECISIONS],
-        "bfl": [_BARRIER_LABELS[b] for b in _BF],
-        "labels": {k: label for k, label in _FIELDS},
-        "more": "" if detail == "full" else MORE_HINT,
+        "prec": [
+            [p.value, t("offer.location", lang, precision=label("precision", p, lang))]
+            for p in _PRECISIONS
+        ],
+        "bfl": ["" if b is Accessibility.UNKNOWN else label("accessibility", b, lang) for b in _BF],
+        "labels": {
+            **{k: t(key, lang) if key else "" for k, key in _FIELDS},
+            "bf": t("of.card.barrierfree", lang),
+        },
+        "more": "" if detail == "full" else t("map.offers.more", lang),
         "s": strings,
         "lat": [round(o.lat, 5) for o in offers],
         "lon": [round(o.lon, 5) for o in offers],

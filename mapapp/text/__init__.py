@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from mapapp.catalogue import DEFAULT_LANG, I18N_DIR, catalogue
 from mapapp.text.formats import class_bound, date, integer, km, number, percent
@@ -32,6 +32,7 @@ __all__ = [
     "integer",
     "km",
     "label",
+    "language_name",
     "normalize_lang",
     "number",
     "percent",
@@ -118,3 +119,13 @@ def label(concept: str, value: object, lang: str = DEFAULT_LANG) -> str:
     key = f"{CONCEPTS[concept]}.{code}"
     text = template(key, lang)
     return str(code) if text == key else text
+
+
+def language_name(code: str, lang: str = DEFAULT_LANG) -> str:
+    """Name of the language ``code`` (ISO 639-1) in ``lang`` (Babel): ``"ar"`` -> ``"Arabisch"``;
+    the code itself when Babel does not know it."""
+    try:
+        name = Locale.parse(lang).languages.get(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return str(name) if name else code

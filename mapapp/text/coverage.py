@@ -28,27 +28,11 @@ from mapapp.config import (
     ATTRIBUTION_ZENSUS_GRID,
     bkg_attribution,
 )
-from mapapp.model import OFFER_CATEGORY_LABELS_DE, OfferCategory
+from mapapp.text import label
 
-#: German measure labels with their unit (tables, legend titles, the map sheet).
-METHOD_LABELS_DE: dict[Method, str] = {
-    Method.NEAREST: "Entfernung zum nächsten Angebot (km, Luftlinie)",
-    Method.SHARE: "Anteil weiter als die Schwelle (%)",
-    Method.TWO_SFCA: "2SFCA: Angebote je 100.000 im Einzugsbereich",
-    Method.E2SFCA: "E2SFCA: Angebote je 100.000 im Einzugsbereich (distanzgewichtet)",
-    Method.PER_CAPITA: "Angebote je 10.000",
-}
-DEMAND_LABELS_DE: dict[DemandKind, str] = {
-    DemandKind.ALL: "Bevölkerung",
-    DemandKind.FOREIGN: "ausländische Bevölkerung",
-}
-PRECISION_LABELS_DE: dict[str, str] = {
-    "address": "Adresse",
-    "street": "Straße ohne Hausnummer",
-    "postcode": "Postleitzahl",
-    "gemeinde_centre": "Gemeindezentrum (ungefähr)",
-    "kreis_area": "nur Kreisgebiet (Punkt irgendwo im Kreis)",
-}
+#: German measure labels with their unit (tables, legend titles, the map sheet): the catalogue's.
+METHOD_LABELS_DE: dict[Method, str] = {m: label("method", m) for m in Method}
+DEMAND_LABELS_DE: dict[DemandKind, str] = {d: label("demand", d) for d in DemandKind}
 
 
 def _grid_label(resolution_m: float | None) -> str:
@@ -95,7 +79,7 @@ def category_text_de(categories: Iterable[str]) -> str:
     cats = list(categories)
     if not cats:
         return "alle Kategorien"
-    return ", ".join(OFFER_CATEGORY_LABELS_DE[OfferCategory(c)] for c in cats)
+    return ", ".join(label("category", c) for c in cats)
 
 
 def data_sources(
@@ -185,7 +169,7 @@ def _fmt_km(metres: float) -> str:
 
 
 def precision_text_de(counts: Iterable[tuple[str, int]]) -> str:
-    parts = [f"{n} {PRECISION_LABELS_DE.get(p, p)}" for p, n in counts]
+    parts = [f"{n} {label('precision', p)}" for p, n in counts]
     return ", ".join(parts) if parts else "keine"
 
 

@@ -8,21 +8,23 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapapp.analysis.offers import NearestOffer, OfferFilter
-from mapapp.config import bkg_attribution
-from mapapp.io.offers_export import offers_attribution, offers_to_csv, offers_to_geojson
 from mapapp.model import DataError, OfferCategory, is_http_url
 from mapapp.offers_model import Accessibility, Offer, Precision, TargetGroup
 from mapapp.render.assets import localize_assets
 from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
 from mapapp.services.offers import resolve_search
-from mapapp.text import number
+from mapapp.services.offers_download import offers_csv, offers_geojson
+from mapapp.text import date, label, language_name, number
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_latlon
 from mapapp.ui.filters import MAX_LIMIT, SearchState, parse_params, to_params
 from mapapp.ui.markdown import md
-from mapapp.ui.texts import t
+from mapapp.ui.texts import plain, t
 
 MAP_KEY = "angebote_map"
+#: Streamlit's own English hint under a text input in a form ("Press Enter to submit form") is
+#: hidden: the page has a labelled search button in every language.
+_CSS = "<style>[data-testid='InputInstructions']{display:none}</style>"
 
 
 def _filters(current: SearchState, languages: list[str], lang: str) -> SearchState:
@@ -31,18 +33,22 @@ def _filters(current: SearchState, languages: list[str], lang: str) -> SearchSta
             t("of.filter.category", lang),
             list(OfferCategory),
             default=sorted(current.flt.categories),
-            format_func=lambda c: t(f"cat.{c.value}", lang),
+            format_func=lambda c: label("category", c, lang),
+            placeholder=plain("of.filter.placeholder", lang),
         )
         langs = st.multiselect(
             t("of.filter.language", lang),
             languages,
             default=sorted(x for x in current.flt.languages if x in languages),
+            format_func=lambda code: f"{language_name(code, lang)} ({code})",
+            placeholder=plain("of.filter.placeholder", lang),
         )
         groups = st.multiselect(
             t("of.filter.target", lang),
             list(TargetGroup),
             default=sorted(current.flt.target_groups),
-            format_func=lambda g: t(f"tg.{g.value}", lang),
+            format_func=lambda g: label("target_group", g, lang),
+            placeholder=plain("of.filter.placeholder", lang),
         )
         bf = st.checkbox(t("of.filter.barrierfree", lang), value=current.flt.barrier_free)
         limit = st.slider(t("of.filter.limit", lang), 1, MAX_LIMIT, current.limit)
@@ -53,23 +59,28 @@ def _filters(current: SearchState, languages: list[str], lang: str) -> SearchSta
 def _card(i: int, hit: NearestOffer, lang: str) -> None:
     o: Offer = hit.offer
     with st.container(border=True):
-        st.markdown(f"**{i}\\. {md(o.name)}**  \n{md(t(f'cat.{o.category.value}', lang))}")
+        st.markdown(f"**{i}\\. {md(o.name)}**  \n{md(label('category', o.category, lang))}")
         st.caption(t("of.distance", lang, km=number(hit.distance_m / 1000, lang, 1)))
         if o.precision is not Precision.ADDRESS:
-            prec = t(f"prec.{o.precision.value}", lang)
-            st.warning(t("of.approx", lang, precision=prec))
+            st.warning(t("offer.location", lang, precision=label("precision", o.precision, lang)))
         with st.expander(t("of.card.address", lang) + " …"):
             rows = [
                 ("of.card.address", o.address),
                 ("of.card.provider", o.provider),
-                ("of.card.languages", ", ".join(o.languages)),
-                ("of.card.targets", ", ".join(t(f"tg.{g.value}", lang) for g in o.target_groups)),
+                ("of.card.languages", ", ".join(language_name(c, lang) for c in o.languages)),
+                (
+                    "of.card.targets",
+                    ", ".join(label("target_group", g, lang) for g in o.target_groups),
+                ),
                 ("of.card.hours", o.opening_hours),
                 ("of.card.phone", o.phone),
                 ("of.card.email", o.email),
-                ("of.card.barrierfree", t(f"acc.{Accessibility(o.barrier_free).value}", lang)),
+                (
+                    "of.card.barrierfree",
+                    label("accessibility", Accessibility(o.barrier_free), lang),
+                ),
                 ("of.card.source", o.source),
-                ("of.card.verified", o.last_verified.isoformat() if o.last_verified else ""),
+                ("of.card.verified", date(o.last_verified, lang)),
             ]
             for key, value in rows:
                 if value:
@@ -80,6 +91,7 @@ def _card(i: int, hit: NearestOffer, lang: str) -> None:
 
 def render() -> None:
     lang = state.language()
+    st.html(_CSS)
     st.title(t("of.title", lang))
     st.caption(t("of.intro", lang))
     version = state.require_data(lang)
@@ -118,12 +130,12 @@ def render() -> None:
         else:
             where = point.name or point.label
             if point.approximate:
-                where = f"{where} – {t('prec.gemeinde_centre', lang)}"
+                where = f"{where} – {label('precision', Precision.GEMEINDE_CENTRE, lang)}"
             st.subheader(t("of.results", lang, n=len(hits), place=where))
             for i, hit in enumerate(hits, start=1):
                 _card(i, hit, lang)
     with map_col:
-        tiles = st.toggle(t("fk.tiles", lang), value=True, key="of_tiles")
+        tiles = st.toggle(t("map.tiles.toggle", lang), value=True, key="of_tiles")
         funding = st.toggle(t("of.layer.funding", lang), value=False, key="of_funding")
         b = cached.boundaries(version)
         units = None
@@ -135,9 +147,10 @@ def render() -> None:
             point=(point.lat, point.lon) if point else None,
             hits=[h.offer for h in hits],
             gemeinden=b.gemeinden,
-            attribution=f"{bkg_attribution(b.year)}, dl-de/by-2-0 | Angebote: Quelle je Angebot (Details, Export)",
+            attribution=plain("attr.offers_map", lang, bkg=plain("attr.bkg", lang, year=b.year)),
             tiles=tiles,
             funding_units=units,
+            lang=lang,
         )
         localize_assets(fmap)
         st.caption(t("of.search.hint", lang))
@@ -171,12 +184,14 @@ def _handle_click(returned: dict | None, search: SearchState) -> None:
 
 def _downloads(offers: list[Offer], lang: str) -> None:
     st.subheader(t("of.export", lang))
-    attribution = offers_attribution(offers)
+    stem = plain("of.download.stem", lang)
     c1, c2 = st.columns(2)
-    c1.download_button("CSV", offers_to_csv(offers, attribution), "angebote.csv", "text/csv")
+    c1.download_button(
+        t("of.download.csv", lang), offers_csv(offers, lang), f"{stem}.csv", "text/csv"
+    )
     c2.download_button(
-        "GeoJSON",
-        json.dumps(offers_to_geojson(offers, attribution), ensure_ascii=False),
-        "angebote.geojson",
+        t("of.download.geojson", lang),
+        json.dumps(offers_geojson(offers, lang), ensure_ascii=False),
+        f"{stem}.geojson",
         "application/geo+json",
     )

@@ -53,7 +53,7 @@ def render() -> None:
         state.set_query("jahre", choice)
     with right:
         include_unknown = st.toggle(t("fk.include_unknown", lang), value=False)
-        tiles = st.toggle(t("fk.tiles", lang), value=True)
+        tiles = st.toggle(t("map.tiles.toggle", lang), value=True)
     years = parse_years(choice)
 
     b = cached.boundaries(version)

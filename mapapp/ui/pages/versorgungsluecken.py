@@ -28,6 +28,7 @@ from mapapp.render.coverage_classes import VIEWS
 from mapapp.render.coverage_map import coverage_map, units_geojson
 from mapapp.render.coverage_raster import RasterLookup
 from mapapp.render.coverage_sheet import map_sheet
+from mapapp.text import integer, km, label, number, percent
 from mapapp.text.coverage import export_comment, method_text
 from mapapp.ui import cached, state
 from mapapp.ui.errors import data_error_text
@@ -52,14 +53,14 @@ def _controls(
         t("gap.categories", lang),
         [c.value for c in OfferCategory],
         default=[OfferCategory.ABH.value],
-        format_func=lambda c: f"{t(f'cat.{c}', lang)} ({counts.get(c, 0)})",
+        format_func=lambda c: f"{label('category', c, lang)} ({integer(counts.get(c, 0), lang)})",
         key="gap_cats",
         help=t("gap.categories.help", lang),
     )
     method = c2.selectbox(
         t("gap.method", lang),
         [m.value for m in Method],
-        format_func=lambda m: t(f"gap.method.{m}", lang),
+        format_func=lambda m: label("method", m, lang),
         key="gap_method",
     )
     can_foreign = foreign_known or bool(foreign_years)
@@ -68,7 +69,7 @@ def _controls(
         t("gap.demand", lang),
         demands,
         index=len(demands) - 1,
-        format_func=lambda d: t(f"gap.demand.{d}", lang),
+        format_func=lambda d: label("demand", d, lang),
         key="gap_demand",
         horizontal=True,
     )
@@ -96,7 +97,7 @@ def _controls(
         t("gap.cell", lang),
         [POPULATION_GRID_CELL_M] if use_grid else list(CELL_SIZES_M),
         index=0 if use_grid else CELL_SIZES_M.index(DEFAULT_CELL_SIZE_M),
-        format_func=lambda s: f"{s:g} m",
+        format_func=lambda s: plain("fmt.m", lang, value=integer(s, lang)),
         key="gap_cell_grid" if use_grid else "gap_cell",  # the grid fixes the cell size
         disabled=use_grid,
         help=t("gap.cell.grid", lang) if use_grid else None,
@@ -138,17 +139,20 @@ def _controls(
 
 
 def _n(value: float, lang: str, decimals: int | None = None) -> str:
-    """Number for display: ``1.234,5`` in German, ``1,234.5`` otherwise."""
-    text = f"{value:g}" if decimals is None else f"{value:,.{decimals}f}"
-    # program-made digits and separators: inserted into markdown texts as they are
-    return trusted(text.translate(str.maketrans(",.", ".,")) if lang == "de" else text)
+    """Number for display in the page's language (:mod:`mapapp.text`); without ``decimals``
+    as few places as needed (up to two). Program-made: inserted into markdown as it is."""
+    text = km(value * 1000, lang) if decimals is None else number(value, lang, decimals)
+    return trusted(text)
 
 
 def _headline(result: CoverageResult, lang: str) -> None:
     h = result.headline
     m1, m2, m3, m4 = st.columns(4)
     share = _n(h.share_beyond_pct, lang, 1)
-    m1.metric(t("gap.metric.share", lang, km=_n(h.threshold_m / 1000, lang)), f"{share} %")
+    m1.metric(
+        t("gap.metric.share", lang, km=_n(h.threshold_m / 1000, lang)),
+        percent(h.share_beyond_pct, lang, 1),
+    )
     m2.metric(t(f"gap.metric.people.{h.demand.value}", lang), _n(h.demand_beyond, lang, 0))
     method = result.params.method
     unit = {Method.NEAREST: " km", Method.SHARE: " %"}.get(method, "")
@@ -163,7 +167,7 @@ def _headline(result: CoverageResult, lang: str) -> None:
             lang,
             share=share,
             what=trusted(
-                ", ".join(t(f"cat.{c}", lang) for c in h.categories)
+                ", ".join(label("category", c, lang) for c in h.categories)
                 or t("gap.all_categories", lang)
             ),
             people=_n(h.demand_beyond, lang, 0),
@@ -203,7 +207,8 @@ def render() -> None:
             lang,
             n=result.headline.n_offers,
             precision=", ".join(
-                f"{n} {t(f'prec.{p}', lang)}" for p, n in result.headline.precision_counts
+                f"{integer(n, lang)} {label('precision', p, lang)}"
+                for p, n in result.headline.precision_counts
             )
             or "–",
         )
@@ -323,5 +328,7 @@ def _downloads(
         (t(f"gap.download.{fmt}", lang), sheet(fmt), f"{stem}.{fmt}", mime)
         for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf"))
     ]
-    for col, (label, data, name, mime) in zip(st.columns(3) + st.columns(3), buttons, strict=True):
-        col.download_button(label, data, name, mime)
+    for col, (caption, data, name, mime) in zip(
+        st.columns(3) + st.columns(3), buttons, strict=True
+    ):
+        col.download_button(caption, data, name, mime)
