@@ -52,6 +52,6 @@ pages = [
     st.Page(
         _page("versorgungsluecken"), title=t("nav.luecken", lang), url_path="versorgungsluecken"
     ),
-    st.Page(_page("datenpflege"), title="Datenpflege", url_path="datenpflege"),
+    st.Page(_page("datenpflege"), title=t("nav.datenpflege", lang), url_path="datenpflege"),
 ]
 st.navigation(pages).run()

@@ -39,8 +39,10 @@ def language_selector() -> str:
     langs = available_languages()
     current = language()
     codes = list(langs)
+    # the label in the current language, and in English for whoever cannot read it
+    caption = t("lang.label", current) + ("" if current == "en" else " / Language")
     choice = st.sidebar.selectbox(
-        "Sprache / Language",
+        caption,
         codes,
         index=codes.index(current),
         format_func=lambda c: langs[c][0],

@@ -1,0 +1,157 @@
+"""The public view in Arabic and Ukrainian in a real browser: no German UI word anywhere.
+
+Page, popup of an offer marker, tooltip of a numbered badge, legend, layer control and map
+attribution are read as the visitor gets them. Data values (offer names, addresses, providers,
+sources, place names) may be German; they are taken out before the check.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from mapapp.config import Settings
+from mapapp.services.offers import load_offers
+from mapapp.text import I18N_DIR
+from tests.browser.conftest import ARTIFACTS, AppPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
+
+#: German UI words that must not appear in another language (besides the catalogue's values).
+GERMAN_WORDS = (
+    "Träger",
+    "Legende",
+    "Suchort",
+    "Adresse",
+    "Sprachen",
+    "barrierefrei",
+    "ungefähr",
+    "Quelle",
+    "Hintergrundkarte",
+    "Angebote",
+    "Angebot",
+    "Standort",
+    "Öffnungszeiten",
+    "Zielgruppen",
+    "Gemeinden",
+    "Datenpflege",
+    "Förderkarte",
+    "Versorgungslücken",
+    "Daten verändert",
+    "Mitwirkende",
+    "Choose options",
+    "Press Enter",
+    "Bitte wählen",
+)
+
+#: Opens the popup of an approximately located offer marker (hollow, dashed icon; its popup has
+#: the location line) through the clusters, as clicks would; resolves with whether it worked.
+_OPEN_POPUP = """
+() => new Promise((resolve) => {
+    for (const key of Object.keys(window)) {
+        const layer = window[key];
+        if (!layer || typeof layer.getLayers !== "function" || !key.startsWith("offers_layer")) {
+            continue;
+        }
+        // the approximate marker nearest to Köln (its popup has an address and the location line)
+        const near = (m) => m.getLatLng().distanceTo([50.94, 6.96]);
+        const approx = layer.getLayers()
+            .filter((m) => m.options.icon.options.html.includes("dashed"))
+            .sort((a, b) => near(a) - near(b));
+        const m = approx[0];
+        if (!m) { resolve(false); return; }
+        layer.zoomToShowLayer(m, () => { m.openPopup(); resolve(true); });
+        return;
+    }
+    resolve(false);
+})
+"""
+
+
+def _german_catalogue_values(lang: str) -> set[str]:
+    """German catalogue texts (without placeholders) that the other language words differently."""
+    de = json.loads((I18N_DIR / "de.json").read_text("utf-8"))
+    other = json.loads((I18N_DIR / f"{lang}.json").read_text("utf-8"))
+    values: set[str] = set()
+    for key, entry in de.items():
+        for text in entry.values() if isinstance(entry, dict) else [entry]:
+            mine = other.get(key)
+            theirs = mine.values() if isinstance(mine, dict) else [mine]
+            for part in re.split(r"\{[^}]*\}", text):
+                part = part.strip(" :–-().,;|")
+                if len(part) >= 6 and not any(part in str(x) for x in theirs):
+                    values.add(part)
+    return values
+
+
+@pytest.fixture(scope="module")
+def data_values(real_data_cache: Path) -> list[str]:
+    """Every text of the offer data (names, addresses, …) that may legitimately be German."""
+    values: set[str] = {"Köln", "KOMM-IN", "OpenStreetMap", "GeoBasis-DE / BKG", "Leaflet"}
+    for o in load_offers(Settings(data_dir=real_data_cache)):
+        for v in (o.name, o.address, o.provider, o.source, o.note, o.opening_hours, o.city):
+            if v:
+                values.update({v, *v.split("\n")})
+    return sorted(values, key=len, reverse=True)  # longest first: remove whole names first
+
+
+def _without_data(text: str, data: list[str]) -> str:
+    for value in data:
+        text = text.replace(value, " ")
+    return text
+
+
+def _german_left(text: str, lang: str, data: list[str]) -> list[str]:
+    rest = _without_data(text, data)
+    found = [w for w in GERMAN_WORDS if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", rest)]
+    found += [v for v in _german_catalogue_values(lang) if v in rest]
+    return found
+
+
+@pytest.mark.parametrize(("lang", "legend_word"), [("ar", "دليل الخريطة"), ("uk", "Легенда")])
+def test_public_page_has_no_german_ui_text(
+    open_app: Callable[..., AppPage], data_values: list[str], lang: str, legend_word: str
+) -> None:
+    app = open_app(f"/angebote?lang={lang}&ort=K%C3%B6ln")
+    page, frame = app.page, app.map
+    expect(page.get_by_role("heading", name=re.compile("Köln"))).to_be_visible()
+    # the numbered badges are on the map: hover the first one, its tooltip shows
+    badges = frame.locator(".mapapp-hit div")
+    expect(badges.first).to_be_attached()
+    badges.first.hover(force=True)
+    tooltip = frame.locator(".leaflet-tooltip").first
+    expect(tooltip).to_be_attached()
+    # open the popup of an offer marker (through the clusters)
+    iframe = app.map_iframe.element_handle().content_frame()
+    assert iframe is not None
+    assert iframe.evaluate(_OPEN_POPUP) is True
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_be_visible()
+    popup_text = popup.inner_text()
+    legend = frame.locator(".mapapp-offer-legend")
+    expect(legend).to_contain_text(legend_word)
+    # the filters (with the multiselect placeholders) are open, so their texts are read too
+    page.locator("[data-testid='stExpander'] summary").first.click()
+    expect(page.locator("[data-testid='stMultiSelect']").first).to_be_visible()
+    texts = {
+        "page": page.locator("[data-testid='stApp']").inner_text(),
+        "popup": popup_text,
+        "tooltip": tooltip.inner_text(),
+        "legend": legend.text_content() or "",
+        "layers": frame.locator(".leaflet-control-layers").text_content() or "",
+        "attribution": frame.locator(".leaflet-control-attribution").inner_text(),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"angebote_{lang}_popup.png"))
+    # the popup speaks the language: translated field labels and the location line
+    catalogue = json.loads((I18N_DIR / f"{lang}.json").read_text("utf-8"))
+    assert catalogue["of.card.address"] in popup_text
+    assert catalogue["offer.location"].split(":")[0] in popup_text
+    assert catalogue["map.layer.offers"] in texts["layers"]
+    for where, text in texts.items():
+        assert _german_left(text, lang, data_values) == [], (where, text)
