@@ -7,6 +7,7 @@ folder. Measured in the same run:
 - **mapapp (whole process)**: wall time of ``mapapp coverage --demand D.csv --supply S.csv
   --method e2sfca --max-cost 15000 --steps ...`` as a subprocess: interpreter start, imports,
   reading and checking both CSV files, the E2SFCA, writing ``id,value``; median of ``--repeat``;
+  the 1-minute load average before and after the run is printed (other jobs share the cores);
 - **access (in-process)**: the pairs within 15 km built with cKDTree plus ``Access(...)
   .enhanced_two_stage_fca`` on frames already in memory (no interpreter start, no file reading or
   writing); one run.
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--supply", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         d_path, s_path, demand, supply = write_inputs(folder, args.demand, args.supply)
@@ -86,19 +88,21 @@ def main() -> None:
     scale = np.maximum(np.abs(theirs), 1e-300)
     diff = float(np.max(np.abs(ours - theirs) / scale))
     t_ours = statistics.median(times)
+    load_after = os.getloadavg()[0]
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}"
     )
     print()
     print(
         "| demand / supply | mapapp coverage e2sfca (whole process, median) | "
-        "access pairs + E2SFCA (in-process) | access / mapapp | max rel diff |"
+        "access pairs + E2SFCA (in-process) | access / mapapp | max rel diff | "
+        "load average (1 min) before / after |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     print(
         f"| {args.demand:,} / {args.supply:,} | {t_ours:.2f} s "
         f"({', '.join(f'{t:.2f}' for t in times)}) | {t_access:.2f} s | "
-        f"{t_access / t_ours:.1f}x | {diff:.1e} |"
+        f"{t_access / t_ours:.1f}x | {diff:.1e} | {load_before:.2f} / {load_after:.2f} |"
     )
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from mapapp.analysis.demand import (
-    build_demand_grid,
+from mapapp.analysis.demand import build_demand_grid
+from mapapp.analysis.demand_sources import (
     demand_from_population_grid,
     foreign_population_from_share,
 )

@@ -5,11 +5,11 @@ Two ways to get there:
 * :func:`build_demand_grid` spreads each Gemeinde's population (and foreign population) over a
   regular grid - square cells in EPSG:25832 or H3 hexagons - in proportion to the area of each
   cell inside the Gemeinde, so the cells of a Gemeinde sum to its population.
-* :func:`demand_from_population_grid` takes a real population grid (Zensus 2022 100 m / 1 km,
+* :func:`mapapp.analysis.demand_sources.demand_from_population_grid` takes a real population grid (Zensus 2022 100 m / 1 km,
   read with :func:`mapapp.io.population_grid.read_population_grid`), assigns each cell to the
   Gemeinde that contains its centre and gives it the Gemeinde's foreign share.
 
-:func:`foreign_population_from_share` derives foreign residents from a share per Gemeinde (Zensus)
+:func:`mapapp.analysis.demand_sources.foreign_population_from_share` derives foreign residents from a share per Gemeinde (Zensus)
 or per Kreis (INKAR).
 
 Every result has the columns ``cell_id``, ``ags``, ``kreis_ags``, ``x``, ``y`` (cell centre or the
@@ -31,7 +31,6 @@ import shapely
 from mapapp.config import CRS_METRIC
 from mapapp.model import (
     AGS_GEMEINDE_LEN,
-    AGS_KREIS_LEN,
     COL_AGS,
     COL_KREIS_AGS,
     COL_POPULATION,
@@ -47,7 +46,8 @@ COL_CELL_ID = "cell_id"
 _SLIVER = 1e-6
 
 
-def _metric(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+def metric_frame(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """``frame`` in EPSG:25832 (metres); ``ValueError`` for a plain frame or one without CRS."""
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ValueError(f"{what} muss ein GeoDataFrame sein")
     if frame.crs is None:
@@ -57,7 +57,7 @@ def _metric(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def _gemeinde_table(
+def gemeinde_table(
     gemeinden: pd.DataFrame,
     key: str,
     population: str | None,
@@ -184,16 +184,11 @@ def build_demand_grid(
     DataError
         Invalid AGS, duplicate AGS, negative or missing population, empty geometry.
     """
-    if kind not in ("square", "h3"):
-        raise ValueError(f"kind muss 'square' oder 'h3' sein, nicht {kind!r}")
-    if kind == "square" and (not math.isfinite(cell_size) or cell_size <= 0):
-        raise ValueError("cell_size muss eine Zahl > 0 (Meter) sein")
-    if kind == "h3" and not 0 <= h3_resolution <= 15:
-        raise ValueError("h3_resolution muss zwischen 0 und 15 liegen")
-    frame = _metric(gemeinden, "gemeinden")
+    _check_grid_options(kind, cell_size, h3_resolution)
+    frame = metric_frame(gemeinden, "gemeinden")
     if foreign_population is not None and foreign_population not in frame.columns:
         foreign_population = None
-    table = _gemeinde_table(frame, key, population, foreign_population)
+    table = gemeinde_table(frame, key, population, foreign_population)
     geoms = frame.geometry
     empty = geoms.isna() | geoms.is_empty
     if empty.any():
@@ -201,201 +196,68 @@ def build_demand_grid(
             f"Gemeinde {table[COL_AGS][empty.to_numpy()].iloc[0]} hat keine Geometrie",
             field="geometry",
         )
-
     if kind == "square":
         cells = [_square_cells(geom, float(cell_size)) for geom in geoms]
     else:
         cells = _h3_cells(geoms, h3_resolution)
-
-    parts = []
-    for (ids, pieces), (_, row) in zip(cells, table.iterrows(), strict=True):
-        areas = shapely.area(pieces)
-        # Slivers below a millionth of the largest piece are numerical noise of boundaries that run along
-        # cell edges (e.g. after a reprojection); the Gemeinde's people stay complete anyway.
-        keep = areas > _SLIVER * (areas.max() if len(areas) else 0.0)
-        ids_kept = np.asarray(ids, dtype=object)[keep]
-        pieces, areas = pieces[keep], areas[keep]
-        share = areas / areas.sum()
-        centroids = shapely.centroid(pieces)
-        part = {
-            COL_CELL_ID: ids_kept,
-            COL_AGS: row[COL_AGS],
-            COL_KREIS_AGS: kreis_of(row[COL_AGS]),
-            "x": shapely.get_x(centroids),
-            "y": shapely.get_y(centroids),
-            "area_m2": areas,
-            COL_POPULATION: row[COL_POPULATION] * share,
-        }
-        if foreign_population is not None:
-            part[COL_FOREIGN_POPULATION] = row[COL_FOREIGN_POPULATION] * share
-        part["geometry"] = pieces
-        parts.append(pd.DataFrame(part))
+    with_foreign = foreign_population is not None
+    parts = [
+        _pieces_frame(ids, pieces, row, with_foreign)
+        for (ids, pieces), (_, row) in zip(cells, table.iterrows(), strict=True)
+    ]
     columns = [COL_CELL_ID, COL_AGS, COL_KREIS_AGS, "x", "y", "area_m2", COL_POPULATION]
-    if foreign_population is not None:
+    if with_foreign:
         columns.append(COL_FOREIGN_POPULATION)
     data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     return gpd.GeoDataFrame(data, geometry="geometry", crs=CRS_METRIC)
 
 
-def demand_from_population_grid(
-    grid: pd.DataFrame,
-    gemeinden: gpd.GeoDataFrame,
-    *,
-    key: str = COL_AGS,
-    population: str = COL_POPULATION,
-    foreign_population: str | None = COL_FOREIGN_POPULATION,
-    grid_population: str = COL_POPULATION,
-    x: str = "x",
-    y: str = "y",
-    cell_id: str = COL_CELL_ID,
+def _check_grid_options(kind: str, cell_size: float, h3_resolution: int) -> None:
+    """``ValueError`` for an unknown ``kind``, a cell size (metres) <= 0 or an H3 resolution
+    outside 0..15."""
+    if kind not in ("square", "h3"):
+        raise ValueError(f"kind muss 'square' oder 'h3' sein, nicht {kind!r}")
+    if kind == "square" and (not math.isfinite(cell_size) or cell_size <= 0):
+        raise ValueError("cell_size muss eine Zahl > 0 (Meter) sein")
+    if kind == "h3" and not 0 <= h3_resolution <= 15:
+        raise ValueError("h3_resolution muss zwischen 0 und 15 liegen")
+
+
+def _pieces_frame(
+    ids: list[str], pieces: npt.NDArray[np.object_], row: pd.Series, with_foreign: bool
 ) -> pd.DataFrame:
-    """Attach Gemeinde keys and foreign residents to a real population grid.
+    """One Gemeinde's cell pieces (EPSG:25832) with its people shared by area.
 
-    Parameters
-    ----------
-    grid
-        Population grid cells (e.g. from
-        :func:`mapapp.io.population_grid.read_population_grid`): ``cell_id``, centre ``x``/``y``
-        in metres (EPSG:25832) and ``grid_population`` (people).
-    gemeinden
-        Gemeinde polygons with an 8-digit AGS column ``key``; with ``population`` and
-        ``foreign_population`` columns each cell gets its Gemeinde's foreign share
-        (``foreign_population / population``; 0 for a Gemeinde without people).
-    foreign_population
-        Column of ``gemeinden``; used when it exists (``None``: never).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``cell_id``, ``ags``, ``kreis_ags``, ``x``, ``y``, ``population`` and optional
-        ``foreign_population``. A cell belongs to the Gemeinde containing its centre (on a
-        shared boundary: the first one in ``gemeinden``); cells whose centre lies in no
-        Gemeinde (outside the area) are left out. The grid's people are not rescaled to the
-        Gemeinde totals.
+    ``row`` is the Gemeinde's row of :func:`gemeinde_table` (``ags``, ``population``, optional
+    ``foreign_population``). Columns as :func:`build_demand_grid` returns them.
     """
-    frame = _metric(gemeinden, "gemeinden")
-    if foreign_population is not None and foreign_population not in frame.columns:
-        foreign_population = None
-    table = _gemeinde_table(
-        frame, key, population if foreign_population else None, foreign_population
-    )
-    missing = [c for c in (cell_id, x, y, grid_population) if c not in grid.columns]
-    if missing:
-        raise ValueError(f"grid: Spalte(n) {', '.join(map(repr, missing))} fehlen")
-    xs = pd.to_numeric(grid[x], errors="coerce").to_numpy(dtype=np.float64)
-    ys = pd.to_numeric(grid[y], errors="coerce").to_numpy(dtype=np.float64)
-    people = pd.to_numeric(grid[grid_population], errors="coerce").to_numpy(dtype=np.float64)
-    for name, values, non_negative in (
-        (x, xs, False),
-        (y, ys, False),
-        (grid_population, people, True),
-    ):
-        bad = ~np.isfinite(values) | ((values < 0) if non_negative else False)
-        if np.any(bad):
-            label = grid.index[int(np.flatnonzero(bad)[0])]
-            raise DataError(f"Gitterzelle (Index {label!r}): ungültiger Wert", field=name)
-
-    tree = shapely.STRtree(frame.geometry.to_numpy())
-    point_idx, poly_idx = tree.query(shapely.points(xs, ys), predicate="intersects")
-    order = np.lexsort((poly_idx, point_idx))
-    point_idx, poly_idx = point_idx[order], poly_idx[order]
-    first = np.ones(len(point_idx), dtype=bool)
-    first[1:] = point_idx[1:] != point_idx[:-1]
-    cells, units = point_idx[first], poly_idx[first]
-
-    ags = table[COL_AGS].to_numpy()[units]
-    out = pd.DataFrame(
-        {
-            COL_CELL_ID: grid[cell_id].to_numpy()[cells],
-            COL_AGS: ags,
-            COL_KREIS_AGS: [kreis_of(a) for a in ags],
-            "x": xs[cells],
-            "y": ys[cells],
-            COL_POPULATION: people[cells],
-        }
-    )
-    if foreign_population is not None:
-        pop = table[COL_POPULATION].to_numpy()
-        foreign = table[COL_FOREIGN_POPULATION].to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(pop > 0, foreign / pop, 0.0)
-        out[COL_FOREIGN_POPULATION] = people[cells] * share[units]
-    return out
-
-
-def foreign_population_from_share(
-    gemeinden: pd.DataFrame,
-    shares: pd.DataFrame,
-    *,
-    key: str = COL_AGS,
-    population: str = COL_POPULATION,
-    share_key: str = COL_AGS,
-    share: str = "foreign_share_pct",
-    percent: bool = True,
-) -> pd.DataFrame:
-    """Copy of ``gemeinden`` with ``foreign_population = population * share``.
-
-    Parameters
-    ----------
-    gemeinden
-        One row per Gemeinde with an 8-digit AGS column ``key`` and ``population`` (people).
-    shares
-        Foreign share per Gemeinde (8-digit ``share_key``, e.g. Zensus 2022) or per Kreis
-        (5-digit ``share_key``, e.g. INKAR ``kreis_ags`` for one year); the level is taken from
-        the key length. Every Gemeinde must find its share.
-    share
-        Column with the share.
-    percent
-        ``True``: the share is in percent (0-100), ``False``: a fraction (0-1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``gemeinden`` with a new (or replaced) ``foreign_population`` column (people, float).
-    """
-    for frame, cols, what in (
-        (gemeinden, [key, population], "gemeinden"),
-        (shares, [share_key, share], "shares"),
-    ):
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
-            raise ValueError(f"{what}: Spalte(n) {', '.join(map(repr, missing))} fehlen")
-    share_keys = []
-    for label, value in shares[share_key].items():
-        try:
-            share_keys.append(normalize_ags(value))
-        except ValueError as exc:
-            raise DataError(f"{exc} (Index {label!r})", field=share_key) from None
-    lengths = {len(k) for k in share_keys}
-    if len(lengths) > 1:
-        raise DataError("Anteile mischen Gemeinde- und Kreisschlüssel", field=share_key)
-    values = pd.to_numeric(shares[share], errors="coerce").to_numpy(dtype=np.float64)
-    scale = 100.0 if percent else 1.0
-    bad = ~np.isfinite(values) | (values < 0) | (values > scale)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"Anteil {shares[share].iloc[pos]!r} für {share_keys[pos]} liegt nicht zwischen 0 und {scale:g}",
-            field=share,
-        )
-    lookup = pd.Series(values / scale, index=share_keys)
-    if not lookup.index.is_unique:
-        raise DataError("Anteile nennen einen Schlüssel mehrfach", field=share_key)
-    table = _gemeinde_table(gemeinden, key, population, None)
-    level_len = lengths.pop() if lengths else AGS_GEMEINDE_LEN
-    keys = table[COL_AGS] if level_len == AGS_GEMEINDE_LEN else table[COL_AGS].str[:AGS_KREIS_LEN]
-    found = keys.map(lookup)
-    if found.isna().any():
-        raise DataError(f"kein Ausländeranteil für {keys[found.isna()].iloc[0]}", field=share_key)
-    out = gemeinden.copy()
-    out[COL_FOREIGN_POPULATION] = table[COL_POPULATION].to_numpy() * found.to_numpy(dtype=float)
-    return out
+    areas = shapely.area(pieces)
+    # Slivers below a millionth of the largest piece are numerical noise of boundaries that run
+    # along cell edges (e.g. after a reprojection); the Gemeinde's people stay complete anyway.
+    keep = areas > _SLIVER * (areas.max() if len(areas) else 0.0)
+    ids_kept = np.asarray(ids, dtype=object)[keep]
+    pieces, areas = pieces[keep], areas[keep]
+    share = areas / areas.sum()
+    centroids = shapely.centroid(pieces)
+    part = {
+        COL_CELL_ID: ids_kept,
+        COL_AGS: row[COL_AGS],
+        COL_KREIS_AGS: kreis_of(row[COL_AGS]),
+        "x": shapely.get_x(centroids),
+        "y": shapely.get_y(centroids),
+        "area_m2": areas,
+        COL_POPULATION: row[COL_POPULATION] * share,
+    }
+    if with_foreign:
+        part[COL_FOREIGN_POPULATION] = row[COL_FOREIGN_POPULATION] * share
+    part["geometry"] = pieces
+    return pd.DataFrame(part)
 
 
 __all__ = [
     "COL_CELL_ID",
     "COL_FOREIGN_POPULATION",
     "build_demand_grid",
-    "demand_from_population_grid",
-    "foreign_population_from_share",
+    "gemeinde_table",
+    "metric_frame",
 ]

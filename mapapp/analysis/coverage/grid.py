@@ -20,12 +20,8 @@ from mapapp.analysis.coverage.params import (
     POPULATION_GRID_CELL_M,
     POPULATION_ZENSUS_GRID,
 )
-from mapapp.analysis.demand import (
-    COL_CELL_ID,
-    COL_FOREIGN_POPULATION,
-    build_demand_grid,
-    demand_from_population_grid,
-)
+from mapapp.analysis.demand import COL_CELL_ID, COL_FOREIGN_POPULATION, build_demand_grid
+from mapapp.analysis.demand_sources import demand_from_population_grid
 from mapapp.config import CRS_METRIC
 from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME, COL_POPULATION, DataError
 
@@ -230,7 +226,7 @@ def demand_grid_from_population_grid(
     ----------
     inputs
         NRW Gemeinden (:func:`load_nrw_inputs`); their ``foreign_population / population`` is each
-        cell's foreign share (:func:`mapapp.analysis.demand.demand_from_population_grid`).
+        cell's foreign share (:func:`mapapp.analysis.demand_sources.demand_from_population_grid`).
     grid_cells
         ``cell_id``, ``x``, ``y`` (cell centre, EPSG:25832 metres), ``population`` (people), e.g.
         :func:`mapapp.io.datasets.load_nrw_population_grid`.
@@ -251,7 +247,7 @@ def demand_grid_from_population_grid(
     ------
     DataError
         No grid cell lies in an NRW Gemeinde, or a bad value (see
-        :func:`~mapapp.analysis.demand.demand_from_population_grid`).
+        :func:`~mapapp.analysis.demand_sources.demand_from_population_grid`).
     """
     size = _check_cell_size(cell_size_m)
     cells = demand_from_population_grid(grid_cells, inputs.gemeinden)

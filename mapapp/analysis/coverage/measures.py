@@ -114,6 +114,46 @@ def _unit_table(
     return out
 
 
+def _fca_per_cell(
+    cells: pd.DataFrame, used: pd.DataFrame, params: CoverageParams, max_pairs: float | None
+) -> npt.NDArray[np.float64]:
+    """2SFCA or E2SFCA per cell piece (counted offers with capacity 1 each, catchment in metres,
+    EPSG:25832), per :data:`FCA_PER` people."""
+    supply = pd.DataFrame(
+        {
+            "id": used["id"].to_numpy(),
+            "capacity": np.ones(len(used)),
+            "x": used.geometry.x.to_numpy(dtype=float),
+            "y": used.geometry.y.to_numpy(dtype=float),
+        }
+    )
+    weight_fn = params.e2sfca_weights if params.method is Method.E2SFCA else None
+    measure = enhanced_two_stage_fca if params.method is Method.E2SFCA else two_stage_fca
+    access = measure(
+        cells, supply, demand_value="demand", supply_value="capacity",
+        max_cost=params.catchment_m, weight_fn=weight_fn, max_pairs=max_pairs,
+    )  # fmt: skip
+    return access.to_numpy(dtype=float) * FCA_PER
+
+
+def _per_capita_measure(
+    cells: pd.DataFrame, used: pd.DataFrame, params: CoverageParams, grid: DemandGrid
+) -> tuple[npt.NDArray[np.float64], dict[str, pd.Series], pd.Series]:
+    """Offers per :data:`PER_CAPITA_PER` people: per cell piece (its Gemeinde's rate), per unit,
+    and the Gemeinde offer counts."""
+    demand_col = COL_FOREIGN_POPULATION if params.demand is DemandKind.FOREIGN else COL_POPULATION
+    gem_counts, gem_rates, kreis_rates = _per_capita(grid, used, demand_col)
+    total = float(cells["demand"].to_numpy(dtype=float).sum())
+    land_rate = len(used) / total * PER_CAPITA_PER if total > 0 else float("nan")
+    values = {
+        LEVEL_GEMEINDE: gem_rates,
+        LEVEL_KREIS: kreis_rates,
+        LEVEL_LAND: pd.Series({NRW_LAND: land_rate}),
+    }
+    per_cell = cells[COL_AGS].map(gem_rates).to_numpy(dtype=float)
+    return per_cell, values, gem_counts
+
+
 def _measure(
     cells: pd.DataFrame,
     used: pd.DataFrame,
@@ -124,56 +164,23 @@ def _measure(
     max_pairs: float | None = None,
 ) -> tuple[npt.NDArray[np.float64], dict[str, pd.Series], pd.Series | None]:
     """The chosen measure: per cell piece, per unit of each level (indexed by AGS), and for offers
-    per capita the Gemeinde offer counts (``None`` otherwise)."""
-    demand = cells["demand"].to_numpy(dtype=float)
+    per capita the Gemeinde offer counts (``None`` otherwise).
+
+    Units: nearest in km, share in % (per cell 0/1), 2SFCA/E2SFCA per :data:`FCA_PER` people,
+    offers per :data:`PER_CAPITA_PER` people; unit values are demand-weighted means of the cells.
+    """
+    if params.method is Method.PER_CAPITA:
+        return _per_capita_measure(cells, used, params, grid)
     if params.method is Method.NEAREST:
         per_cell = cells["nearest_m"].to_numpy(dtype=float) / 1000
         return per_cell, {lvl: s / 1000 for lvl, s in mean_nearest.items()}, None
+    demand = cells["demand"].to_numpy(dtype=float)
     if params.method is Method.SHARE:
         per_cell = cells["beyond"].to_numpy(dtype=float)
         return (
             per_cell,
-            {lvl: _weighted_mean(k, per_cell, demand) * 100 for lvl, k in keys.items()},
+            {k: _weighted_mean(v, per_cell, demand) * 100 for k, v in keys.items()},
             None,
         )
-    if params.method in (Method.TWO_SFCA, Method.E2SFCA):
-        supply = pd.DataFrame(
-            {
-                "id": used["id"].to_numpy(),
-                "capacity": np.ones(len(used)),
-                "x": used.geometry.x.to_numpy(dtype=float),
-                "y": used.geometry.y.to_numpy(dtype=float),
-            }
-        )
-        if params.method is Method.TWO_SFCA:
-            access = two_stage_fca(
-                cells,
-                supply,
-                demand_value="demand",
-                supply_value="capacity",
-                max_cost=params.catchment_m,
-                max_pairs=max_pairs,
-            )
-        else:
-            access = enhanced_two_stage_fca(
-                cells,
-                supply,
-                demand_value="demand",
-                supply_value="capacity",
-                max_cost=params.catchment_m,
-                weight_fn=params.e2sfca_weights,
-                max_pairs=max_pairs,
-            )
-        per_cell = access.to_numpy(dtype=float) * FCA_PER
-        return per_cell, {lvl: _weighted_mean(k, per_cell, demand) for lvl, k in keys.items()}, None
-    demand_col = COL_FOREIGN_POPULATION if params.demand is DemandKind.FOREIGN else COL_POPULATION
-    gem_counts, gem_rates, kreis_rates = _per_capita(grid, used, demand_col)
-    total = float(demand.sum())
-    land_rate = len(used) / total * PER_CAPITA_PER if total > 0 else float("nan")
-    values = {
-        LEVEL_GEMEINDE: gem_rates,
-        LEVEL_KREIS: kreis_rates,
-        LEVEL_LAND: pd.Series({NRW_LAND: land_rate}),
-    }
-    per_cell = cells[COL_AGS].map(gem_rates).to_numpy(dtype=float)
-    return per_cell, values, gem_counts
+    per_cell = _fca_per_cell(cells, used, params, max_pairs)
+    return per_cell, {lvl: _weighted_mean(k, per_cell, demand) for lvl, k in keys.items()}, None

@@ -112,6 +112,76 @@ def run_coverage(
     mapapp.analysis.accessibility.PairLimitError
         Too many pairs within the catchment (a :class:`DataError`: page and CLI show its message).
     """
+    grid = _checked_grid(grid, params)
+    used = select_offers(offers, params)
+    cells = _nearest_cells(grid, used, params)
+    people = share_beyond(
+        cells,
+        cost="nearest_m",
+        threshold=params.threshold_m,
+        population=COL_POPULATION,
+        foreign_population=COL_FOREIGN_POPULATION if grid.foreign_known else None,
+        gemeinde=COL_AGS,
+        kreis=COL_KREIS_AGS,
+        land=NRW_LAND,
+    )
+    keys = _level_keys(cells)
+    nearest_m, demand = cells["nearest_m"].to_numpy(float), cells["demand"].to_numpy(float)
+    mean_nearest = {lvl: _weighted_mean(k, nearest_m, demand) for lvl, k in keys.items()}
+    counts = _offer_counts(used)
+    cells["value"], values, gem_counts = _measure(
+        cells, used, params, keys, mean_nearest, grid, max_pairs
+    )
+    if gem_counts is not None:
+        counts[LEVEL_GEMEINDE] = gem_counts
+
+    def table(level: str, names: pd.DataFrame) -> pd.DataFrame:
+        return _unit_table(
+            level, people, params.demand, mean_nearest[level], counts[level], values[level],
+            names, grid.foreign_known,
+        )  # fmt: skip
+
+    tables = {lvl: table(lvl, grid.names) for lvl in (LEVEL_GEMEINDE, LEVEL_KREIS)}
+    ranked = rank_gaps(
+        pd.concat([tables[LEVEL_GEMEINDE], tables[LEVEL_KREIS]], ignore_index=True),
+        affected="demand_beyond",
+    )
+    land = table(LEVEL_LAND, _LAND_NAMES).iloc[0]
+    return CoverageResult(
+        params=params,
+        cells=cells,
+        gemeinden=tables[LEVEL_GEMEINDE],
+        kreise=tables[LEVEL_KREIS],
+        ranked=ranked,
+        headline=_headline(params, land, used),
+        offers=pd.DataFrame(used[[c for c in OFFER_COLUMNS if c in used.columns]]).reset_index(
+            drop=True
+        ),
+        population_source=grid.population_source,
+        foreign_year=grid.foreign_year,
+        boundary_product=grid.boundary_product,
+        boundary_year=grid.boundary_year,
+        foreign_known=grid.foreign_known,
+        n_cells=grid.n_cells,
+    )
+
+
+#: The name row of the NRW total.
+_LAND_NAMES = pd.DataFrame(
+    {"level": [LEVEL_LAND], COL_AGS: [NRW_LAND], COL_NAME: ["Nordrhein-Westfalen"]}
+)
+
+
+def _checked_grid(grid: DemandGrid, params: CoverageParams) -> DemandGrid:
+    """The grid with the foreign population of ``params.foreign_year``, checked against params.
+
+    Raises
+    ------
+    DataError
+        Foreign population asked for but not known (no Zensus data).
+    ValueError
+        The grid's cell size (metres) is not the one of ``params``.
+    """
     grid = with_foreign_year(grid, params.foreign_year)
     if params.demand is DemandKind.FOREIGN and not grid.foreign_known:
         raise DataError(
@@ -123,77 +193,45 @@ def run_coverage(
         raise ValueError(
             f"Gitter hat {grid.cell_size_m:g} m Zellen, Parameter verlangen {params.cell_size_m:g} m"
         )
-    used = select_offers(offers, params)
+    return grid
+
+
+def _nearest_cells(grid: DemandGrid, used: pd.DataFrame, params: CoverageParams) -> pd.DataFrame:
+    """A copy of the grid's cells with ``demand`` (people of the chosen kind), ``nearest_m``
+    (metres, EPSG:25832 straight line; ``inf`` without an offer), ``nearest_id`` and ``beyond``
+    (``nearest_m > params.threshold_m``)."""
     demand_col = COL_FOREIGN_POPULATION if params.demand is DemandKind.FOREIGN else COL_POPULATION
     cells = grid.cells.copy()
     cells["demand"] = cells[demand_col].to_numpy(dtype=float)
-
     near = nearest_cost(cells, used, supply_id="id")
     cells["nearest_m"] = near["cost"].to_numpy(dtype=float)
     cells["nearest_id"] = near["nearest"].to_numpy()
     cells["beyond"] = ~(cells["nearest_m"].to_numpy() <= params.threshold_m)
+    return cells
 
-    people = share_beyond(
-        cells,
-        cost="nearest_m",
-        threshold=params.threshold_m,
-        population=COL_POPULATION,
-        foreign_population=COL_FOREIGN_POPULATION if grid.foreign_known else None,
-        gemeinde=COL_AGS,
-        kreis=COL_KREIS_AGS,
-        land=NRW_LAND,
-    )
-    demand = cells["demand"].to_numpy(dtype=float)
-    nearest_m = cells["nearest_m"].to_numpy(dtype=float)
-    keys = {
+
+def _level_keys(cells: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The unit key of every cell per level: Gemeinde AGS, Kreis AGS, NRW."""
+    return {
         LEVEL_GEMEINDE: cells[COL_AGS].to_numpy(dtype=object),
         LEVEL_KREIS: cells[COL_KREIS_AGS].to_numpy(dtype=object),
         LEVEL_LAND: np.full(len(cells), NRW_LAND, dtype=object),
     }
-    mean_nearest = {lvl: _weighted_mean(k, nearest_m, demand) for lvl, k in keys.items()}
 
-    counts = {
+
+def _offer_counts(used: pd.DataFrame) -> dict[str, pd.Series]:
+    """Counted offers per Gemeinde AGS, per Kreis AGS and for NRW."""
+    return {
         LEVEL_GEMEINDE: used[COL_AGS].dropna().astype(str).value_counts(),
         LEVEL_KREIS: used[COL_KREIS_AGS].dropna().astype(str).value_counts(),
         LEVEL_LAND: pd.Series({NRW_LAND: len(used)}),
     }
-    cells["value"], values, gem_counts = _measure(
-        cells, used, params, keys, mean_nearest, grid, max_pairs
-    )
-    if gem_counts is not None:
-        counts[LEVEL_GEMEINDE] = gem_counts
 
-    tables = {
-        lvl: _unit_table(
-            lvl,
-            people,
-            params.demand,
-            mean_nearest[lvl],
-            counts[lvl],
-            values[lvl],
-            grid.names,
-            grid.foreign_known,
-        )
-        for lvl in (LEVEL_GEMEINDE, LEVEL_KREIS)
-    }
-    ranked = rank_gaps(
-        pd.concat([tables[LEVEL_GEMEINDE], tables[LEVEL_KREIS]], ignore_index=True),
-        affected="demand_beyond",
-    )
-    land = _unit_table(
-        LEVEL_LAND,
-        people,
-        params.demand,
-        mean_nearest[LEVEL_LAND],
-        counts[LEVEL_LAND],
-        values[LEVEL_LAND],
-        pd.DataFrame(
-            {"level": [LEVEL_LAND], COL_AGS: [NRW_LAND], COL_NAME: ["Nordrhein-Westfalen"]}
-        ),
-        grid.foreign_known,
-    ).iloc[0]
+
+def _headline(params: CoverageParams, land: pd.Series, used: pd.DataFrame) -> Headline:
+    """The NRW figures from the NRW row of the unit table and the counted offers."""
     precision = used["precision"].astype(str).value_counts()
-    headline = Headline(
+    return Headline(
         demand=params.demand,
         threshold_m=params.threshold_m,
         demand_total=float(land["demand"]),
@@ -203,20 +241,4 @@ def run_coverage(
         n_offers=len(used),
         precision_counts=tuple((p, int(precision[p])) for p in PRECISIONS if p in precision.index),
         categories=params.categories,
-    )
-    offer_cols = [c for c in OFFER_COLUMNS if c in used.columns]
-    return CoverageResult(
-        params=params,
-        cells=cells,
-        gemeinden=tables[LEVEL_GEMEINDE],
-        kreise=tables[LEVEL_KREIS],
-        ranked=ranked,
-        headline=headline,
-        offers=pd.DataFrame(used[offer_cols]).reset_index(drop=True),
-        population_source=grid.population_source,
-        foreign_year=grid.foreign_year,
-        boundary_product=grid.boundary_product,
-        boundary_year=grid.boundary_year,
-        foreign_known=grid.foreign_known,
-        n_cells=grid.n_cells,
     )
