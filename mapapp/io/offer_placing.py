@@ -11,14 +11,9 @@ import numpy as np
 from mapapp.ingest.coords import coordinate_readings
 from mapapp.ingest.offers import Draft
 from mapapp.ingest.report import ImportReport
-from mapapp.io.geocode import (
-    Gazetteer,
-    GeocoderError,
-    Locator,
-    OnlineGeocoder,
-    to_metric,
-    to_web,
-)
+from mapapp.io.gazetteer import Gazetteer
+from mapapp.io.geocode import GeocoderError, OnlineGeocoder
+from mapapp.io.locator import Locator, to_metric, to_web
 from mapapp.offers_model import CoordSource, Precision
 
 #: After this many consecutive online-geocoder failures the rest of the file stays offline.
@@ -27,7 +22,8 @@ GEOCODER_MAX_FAILURES = 3
 
 @dataclass
 class GeoContext:
-    """Everything the importer needs to place offers (see :mod:`mapapp.io.geocode`)."""
+    """Everything the importer needs to place offers (:mod:`mapapp.io.gazetteer`,
+    :mod:`mapapp.io.locator`, :mod:`mapapp.io.geocode`)."""
 
     gazetteer: Gazetteer
     locator: Locator

@@ -28,7 +28,8 @@ from mapapp.analysis.offers import (
 )
 from mapapp.analysis.projection import to_metric
 from mapapp.config import Settings
-from mapapp.io.geocode import GeocoderError, Place, parse_hits
+from mapapp.io.gazetteer import Place
+from mapapp.io.geocode import GeocoderError, parse_hits
 from mapapp.io.offers import (
     DEFAULT_MAX_BYTES,
     GeoContext,
