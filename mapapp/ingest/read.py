@@ -190,7 +190,9 @@ def read_table(
 # --------------------------------------------------------------------------------------------
 
 
-def _count_delimiter(line: str) -> str:
+def count_delimiter(line: str) -> str:
+    """The delimiter of a CSV line: the most frequent of ``;``, ``,`` and tab outside quotes
+    (``;`` on a tie, ``,`` when there is none)."""
     counts = {d: 0 for d in (";", ",", "\t")}
     quoted = False
     for ch in line:
@@ -227,7 +229,7 @@ def _csv_rows(
 
 def _choose_delimiter(text: str, file: str, start: int, schema: Schema | None) -> str:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    counted = _count_delimiter(first)
+    counted = count_delimiter(first)
     if schema is None:
         return counted
     head = "\n".join(text.split("\n", HEADER_SCAN_ROWS * 4)[: HEADER_SCAN_ROWS * 4])

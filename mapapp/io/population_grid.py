@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
@@ -26,6 +27,8 @@ import shapely
 from pyproj import Transformer
 
 from mapapp.config import CRS_METRIC
+from mapapp.ingest.decode import decode_text
+from mapapp.ingest.read import count_delimiter
 from mapapp.model import DataError
 
 #: CRS of the Zensus grid (ETRS89 / LAEA Europe).
@@ -87,21 +90,18 @@ def _open(
             yield handle, path.name
 
 
-def _sniff(head: bytes) -> tuple[str, str]:
-    """Encoding and separator from the first bytes."""
-    try:
-        text = head.decode("utf-8-sig")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a multi-byte character cut at the end of the sample
-            text = head[: exc.start].decode("utf-8-sig")
-            encoding = "utf-8-sig"
-        else:
-            text = head.decode("cp1252", errors="replace")
-            encoding = "cp1252"
-    header = text.splitlines()[0] if text else ""
-    sep = ";" if ";" in header else ("\t" if "\t" in header else ",")
-    return encoding, sep
+def _sniff(head: bytes, label: str) -> tuple[str, str, list[str]]:
+    """Encoding, separator and header cells from the first bytes of the CSV, by the rules of the
+    one reader (:func:`mapapp.ingest.decode.decode_text`, :func:`mapapp.ingest.read.count_delimiter`).
+
+    The sample is cut after its last complete line, so a multi-byte character cut at the end of
+    the sample does not change the encoding.
+    """
+    end = head.rfind(b"\n")
+    text, encoding = decode_text(head[: end + 1] if end >= 0 else head, label)
+    first = text.splitlines()[0] if text else ""
+    sep = count_delimiter(first)
+    return encoding, sep, next(csv.reader([first], delimiter=sep), [])
 
 
 def _columns(header: list[str], value: str, label: str) -> dict[str, str | None]:
@@ -220,52 +220,76 @@ def read_population_grid(
     if chunksize < 1:
         raise ValueError("chunksize muss >= 1 sein")
     path = Path(source)
-    to_metric = Transformer.from_crs(CRS_GRID, CRS_METRIC, always_xy=True)
+    with _open(path, member, resolution) as (handle, label):
+        encoding, sep, header = _sniff(handle.read(65536), label)
+    roles = _columns(header, value, label)
     if clip is not None:
         shapely.prepare(clip)
-    with _open(path, member, resolution) as (handle, label):
-        head = handle.read(65536)
-    encoding, sep = _sniff(head)
-    first_line = head.decode(encoding, errors="replace").splitlines()[:1]
-    header = next(csv.reader(first_line, delimiter=sep), [])
-    roles = _columns(header, value, label)
-    res_label = _resolution_label(roles)
-    frames: list[pd.DataFrame] = []
+    keep = _Keep(
+        to_metric=Transformer.from_crs(CRS_GRID, CRS_METRIC, always_xy=True),
+        bbox=bbox,
+        clip=clip,
+        missing=missing,
+        res_label=_resolution_label(roles),
+    )
     with _open(path, member, resolution) as (handle, label):
         stream = io.TextIOWrapper(handle, encoding=encoding, newline="")
-        reader = pd.read_csv(
-            stream,
-            sep=sep,
-            header=0,  # all columns: a row with extra fields is an error, not ignored
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            chunksize=chunksize,
-        )
-        first_row = 2
-        try:
-            for chunk in reader:
-                rows = np.arange(first_row, first_row + len(chunk), dtype=np.int64)
-                first_row += len(chunk)
-                frames.append(
-                    _chunk(
-                        chunk, rows, roles, sep, label, missing, res_label, to_metric, bbox, clip
-                    )
-                )
-        except pd.errors.ParserError as exc:
-            line = re.search(r"line (\d+)", str(exc))
-            raise DataError(
-                "fehlerhafte CSV-Zeile (falsche Anzahl Felder)",
-                file=label,
-                row=int(line.group(1)) if line else None,
-            ) from None
-        except UnicodeDecodeError:
-            raise DataError(f"nicht als {encoding} lesbar", file=label) from None
+        frames = _read_chunks(stream, sep, chunksize, encoding, label, roles, keep)
     if not frames:
         return pd.DataFrame(
             {"cell_id": pd.Series(dtype=object), "x": [], "y": [], "population": []}
         )
     return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class _Keep:
+    """What :func:`read_population_grid` keeps and how: EPSG:3035 -> EPSG:25832, the bbox and
+    clip (EPSG:25832), the marker rule and the resolution label for built ids."""
+
+    to_metric: Transformer
+    bbox: tuple[float, float, float, float] | None
+    clip: shapely.Geometry | None
+    missing: str
+    res_label: str | None
+
+
+def _read_chunks(
+    stream: IO[str],
+    sep: str,
+    chunksize: int,
+    encoding: str,
+    label: str,
+    roles: dict[str, str | None],
+    keep: _Keep,
+) -> list[pd.DataFrame]:
+    """Parse the CSV in chunks of ``chunksize`` rows (all cells as text) and check each."""
+    reader = pd.read_csv(
+        stream,
+        sep=sep,
+        header=0,  # all columns: a row with extra fields is an error, not ignored
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        chunksize=chunksize,
+    )
+    frames: list[pd.DataFrame] = []
+    first_row = 2
+    try:
+        for chunk in reader:
+            rows = np.arange(first_row, first_row + len(chunk), dtype=np.int64)
+            first_row += len(chunk)
+            frames.append(_chunk(chunk, rows, roles, sep, label, keep))
+    except pd.errors.ParserError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise DataError(
+            "fehlerhafte CSV-Zeile (falsche Anzahl Felder)",
+            file=label,
+            row=int(line.group(1)) if line else None,
+        ) from None
+    except UnicodeDecodeError:
+        raise DataError(f"nicht als {encoding} lesbar", file=label) from None
+    return frames
 
 
 def _resolution_label(roles: dict[str, str | None]) -> str | None:
@@ -285,17 +309,43 @@ def _chunk(
     roles: dict[str, str | None],
     sep: str,
     label: str,
-    missing: str,
-    res_label: str | None,
-    to_metric: Transformer,
-    bbox: tuple[float, float, float, float] | None,
-    clip: shapely.Geometry | None,
+    keep: _Keep,
 ) -> pd.DataFrame:
-    """Validate, reproject and clip one chunk of rows."""
+    """Validate, reproject and clip one chunk of rows (``rows``: spreadsheet row numbers)."""
     blank = (chunk.fillna("").astype(str).apply(lambda col: col.str.strip()) == "").all(axis=1)
     if blank.any():
         chunk, rows = chunk[~blank.to_numpy()], rows[~blank.to_numpy()]
-    value_col = str(roles["value"])
+    people, marker = _people(chunk, rows, str(roles["value"]), sep, label, keep.missing)
+    gx, gy = _grid_centres(chunk, rows, roles, sep, label)
+    if roles["id"] is not None:
+        ids = chunk[roles["id"]].astype(str).str.strip().to_numpy(dtype=object)
+    else:
+        ids = _make_ids(gx, gy, keep.res_label)
+    kept = ~marker if keep.missing == "drop" else np.ones(len(people), dtype=bool)
+    people = np.where(marker, 0.0, people)
+    x, y = keep.to_metric.transform(gx, gy)
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if keep.bbox is not None:
+        minx, miny, maxx, maxy = keep.bbox
+        kept &= (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+    if keep.clip is not None:
+        kept &= shapely.intersects_xy(keep.clip, x, y)
+    return pd.DataFrame(
+        {"cell_id": ids[kept], "x": x[kept], "y": y[kept], "population": people[kept]}
+    )
+
+
+def _people(
+    chunk: pd.DataFrame,
+    rows: npt.NDArray[np.int64],
+    value_col: str,
+    sep: str,
+    label: str,
+    missing: str,
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """People per cell and where a statistical marker stood; ``DataError`` for a marker with
+    ``missing="error"`` or a negative number."""
     people, marker = _numbers(chunk[value_col], rows, sep, label, value_col)
     if marker.any() and missing == "error":
         pos = int(np.flatnonzero(marker)[0])
@@ -314,32 +364,26 @@ def _chunk(
             row=int(rows[pos]),
             field=value_col,
         )
-    if roles["x"] is not None and roles["y"] is not None:
-        gx, gx_marker = _numbers(chunk[roles["x"]], rows, sep, label, roles["x"])
-        gy, gy_marker = _numbers(chunk[roles["y"]], rows, sep, label, roles["y"])
-        for field, marks in ((roles["x"], gx_marker), (roles["y"], gy_marker)):
-            if marks.any():
-                pos = int(np.flatnonzero(marks)[0])
-                raise DataError("Koordinate fehlt", file=label, row=int(rows[pos]), field=field)
-    else:
-        gx, gy = _from_ids(chunk[str(roles["id"])], rows, label, str(roles["id"]))
-    if roles["id"] is not None:
-        ids = chunk[roles["id"]].astype(str).str.strip().to_numpy(dtype=object)
-    else:
-        ids = _make_ids(gx, gy, res_label)
-    keep = ~marker if missing == "drop" else np.ones(len(people), dtype=bool)
-    people = np.where(marker, 0.0, people)
-    x, y = to_metric.transform(gx, gy)
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if bbox is not None:
-        minx, miny, maxx, maxy = bbox
-        keep &= (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
-    if clip is not None:
-        keep &= shapely.intersects_xy(clip, x, y)
-    return pd.DataFrame(
-        {"cell_id": ids[keep], "x": x[keep], "y": y[keep], "population": people[keep]}
-    )
+    return people, marker
+
+
+def _grid_centres(
+    chunk: pd.DataFrame,
+    rows: npt.NDArray[np.int64],
+    roles: dict[str, str | None],
+    sep: str,
+    label: str,
+) -> tuple[FloatArray, FloatArray]:
+    """Cell centres in EPSG:3035 metres: the x/y columns, else from the INSPIRE ids."""
+    if roles["x"] is None or roles["y"] is None:
+        return _from_ids(chunk[str(roles["id"])], rows, label, str(roles["id"]))
+    gx, gx_marker = _numbers(chunk[roles["x"]], rows, sep, label, roles["x"])
+    gy, gy_marker = _numbers(chunk[roles["y"]], rows, sep, label, roles["y"])
+    for field, marks in ((roles["x"], gx_marker), (roles["y"], gy_marker)):
+        if marks.any():
+            pos = int(np.flatnonzero(marks)[0])
+            raise DataError("Koordinate fehlt", file=label, row=int(rows[pos]), field=field)
+    return gx, gy
 
 
 def _make_ids(gx: FloatArray, gy: FloatArray, res_label: str | None) -> npt.NDArray[np.object_]:
