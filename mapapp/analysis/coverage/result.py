@@ -91,6 +91,9 @@ def run_coverage(
 ) -> CoverageResult:
     """Compute the coverage measures for ``params`` on ``grid`` with the counted ``offers``.
 
+    Over 60 lines by its docstring and the keyword lists of the result: the steps themselves are
+    helpers (:func:`_checked_grid`, :func:`_nearest_cells`, :func:`_measure`, :func:`_headline`).
+
     Parameters
     ----------
     grid
