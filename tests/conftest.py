@@ -14,6 +14,15 @@ Fixtures
     the duration of one test.
 ``empty_data_dir`` (function)
     An empty data directory with ``MAPAPP_DATA_DIR`` pointing at it (the "please fetch data" state).
+``toy_data_cache`` (session)
+    The SYNTHETIC toy world (:mod:`tests.fixtures.toy_world`) written once per session into tmp:
+    a toy mirror, a toy reference folder, and a data directory filled from the mirror with
+    ``fetch_all`` (caches built, offer store seeded). A :class:`tests.fixtures.toy_world.ToyData`
+    (``.mirror``, ``.data_dir``, ``.reference_dir``, ``.settings``). Needs no real data.
+``toy_data_dir`` (function)
+    A fresh copy of that data directory in ``tmp_path`` (so a test may write to it), with
+    ``MAPAPP_DATA_DIR`` pointing at it, ``MAPAPP_MIRROR`` cleared and ``get_settings()`` reading the
+    toy reference folder (:func:`tests.fixtures.toy_world.use_toy_reference`). A ``ToyData``.
 
 In CI, any test marked ``data`` or ``browser`` that ends up skipped is reported as a failure, so CI
 cannot pass by skipping the integration tests.
@@ -22,12 +31,17 @@ cannot pass by skipping the integration tests.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mapapp.config import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from tests.fixtures.toy_world import ToyData
 
 #: Markers whose tests must not be skipped in CI.
 NO_SKIP_IN_CI = ("data", "browser")
@@ -109,3 +123,29 @@ def pytest_runtest_makereport(
         report.outcome = "failed"
         report.longrepr = f"CI forbids skipping {item.nodeid}: {reason}"
     return report
+
+
+# --------------------------------------------------------------------------------------------
+# The SYNTHETIC toy world (tests/fixtures/toy_world.py): unit, page and CLI tests without a mirror
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def toy_data_cache(tmp_path_factory: pytest.TempPathFactory) -> ToyData:
+    from tests.fixtures.toy_world import build_toy_data
+
+    return build_toy_data(tmp_path_factory.mktemp("toy_world"))
+
+
+@pytest.fixture
+def toy_data_dir(
+    toy_data_cache: ToyData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ToyData]:
+    from tests.fixtures.toy_world import ToyData, use_toy_reference
+
+    data_dir = tmp_path / "toy_data"
+    shutil.copytree(toy_data_cache.data_dir, data_dir)
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("MAPAPP_MIRROR", raising=False)
+    use_toy_reference(monkeypatch, toy_data_cache.reference_dir)
+    yield ToyData(toy_data_cache.mirror, data_dir, toy_data_cache.reference_dir)

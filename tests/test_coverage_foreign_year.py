@@ -12,16 +12,11 @@ from mapapp.analysis.coverage.params import CoverageParams
 from mapapp.analysis.coverage.result import run_coverage
 from mapapp.model import DataError
 from mapapp.text.coverage import attribution, sources
-from tests.test_coverage_pipeline import G1, G2, make_inputs, make_offers
+from tests.fixtures.coverage_inputs import G1, G2, SHARES, make_inputs, make_offers
 
-# Synthetic shares (test data): Kreis 05111 10 % in 2006, Kreis 05154 25 % in 2006.
-SHARES = pd.DataFrame(
-    {
-        "kreis_ags": ["05111", "05154", "05111"],
-        "year": [2006, 2006, 2007],
-        "foreign_share_pct": [10.0, 25.0, 12.0],
-    }
-)
+# SHARES (synthetic INKAR shares: Kreis 05111 10 %, Kreis 05154 25 % in 2006) come from
+# tests/fixtures/coverage_inputs.py and are re-exported here for test_coverage_population_grid.
+__all__ = ["SHARES"]
 
 
 def grid_with_shares(foreign: bool = True):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ every cell of them fully inside (no split cells), people spread evenly:
 
 Offers: O1 Ausländerbehörde at a's centre (address, in G1), O3 Ausländerbehörde at x 3 km, y 1 km
 (only the Kreis 05154 is known: precision kreis_area, no Gemeinde AGS), O2 MBE at l's centre.
+(Built by ``tests/fixtures/coverage_inputs.py``.)
 Expected values are worked out by hand in the comments and checked against naive loops.
 """
 
@@ -19,12 +20,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import shapely
-from pyproj import Transformer
 
 from mapapp.analysis.accessibility import StepWeights
 from mapapp.analysis.coverage.exports import export_table, funding_comparison
@@ -35,55 +33,11 @@ from mapapp.analysis.coverage.result import run_coverage
 from mapapp.cli import main
 from mapapp.model import DataError
 from mapapp.text.coverage import attribution, export_comment, headline_sentence, method_text
+from tests.fixtures.coverage_inputs import ABH, G1, G2, MBE, X0, Y0, make_inputs, make_offers
 
-X0, Y0 = 350_000.0, 5_650_000.0
-G1, G2 = "05111000", "05154004"
-ABH, MBE = "auslaenderbehoerde", "migrationsberatung_erwachsene"
-
-
-def _box(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
-    return shapely.box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
-
-
-def make_inputs(foreign: bool = True):  # type: ignore[no-untyped-def]
-    gemeinden = gpd.GeoDataFrame(
-        {"ags": [G1, G2], "name": ["Erststadt", "Zweitdorf <b>"], "kreis_ags": ["05111", "05154"]},
-        geometry=[_box(0, 0, 2000, 2000), _box(2000, 0, 6000, 2000)],
-        crs="EPSG:25832",
-    )
-    kreise = pd.DataFrame({"ags": ["05111", "05154"], "name": ["Erststadt", "Kreis Zwei"]})
-    people = pd.DataFrame({"ags": [G1, G2], "population": [400, 800]})
-    if foreign:
-        people["foreign_population"] = [100.0, 200.0]
-    return coverage_inputs(
-        gemeinden,
-        kreise,
-        people,
-        population_source="zensus2022" if foreign else "gvisys",
-        boundary_product="VG5000",
-        boundary_year=2021,
-    )
-
-
-def make_offers() -> gpd.GeoDataFrame:
-    xy = [(500, 500), (5500, 1500), (3000, 1000)]
-    to_wgs = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
-    lon, lat = to_wgs.transform([X0 + x for x, _ in xy], [Y0 + y for _, y in xy])
-    return gpd.GeoDataFrame(
-        {
-            "id": ["O1", "O2", "O3"],
-            "name": ["ABH Erststadt", "MBE Zweitdorf", "ABH Kreis Zwei"],
-            "category": [ABH, MBE, ABH],
-            "category_label": ["Ausländerbehörde", "MBE", "Ausländerbehörde"],
-            "precision": ["address", "gemeinde_centre", "kreis_area"],
-            "ags": [G1, G2, None],
-            "kreis_ags": ["05111", "05154", "05154"],
-            "lat": lat,
-            "lon": lon,
-        },
-        geometry=gpd.points_from_xy([X0 + x for x, _ in xy], [Y0 + y for _, y in xy]),
-        crs="EPSG:25832",
-    )
+# The scenario lives in tests/fixtures/coverage_inputs.py; re-exported here (__all__) for the tests
+# that still import it from this module.
+__all__ = ["ABH", "G1", "G2", "MBE", "X0", "Y0", "make_inputs", "make_offers"]
 
 
 @pytest.fixture(scope="module")

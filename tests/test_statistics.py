@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 from mapapp.io.statistics import (
     _to_float,
@@ -17,85 +14,12 @@ from mapapp.io.statistics import (
     read_zensus_gemeinden,
 )
 from mapapp.model import DataError
-from tests.builders import zip_member
+from tests.fixtures.files import fixed_times as _fixed_times
+from tests.fixtures.files import gv_workbook as _gv_workbook
 
-
-def _gv_workbook(path: Path, rows: list[list[object]]) -> Path:
-    """The GV-ISys layout: a cover sheet, then the data sheet with a multi-row header."""
-    wb = Workbook()
-    wb.active.title = "Inhalt"
-    wb.active["A4"] = "Statistisches Bundesamt"
-    ws = wb.create_sheet("Onlineprodukt_Gemeinden31122023")
-    ws.append(["Gemeinden in Deutschland nach Fläche, Bevölkerung und Postleitzahl am 31.12.2023"])
-    ws.append([])
-    ws.append(
-        [
-            "Satz-art",
-            "Text-kenn-zeichen",
-            "Amtlicher Regionalschlüssel (ARS)",
-            None,
-            None,
-            None,
-            None,
-            "Gemeindename",
-            "Fläche km2 1)",
-            "Bevölkerung2)",
-            None,
-            None,
-            None,
-            "Postleit-zahl3)",
-            "Geografische Mittelpunktkoordinaten",
-            None,
-            "Reisegebiete",
-            None,
-            "Grad der Verstädterung",
-            None,
-        ]
-    )
-    ws.append(
-        [
-            None,
-            None,
-            "Land",
-            "RB",
-            "Kreis",
-            "VB",
-            "Gem",
-            None,
-            None,
-            "insgesamt",
-            "männlich",
-            "weiblich",
-            "je km2",
-            None,
-            "Längengrad",
-            "Breitengrad",
-            "Schlüssel",
-            "Bezeichnung",
-            "Schlüssel",
-            "Bezeichnung",
-        ]
-    )
-    ws.append([])
-    for r in rows:
-        ws.append(r)
-    ws.append([])
-    ws.append(["Quelle: Gemeindeverzeichnis-Informationssytem GV-ISys"])
-    wb.save(path)
-    return _fixed_times(path)
-
-
-def _fixed_times(path: Path) -> Path:
-    """Rewrite the workbook with fixed member times and document dates: same rows, same bytes."""
-    with zipfile.ZipFile(path) as zf:
-        members = [(info.filename, zf.read(info)) for info in zf.infolist()]
-    stamp = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in members:
-            if name == "docProps/core.xml":
-                data = stamp.sub(b"2024-01-01T00:00:00Z", data)
-            zf.writestr(zip_member(name), data)
-    return path
+# The GV-ISys layout lives in tests/fixtures/files.py; ``_gv_workbook`` is re-exported (__all__)
+# for tests/test_datasets.py.
+__all__ = ["_fixed_times", "_gv_workbook"]
 
 
 ROWS = [

@@ -1,0 +1,106 @@
+"""The public view "Angebote finden" through AppTest on the SYNTHETIC toy world (no data mirror).
+
+The toy world has eight offers (:data:`tests.fixtures.toy_world.OFFERS`); the expected order and
+distances are straight lines between hand-placed points in the metric CRS, e.g. from Betadorf's
+centre (15, 15) km to the MBE at (15.6, 15.8) km: 1.0 km.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures import toy_world as toy
+from tests.fixtures.toy_world import ToyData, distance_km
+
+TIMEOUT = 30
+SCRIPT = "from mapapp.ui.pages import angebote\nangebote.render()\n"
+
+
+def run(**params: str) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def cards(at: AppTest) -> list[str]:
+    """The result cards' first lines (``**1\\. Name**  \\nCategory``), in order."""
+    return [m.value for m in at.markdown if m.value.startswith("**") and "\\." in m.value[:8]]
+
+
+def distances_km(at: AppTest, decimal: str = ",") -> list[float]:
+    """The distances the cards show (captions ``1,0 km …``, ``1.0 كم …``; markdown escapes
+    removed), in order."""
+    pattern = re.compile(rf"(\d+){re.escape(decimal)}(\d)\s")
+    found = [pattern.match(c.value.replace("\\", "")) for c in at.caption]
+    return [float(f"{m.group(1)}.{m.group(2)}") for m in found if m]
+
+
+def expected(place: str, category: str | None = None) -> list[tuple[str, float]]:
+    """(name, km) of the toy offers, nearest first, from the Gemeinde centre of ``place``."""
+    centre = toy.BY_NAME[place].centre_km
+    hits = [
+        (o.name, distance_km(centre, o.at_km))
+        for o in toy.OFFERS
+        if category is None or o.category == category
+    ]
+    return sorted(hits, key=lambda h: h[1])
+
+
+def test_nearest_offers_to_betadorf(toy_data_dir: ToyData) -> None:
+    want = expected("Betadorf")
+    # by hand: MBE 1.0 km, ABH Nordkreis (Kreis area) 5.0, ABH Alphastadt 10.0, ABH Gammastadt 11.0
+    assert [round(km, 1) for _, km in want[:4]] == [1.0, 5.0, 10.0, 11.0]
+    at = run(ort="Betadorf")
+    shown = cards(at)
+    assert len(shown) == len(toy.OFFERS) == 8
+    for card, (name, _) in zip(shown[:4], want[:4], strict=True):
+        assert name in card
+    assert distances_km(at)[:4] == [round(km, 1) for _, km in want[:4]]
+    assert any("Betadorf" in s.value for s in at.subheader)
+
+
+def test_category_filter_ausländerbehörden_near_deltaheim(toy_data_dir: ToyData) -> None:
+    want = expected("Deltaheim", "auslaenderbehoerde")[:3]
+    # by hand from (15, 5): Südkreis (25, 5) 10.0, Nordkreis (20, 15) 11.2, Alphastadt (5, 15) 14.1
+    assert [n for n, _ in want] == [
+        "Ausländerbehörde Südkreis",
+        "Ausländerbehörde Nordkreis",
+        "Ausländerbehörde Alphastadt",
+    ]
+    at = run(ort="Deltaheim", kat="auslaenderbehoerde", n="3")
+    shown = cards(at)
+    assert len(shown) == 3
+    for card, (name, _) in zip(shown, want, strict=True):
+        assert name in card
+    assert distances_km(at) == [10.0, 11.2, 14.1]
+    # two of them are only somewhere in the Kreis, one at the Gemeinde centre: marked approximate
+    assert len(at.warning) >= 3
+
+
+def test_search_by_coordinates_in_the_toy_land(toy_data_dir: ToyData) -> None:
+    lon, lat = toy.lonlat(12.0, 4.0)  # 1 km north of the Jobcenter Deltaheim at (12, 3)
+    at = run(ort=f"{lat:.6f},{lon:.6f}", n="1")
+    shown = cards(at)
+    assert len(shown) == 1 and "Jobcenter Deltaheim" in shown[0]
+    assert distances_km(at) == [1.0]
+
+
+def test_place_outside_the_toy_land_is_reported(toy_data_dir: ToyData) -> None:
+    at = run(ort="Münster")  # a real city: not in the toy gazetteer
+    assert any("Münster" in e.value for e in at.error)
+    assert cards(at) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_other_languages_show_the_same_offers(toy_data_dir: ToyData, lang: str) -> None:
+    at = run(ort="Betadorf", lang=lang, n="2")
+    shown = cards(at)
+    assert len(shown) == 2 and "Migrationsberatung Betadorf" in shown[0]
+    assert distances_km(at, decimal=".") == [1.0, 5.0]  # not German: decimal point
+    assert distances_km(at, decimal=",") == []

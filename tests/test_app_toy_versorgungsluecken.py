@@ -1,0 +1,178 @@
+"""The Versorgungslücken page through AppTest on the SYNTHETIC toy world (no data mirror).
+
+Expected values come from a naive loop over the toy world's 500 cells of 1 km (every cell wholly
+inside one 10 km square, people spread evenly) and the hand-placed offers of
+:mod:`tests.fixtures.toy_world`. With the default settings (Ausländerbehörden, 10 km, nearest
+distance, foreign population) only the south-west of Deltaheim is farther than 10 km from an
+Ausländerbehörde: 38 cells x 20 foreign people = 760 of 21 500, 3.5 %.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures import toy_world as toy
+from tests.fixtures.toy_world import ToyData, distance_km
+
+TIMEOUT = 30
+SCRIPT = "from mapapp.ui.pages import versorgungsluecken\nversorgungsluecken.render()\n"
+ABH = "auslaenderbehoerde"
+
+
+def page(lang: str | None = None) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@dataclass
+class Naive:
+    """What a naive loop over the toy cells gives (demand in people, distances in km)."""
+
+    beyond: float = 0.0
+    total: float = 0.0
+    weighted_km: float = 0.0
+    per_gemeinde: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def mean_km(self) -> float:
+        return self.weighted_km / self.total
+
+    @property
+    def share_pct(self) -> float:
+        return 100 * self.beyond / self.total
+
+
+def naive(
+    *,
+    threshold_km: float = 10,
+    category: str = ABH,
+    kreis_area: bool = True,
+    shares: dict[str, float] | None = None,
+) -> Naive:
+    """Nearest-offer distances of the 1 km toy cells; ``shares``: the foreign share per Kreis (an
+    INKAR year) instead of the Zensus share per Gemeinde."""
+    points = [
+        o.at_km
+        for o in toy.OFFERS
+        if o.category == category and (kreis_area or o.precision != "kreis_area")
+    ]
+    out = Naive()
+    for ags, x, y, people, foreign in toy.cells_km():
+        demand = foreign if shares is None else people * shares[ags[:5]] / 100
+        d = min(distance_km((x, y), p) for p in points)
+        out.total += demand
+        out.weighted_km += demand * d
+        if d > threshold_km:
+            out.beyond += demand
+            out.per_gemeinde[ags] = out.per_gemeinde.get(ags, 0.0) + demand
+    return out
+
+
+def num(text: str, lang: str = "de") -> float:
+    """The number in a shown value (``3,5 %``, ``3.825``, ``4,2 km``; ``3.5%`` in English)."""
+    thousands, decimal = (".", ",") if lang == "de" else (",", ".")
+    found = re.search(r"\d[\d.,]*", text)
+    assert found, text
+    return float(found.group().replace(thousands, "").replace(decimal, "."))
+
+
+def metrics(at: AppTest) -> list[str]:
+    """The four headline values: share beyond, people beyond, measure, number of offers."""
+    return [m.value for m in at.metric][:4]
+
+
+def ranking(at: AppTest) -> pd.DataFrame:
+    """The Gemeinde ranking (the first table with a ``rank`` column)."""
+    return next(df.value for df in at.dataframe if "rank" in df.value.columns)
+
+
+def test_defaults_show_the_uncovered_corner_of_deltaheim(toy_data_dir: ToyData) -> None:
+    want = naive()
+    assert (want.beyond, want.total) == (760.0, 21_500.0)  # 38 cells x 20 people
+    at = page()
+    share, people, mean, n_offers = metrics(at)
+    assert num(share) == round(100 * 760 / 21_500, 1) == 3.5 and share.endswith("%")
+    assert num(people) == 760
+    assert num(mean) == round(want.mean_km, 1) and mean.endswith("km")
+    assert n_offers == "4"  # Alphastadt, Gammastadt, Nordkreis (area), Südkreis (area)
+    table = ranking(at)
+    top = table.iloc[0]
+    assert top["ags"] == "05901012" and top["demand_beyond"] == pytest.approx(760)
+    assert top["share_beyond_pct"] == pytest.approx(100 * 760 / 2000)
+    assert table["demand_beyond"].iloc[1:].sum() == pytest.approx(0)
+    assert len(table) == 5
+    texts = " ".join(m.value for m in at.markdown)
+    assert re.search(r"\b500\b", texts)  # the method panel counts the 500 cells
+    assert any(type(el).__name__ == "UnknownElement" for el in at.main)  # the map
+    assert not at.error
+
+
+def test_without_kreis_area_points_the_gaps_grow(toy_data_dir: ToyData) -> None:
+    want = naive(kreis_area=False)
+    # Betadorf 95, Deltaheim 1 780, Epsilonstadt 1 950 foreign people beyond 10 km
+    assert want.per_gemeinde == {"05901004": 95.0, "05901012": 1780.0, "05902016": 1950.0}
+    at = page()
+    at.toggle(key="gap_kreis_area").set_value(False).run()
+    assert not at.exception
+    share, people, _, n_offers = metrics(at)
+    assert num(people) == want.beyond == 3825
+    assert num(share) == round(want.share_pct, 1) == 17.8
+    assert n_offers == "2"
+    table = ranking(at).set_index("ags")
+    for ags, demand in want.per_gemeinde.items():
+        assert table.loc[ags, "demand_beyond"] == pytest.approx(demand)
+
+
+def test_threshold_and_category(toy_data_dir: ToyData) -> None:
+    at = page()
+    at.slider(key="gap_km").set_value(5).run()
+    assert not at.exception
+    want = naive(threshold_km=5)
+    assert num(metrics(at)[1]) == want.beyond == 5500
+    # one MBE only (Betadorf, at 15.6/15.8 km): everybody in Alphastadt's east half is nearer
+    at.multiselect(key="gap_cats").set_value(["migrationsberatung_erwachsene"]).run()
+    assert not at.exception
+    want = naive(threshold_km=5, category="migrationsberatung_erwachsene")
+    share, people, mean, n_offers = metrics(at)
+    assert (num(people), n_offers) == (round(want.beyond), "1")
+    assert num(mean) == round(want.mean_km, 1)
+
+
+def test_foreign_population_of_an_inkar_year(toy_data_dir: ToyData) -> None:
+    at = page()
+    year = at.selectbox(key="gap_foreign_year")
+    assert len(year.options) == 1 + 3  # Zensus 2022 (default), INKAR 2007, 2006, 2005
+    year.set_value(2006).run()
+    assert not at.exception
+    shares = {k: v[2006] for k, v in toy.INKAR.items()}
+    want = naive(shares=shares)
+    # 38 Deltaheim cells x 200 people x 8.5 % (Nordkreis 2006) = 646 of 15 900
+    assert (want.beyond, want.total) == (pytest.approx(646), pytest.approx(15_900))
+    assert num(metrics(at)[1]) == 646
+    assert num(metrics(at)[0]) == round(100 * 646 / 15_900, 1) == 4.1
+
+
+def test_funded_and_not_funded_units(toy_data_dir: ToyData) -> None:
+    at = page()
+    comparison = next(df.value for df in at.dataframe if "group" in df.value.columns)
+    # 2005–2007, by hand: Kreise/kreisfreie Städte all funded (Alphastadt, Nordkreis, Südkreis:
+    # everybody, 21 500, 760 beyond); kreisangehörige: funded Gammastadt (6 000); none with an
+    # Ausländerbehörde left unfunded; without one: Betadorf, Deltaheim, Epsilonstadt (5 500, 760)
+    assert comparison["units"].tolist() == [3, 0, 1, 0, 3]
+    assert comparison["demand"].tolist() == pytest.approx([21_500, 0, 6_000, 0, 5_500])
+    assert comparison["demand_beyond"].tolist() == pytest.approx([760, 0, 0, 0, 760])
+
+
+def test_english_page_same_numbers(toy_data_dir: ToyData) -> None:
+    at = page("en")
+    share, people, _, n_offers = metrics(at)
+    assert (num(share, "en"), num(people, "en"), n_offers) == (3.5, 760, "4")
