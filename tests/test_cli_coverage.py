@@ -267,22 +267,28 @@ sys.exit(code)
 """
 
 
-@pytest.mark.parametrize("method", ["nearest", "e2sfca"])
-def test_csv_form_loads_no_geo_map_or_ui_stack(files, method: str) -> None:
-    """``mapapp coverage`` on CSV files in a fresh interpreter: neither geopandas, folium,
-    matplotlib, streamlit (nor shapely/pyproj) is imported, and the output is right."""
+def fresh_process(script: str, files, method: str, out) -> str:
+    """Run ``script`` (``mapapp.cli.main`` on its arguments, then a print) with ``mapapp coverage``
+    on d.csv/s.csv in a fresh interpreter; assert exit 0 and return what it printed."""
     import subprocess
     import sys
 
-    out = files / "lean.csv"
     done = subprocess.run(
-        [sys.executable, "-c", LEAN_SCRIPT, "coverage", "--demand", str(files / "d.csv"),
+        [sys.executable, "-c", script, "coverage", "--demand", str(files / "d.csv"),
          "--supply", str(files / "s.csv"), "--method", method, "--max-cost", "15000",
          "--out", str(out)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""  # no heavy module was loaded
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("method", ["nearest", "e2sfca"])
+def test_csv_form_loads_no_geo_map_or_ui_stack(files, method: str) -> None:
+    """``mapapp coverage`` on CSV files in a fresh interpreter: neither geopandas, folium,
+    matplotlib, streamlit (nor shapely/pyproj) is imported, and the output is right."""
+    out = files / "lean.csv"
+    assert fresh_process(LEAN_SCRIPT, files, method, out) == ""  # no heavy module was loaded
     assert list(pd.read_csv(out)["id"]) == ["A", "B", "C", "D"]
 
 
@@ -308,20 +314,10 @@ def test_plain_csv_files_need_no_pandas(files, method: str) -> None:
     """Plain CSV files are read with numpy and the measures run on arrays: pandas stays unloaded
     (it is loaded for unusual files and cost tables only), and the numbers are those of the
     frame functions."""
-    import subprocess
-    import sys
-
     from mapapp.analysis.accessibility import enhanced_two_stage_fca, nearest_cost, two_stage_fca
 
     out = files / "lean.csv"
-    done = subprocess.run(
-        [sys.executable, "-c", PANDAS_SCRIPT, "coverage", "--demand", str(files / "d.csv"),
-         "--supply", str(files / "s.csv"), "--method", method, "--max-cost", "15000",
-         "--out", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert fresh_process(PANDAS_SCRIPT, files, method, out) == "False"
     demand = pd.read_csv(files / "d.csv", dtype={"id": str})
     supply = pd.read_csv(files / "s.csv", dtype={"id": str})
     kwargs = dict(demand_value="demand", supply_value="capacity", max_cost=15000.0)
