@@ -29,6 +29,7 @@ from pyproj import Transformer
 from mapapp.config import CRS_METRIC
 from mapapp.ingest.decode import decode_text
 from mapapp.ingest.read import count_delimiter
+from mapapp.io.grid_cells import centres_from_ids, grid_metres, ids_from_centres
 from mapapp.model import DataError
 
 #: CRS of the Zensus grid (ETRS89 / LAEA Europe).
@@ -41,16 +42,9 @@ MISSING_MARKERS = frozenset({"", ".", "/", "x", "X", "-", "–", "—"})
 _ID = re.compile(r"^gitter_id(?:_(\d+k?m))?$", re.IGNORECASE)
 _X = re.compile(r"^x(?:_mp)?(?:_(\d+k?m))?$", re.IGNORECASE)
 _Y = re.compile(r"^y(?:_mp)?(?:_(\d+k?m))?$", re.IGNORECASE)
-_INSPIRE = re.compile(r"^CRS3035RES(\d+)mN(\d+)E(\d+)$")
 _RES_IN_NAME = re.compile(r"(\d+k?m)", re.IGNORECASE)
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def _metres(label: str) -> float:
-    """``"100m"`` -> 100.0, ``"1km"`` -> 1000.0."""
-    label = label.lower()
-    return float(label[:-2]) * 1000 if label.endswith("km") else float(label[:-1])
 
 
 def _pick_member(archive: zipfile.ZipFile, member: str | None, resolution: str | None) -> str:
@@ -60,11 +54,11 @@ def _pick_member(archive: zipfile.ZipFile, member: str | None, resolution: str |
             raise DataError(f"das Archiv enthält {member!r} nicht", file=archive.filename)
         return member
     if resolution is not None:
-        wanted = _metres(resolution)
+        wanted = grid_metres(resolution)
         names = [
             n
             for n in names
-            if (m := _RES_IN_NAME.findall(Path(n).name)) and _metres(m[-1]) == wanted
+            if (m := _RES_IN_NAME.findall(Path(n).name)) and grid_metres(m[-1]) == wanted
         ]
     if len(names) != 1:
         found = ", ".join(n for n in archive.namelist() if n.lower().endswith(".csv"))
@@ -144,27 +138,6 @@ def _numbers(
             f"{raw.iloc[pos]!r} ist keine Zahl", file=label, row=int(rows[pos]), field=field
         )
     return values, marker
-
-
-def _from_ids(
-    ids: pd.Series, rows: npt.NDArray[np.int64], label: str, field: str
-) -> tuple[FloatArray, FloatArray]:
-    """Cell centres from INSPIRE ids ``CRS3035RES100mN2689100E4337000`` (lower-left corner)."""
-    parts = ids.fillna("").astype(str).str.strip().str.extract(_INSPIRE)
-    bad = parts.isna().any(axis=1).to_numpy()
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"{ids.iloc[pos]!r} ist keine INSPIRE-Zellkennung (CRS3035RES<Größe>mN<y>E<x>)",
-            file=label,
-            row=int(rows[pos]),
-            field=field,
-        )
-    size = parts[0].astype(float).to_numpy()
-    return (
-        parts[2].astype(float).to_numpy() + size / 2,
-        parts[1].astype(float).to_numpy() + size / 2,
-    )
 
 
 def read_population_grid(
@@ -322,7 +295,7 @@ def _chunk(
     if roles["id"] is not None:
         ids = chunk[roles["id"]].astype(str).str.strip().to_numpy(dtype=object)
     else:
-        ids = _make_ids(gx, gy, keep.res_label)
+        ids = ids_from_centres(gx, gy, keep.res_label)
     kept = ~marker if keep.missing == "drop" else np.ones(len(people), dtype=bool)
     people = np.where(marker, 0.0, people)
     x, y = keep.to_metric.transform(gx, gy)
@@ -378,7 +351,7 @@ def _grid_centres(
 ) -> tuple[FloatArray, FloatArray]:
     """Cell centres in EPSG:3035 metres: the x/y columns, else from the INSPIRE ids."""
     if roles["x"] is None or roles["y"] is None:
-        return _from_ids(chunk[str(roles["id"])], rows, label, str(roles["id"]))
+        return centres_from_ids(chunk[str(roles["id"])], rows, label, str(roles["id"]))
     gx, gx_marker = _numbers(chunk[roles["x"]], rows, sep, label, roles["x"])
     gy, gy_marker = _numbers(chunk[roles["y"]], rows, sep, label, roles["y"])
     for field, marks in ((roles["x"], gx_marker), (roles["y"], gy_marker)):
@@ -386,22 +359,6 @@ def _grid_centres(
             pos = int(np.flatnonzero(marks)[0])
             raise DataError("Koordinate fehlt", file=label, row=int(rows[pos]), field=field)
     return gx, gy
-
-
-def _make_ids(gx: FloatArray, gy: FloatArray, res_label: str | None) -> npt.NDArray[np.object_]:
-    """INSPIRE-style ids from EPSG:3035 centres when the file has no id column."""
-    if res_label is None:
-        return np.array(
-            [f"CRS3035N{y:.0f}E{x:.0f}" for x, y in zip(gx, gy, strict=True)], dtype=object
-        )
-    size = _metres(res_label)
-    return np.array(
-        [
-            f"CRS3035RES{size:.0f}mN{y - size / 2:.0f}E{x - size / 2:.0f}"
-            for x, y in zip(gx, gy, strict=True)
-        ],
-        dtype=object,
-    )
 
 
 __all__ = ["CRS_GRID", "MISSING_MARKERS", "read_population_grid"]
