@@ -169,11 +169,17 @@ def get_settings() -> Settings:
     """Read the environment and return the settings (no I/O)."""
     data_dir = Path(os.environ.get("MAPAPP_DATA_DIR") or REPO_ROOT / "geodata" / "cache")
     mirror_env = os.environ.get("MAPAPP_MIRROR")
+    reference_env = os.environ.get("MAPAPP_REFERENCE_DIR")
     return Settings(
         data_dir=data_dir.expanduser().resolve(),
         mirror=Path(mirror_env).expanduser().resolve() if mirror_env else None,
         geocoder_url=os.environ.get("MAPAPP_GEOCODER_URL") or None,
         editor_password=os.environ.get("MAPAPP_EDITOR_PASSWORD") or None,
+        reference_dir=(
+            Path(reference_env).expanduser().resolve()
+            if reference_env
+            else REPO_ROOT / "geodata" / "reference"
+        ),
     )
 
 
