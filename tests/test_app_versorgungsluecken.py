@@ -127,7 +127,9 @@ def test_english_labels(real_data_dir: Path) -> None:
     at = page("en")
     assert [t.value for t in at.title] == ["Coverage gaps"]
     assert "Share beyond 10 km" in metrics(at)
-    assert any("in German" in c.value for c in at.caption)
+    # the method panel is in English too (no German fallback note)
+    assert any("**Measure:**" in m.value and "straight line" in m.value for m in at.markdown)
+    assert not any("in German" in c.value for c in at.caption)
 
 
 def test_without_zensus_the_foreign_population_is_unknown(

@@ -7,16 +7,17 @@ Also the colours and offer labels that the web map (:mod:`.coverage_map`) and th
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mapapp.analysis.coverage.params import DemandKind, Method
+from mapapp.analysis.coverage.params import Method
 from mapapp.analysis.coverage.result import CoverageResult
-from mapapp.render.numbers import class_bound, km
-from mapapp.text.coverage import DEMAND_LABELS_DE
+from mapapp.text import class_bound, integer, km, label, percent, t
+from mapapp.text.coverage import km_text, who
 
 #: Views of the map.
 VIEW_GRID = "grid"
@@ -30,11 +31,8 @@ PALETTE = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 NODATA_COLOUR = "#bdbdbd"
 OFFER_COLOUR = "#08306b"
 KREIS_EDGE = "#4d4d4d"
-#: Offer symbols: filled at an exact address, hollow where the location is approximate.
-OFFER_EXACT_LABEL = "Angebot (Adresse)"
-OFFER_APPROX_LABEL = "Angebot, Standort ungefähr"
-
-_GENITIVE = {DemandKind.ALL: "Bevölkerung", DemandKind.FOREIGN: "ausländischen Bevölkerung"}
+#: Offer symbols: filled at an exact address, hollow where the location is approximate (their
+#: legend labels are the catalogue's ``legend.offer.exact`` and ``legend.offer.approx``).
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ def _positive_breaks(
     return breaks
 
 
-def measure_classes(result: CoverageResult, view: str) -> Classes:
+def measure_classes(result: CoverageResult, view: str, lang: str = "de") -> Classes:
     """Legend classes for the chosen measure and view.
 
     Distances use fixed classes around the threshold ``T`` (T/2, T, 2T, 4T), so the map agrees with
@@ -98,75 +96,105 @@ def measure_classes(result: CoverageResult, view: str) -> Classes:
     """
     method = result.params.method
     if method is Method.NEAREST:
-        return _distance_classes(result, view)
+        return _distance_classes(result, view, lang)
     if method is Method.SHARE:
-        return _share_classes(result, view)
-    return _rate_classes(result, view)
+        return _share_classes(result, view, lang)
+    return _rate_classes(result, view, lang)
 
 
-def _distance_classes(result: CoverageResult, view: str) -> Classes:
-    t = result.params.threshold_m
-    title = "Entfernung zum nächsten Angebot (Luftlinie)"
-    if view != VIEW_GRID:
-        who = DEMAND_LABELS_DE[result.params.demand]
-        title = f"Mittlere Entfernung zum nächsten Angebot (gewichtet: {who})"
-    upper = (t / 2, t, 2 * t, 4 * t, math.inf)
-    labels = (
-        f"bis {km(t / 2)} km",
-        f"{km(t / 2)}–{km(t)} km",
-        f"{km(t)}–{km(2 * t)} km",
-        f"{km(2 * t)}–{km(4 * t)} km",
-        f"über {km(4 * t)} km",
+def _ranges(
+    values: list[float], plain: Callable[[float], str], unit: Callable[[float], str], lang: str
+) -> tuple[str, ...]:
+    """Class labels ``bis a``, ``a–b``, ``b–c``, ``über c`` in ``lang`` (the unit after the upper
+    bound only: ``0,75–1,5 km``)."""
+    inner = [
+        t("cov.class.range", lang, low=plain(lo), high=unit(hi))
+        for lo, hi in zip(values, values[1:], strict=False)
+    ]
+    return (
+        t("cov.class.upto", lang, value=unit(values[0])),
+        *inner,
+        t("cov.class.over", lang, value=unit(values[-1])),
     )
-    return Classes(title, tuple(u / 1000 for u in upper), labels, PALETTE[1:], "kein Angebot")
 
 
-def _share_classes(result: CoverageResult, view: str) -> Classes:
-    t = result.params.threshold_m
+def _distance_classes(result: CoverageResult, view: str, lang: str) -> Classes:
+    d = result.params.threshold_m
+    title = t("cov.legend.distance", lang)
+    if view != VIEW_GRID:
+        demand = label("demand", result.params.demand, lang)
+        title = t("cov.legend.distance.units", lang, who=demand)
+    upper = (d / 2, d, 2 * d, 4 * d, math.inf)
+    labels = _ranges(
+        [d / 2, d, 2 * d, 4 * d], lambda x: km(x, lang), lambda x: km_text(x, lang), lang
+    )
+    return Classes(
+        title,
+        tuple(u / 1000 for u in upper),
+        labels,
+        PALETTE[1:],
+        t("cov.class.no_offer", lang),
+    )
+
+
+def _share_classes(result: CoverageResult, view: str, lang: str) -> Classes:
+    d = km_text(result.params.threshold_m, lang)
     if view == VIEW_GRID:
         return Classes(
-            f"Nächstes Angebot weiter als {km(t)} km?",
+            t("cov.legend.share.grid", lang, km=d),
             (0.5, math.inf),
-            (f"bis {km(t)} km", f"weiter als {km(t)} km"),
+            (t("cov.class.upto", lang, value=d), t("cov.class.farther", lang, value=d)),
             (PALETTE[1], PALETTE[5]),
+            t("cov.class.nodata", lang),
         )
     return Classes(
-        f"Anteil der {_GENITIVE[result.params.demand]} weiter als {km(t)} km",
+        t("cov.legend.share", lang, who=who(result.params.demand, lang), km=d),
         (10, 25, 50, 75, math.inf),
-        ("bis 10 %", "10–25 %", "25–50 %", "50–75 %", "über 75 %"),
+        _ranges([10, 25, 50, 75], lambda x: integer(x, lang), lambda x: percent(x, lang, 0), lang),
         PALETTE[1:],
+        t("cov.class.nodata", lang),
     )
 
 
-def _rate_classes(result: CoverageResult, view: str) -> Classes:
+def _rate_classes(result: CoverageResult, view: str, lang: str) -> Classes:
     """Offers per population (per capita, 2SFCA, E2SFCA): "none" plus weighted quartiles."""
     p = result.params
-    who = DEMAND_LABELS_DE[p.demand]
+    demand = label("demand", p.demand, lang)
     frame = result.cells if view == VIEW_GRID else result.units(view)
     values = frame["value"].to_numpy(dtype=float)
     weights = frame["demand"].to_numpy(dtype=float)
     breaks = _positive_breaks(values, weights)
     if p.method is Method.PER_CAPITA:
-        title = f"Angebote je 10.000 ({who})"
-        zero = "kein Angebot im Gebiet"
+        title = t("cov.legend.per_capita", lang, who=demand)
+        zero = t("cov.class.none_in_area", lang)
     else:
-        title = (
-            f"{p.method.value.upper()}: Angebote je 100.000 ({who}) "
-            f"im Umkreis von {km(p.catchment_m)} km"
+        title = t(
+            "cov.legend.fca",
+            lang,
+            method=p.method.value.upper(),
+            who=demand,
+            km=km_text(p.catchment_m, lang),
         )
-        zero = "kein Angebot erreichbar"
+        zero = t("cov.class.none_reachable", lang)
     bounds = [0.0, *breaks, math.inf]
     names = [zero]
     lo = 0.0
     for b in breaks:
+        high = class_bound(b, lang)
         names.append(
-            f"{class_bound(lo)}–{class_bound(b)}" if lo > 0 else f"über 0 bis {class_bound(b)}"
+            t("cov.class.range", lang, low=class_bound(lo, lang), high=high)
+            if lo > 0
+            else t("cov.class.over0_to", lang, value=high)
         )
         lo = b
-    names.append(f"über {class_bound(lo)}" if lo > 0 else "über 0")
+    names.append(
+        t("cov.class.over", lang, value=class_bound(lo, lang))
+        if lo > 0
+        else t("cov.class.over0", lang)
+    )
     # higher = better: the darkest colour for "nothing", lighter for more
     colours = tuple(reversed(PALETTE[-len(bounds) :]))
-    return Classes(title, tuple(bounds), tuple(names), colours)
+    return Classes(title, tuple(bounds), tuple(names), colours, t("cov.class.nodata", lang))
 
 
 def unit_table(result: CoverageResult, shapes: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -15,15 +15,13 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from mapapp.analysis.coverage.params import PRECISION_KREIS_AREA, Method
+from mapapp.analysis.coverage.params import Method
 from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.render import legend
 from mapapp.render.coverage_classes import (
     KREIS_EDGE,
     NODATA_COLOUR,
-    OFFER_APPROX_LABEL,
     OFFER_COLOUR,
-    OFFER_EXACT_LABEL,
     VIEW_GEMEINDE,
     VIEW_GRID,
     VIEW_KREIS,
@@ -34,9 +32,9 @@ from mapapp.render.coverage_classes import (
 )
 from mapapp.render.coverage_raster import RasterLookup, classed_cells, raster_png
 from mapapp.render.maps import COORD_DECIMALS, base_map, web_features
-from mapapp.render.numbers import km, number
 from mapapp.render.safe import RawHtml, esc
-from mapapp.text.coverage import DEMAND_LABELS_DE, METHOD_LABELS_DE, attribution, attribution_text
+from mapapp.text import integer, label, number, percent, t
+from mapapp.text.coverage import attribution, attribution_text, km_text
 
 # keep the scale bar visible above a long (wrapped) attribution line
 _CSS = (
@@ -48,37 +46,57 @@ _CSS = (
 )
 
 
-def value_text(result: CoverageResult, value: float) -> str:
-    """The measure value with its unit, in German."""
+def value_text(result: CoverageResult, value: float, lang: str = "de") -> str:
+    """The measure value with its unit."""
     method = result.params.method
     if method is Method.NEAREST:
-        return f"{number(value)} km"
+        return t("fmt.km", lang, value=number(value, lang))
     if method is Method.SHARE:
-        return f"{number(value)} %"
-    if method is Method.PER_CAPITA:
-        return f"{number(value, 2)} je 10.000"
-    return f"{number(value, 2)} je 100.000"
+        return percent(value, lang)
+    key = "cov.value.per10k" if method is Method.PER_CAPITA else "cov.value.per100k"
+    return t(key, lang, value=number(value, lang, 2))
 
 
-def unit_tooltip(result: CoverageResult, rec: dict[str, Any]) -> str:
+def unit_tooltip(result: CoverageResult, rec: dict[str, Any], lang: str = "de") -> str:
     """Escaped tooltip HTML for one Gemeinde or Kreis."""
     p = result.params
-    who = DEMAND_LABELS_DE[p.demand]
     lines = [
         f"<b>{esc(rec.get('name'))}</b>",
-        f"{esc(who)}: {esc(number(rec.get('demand'), 0))}",
-        f"davon weiter als {esc(km(p.threshold_m))} km: {esc(number(rec.get('demand_beyond'), 0))} "
-        f"({esc(number(rec.get('share_beyond_pct')))} %)",
-        f"mittlere Entfernung zum nächsten Angebot: {esc(number(rec.get('mean_nearest_km')))} km",
-        f"Angebote im Gebiet: {esc(rec.get('offers'))}",
+        esc(
+            t(
+                "cov.tip.demand",
+                lang,
+                who=label("demand", p.demand, lang),
+                value=integer(rec.get("demand"), lang),
+            )
+        ),
+        esc(
+            t(
+                "cov.tip.beyond",
+                lang,
+                km=km_text(p.threshold_m, lang),
+                people=integer(rec.get("demand_beyond"), lang),
+                share=percent(rec.get("share_beyond_pct"), lang),
+            )
+        ),
+        esc(
+            t(
+                "cov.tip.mean",
+                lang,
+                km=t("fmt.km", lang, value=number(rec.get("mean_nearest_km"), lang)),
+            )
+        ),
+        esc(t("cov.tip.offers", lang, n=integer(rec.get("offers"), lang))),
     ]
     if p.method not in (Method.NEAREST, Method.SHARE):  # otherwise the measure is listed above
-        value = value_text(result, rec.get("value", math.nan))
-        lines.insert(1, f"{esc(METHOD_LABELS_DE[p.method])}: {esc(value)}")
+        value = value_text(result, rec.get("value", math.nan), lang)
+        lines.insert(1, f"{esc(label('method', p.method, lang))}: {esc(value)}")
     return "<br>".join(lines)
 
 
-def legend_html(classes: Classes, *, offers: bool = True, nodata: bool = False) -> str:
+def legend_html(
+    classes: Classes, *, offers: bool = True, nodata: bool = False, lang: str = "de"
+) -> str:
     """Escaped legend HTML: a swatch per class (plus offers and no-data rows)."""
 
     def box(colour: str) -> str:
@@ -97,28 +115,29 @@ def legend_html(classes: Classes, *, offers: bool = True, nodata: bool = False) 
         rows.append(
             legend.Row(
                 f"<span style='{dot.format(b=OFFER_COLOUR)}'></span>",
-                OFFER_EXACT_LABEL,
+                t("legend.offer.exact", lang),
                 "margin-top:4px",
             )
         )
         rows.append(
-            legend.Row(f"<span style='{dot.format(b='#ffffff')}'></span>", OFFER_APPROX_LABEL)
+            legend.Row(
+                f"<span style='{dot.format(b='#ffffff')}'></span>", t("legend.offer.approx", lang)
+            )
         )
     return legend.legend_html(classes.title, rows)
 
 
-def _offer_tooltip(rec: dict[Any, Any], precision: str) -> str:
-    tip = (
-        f"<b>{esc(rec.get('name'))}</b><br>{esc(rec.get('category_label') or rec.get('category'))}"
-    )
+def _offer_tooltip(rec: dict[Any, Any], precision: str, lang: str = "de") -> str:
+    category = rec.get("category")
+    name = label("category", category, lang) if category else rec.get("category_label")
+    tip = f"<b>{esc(rec.get('name'))}</b><br>{esc(name)}"
     if precision != "address":
-        tip += "<br><i>Standort ungefähr" + (
-            " (nur Kreisgebiet)</i>" if precision == PRECISION_KREIS_AREA else "</i>"
-        )
+        where = t("offer.location", lang, precision=label("precision", precision, lang))
+        tip += f"<br><i>{esc(where)}</i>"
     return tip
 
 
-def _offers_geojson(offers: pd.DataFrame) -> dict[str, Any]:
+def _offers_geojson(offers: pd.DataFrame, lang: str = "de") -> dict[str, Any]:
     features = []
     for rec in offers.to_dict("records"):
         lat, lon = rec.get("lat"), rec.get("lon")
@@ -130,7 +149,7 @@ def _offers_geojson(offers: pd.DataFrame) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "properties": {
-                    "tooltip": _offer_tooltip(rec, precision),
+                    "tooltip": _offer_tooltip(rec, precision, lang),
                     "exact": precision == "address",
                 },
                 "geometry": {"type": "Point", "coordinates": lonlat},
@@ -139,13 +158,13 @@ def _offers_geojson(offers: pd.DataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _add_offers(m: folium.Map, offers: pd.DataFrame) -> None:
-    data = _offers_geojson(offers)
+def _add_offers(m: folium.Map, offers: pd.DataFrame, lang: str) -> None:
+    data = _offers_geojson(offers, lang)
     if not data["features"]:
         return
     folium.GeoJson(
         data,
-        name="Angebote",
+        name=t("map.layer.offers", lang),
         marker=folium.CircleMarker(radius=4, weight=2),
         style_function=lambda f: {
             "color": OFFER_COLOUR,
@@ -162,12 +181,17 @@ def _units_layer(
     shapes: gpd.GeoDataFrame,
     level: str,
     classes: Classes | None,
+    lang: str,
 ) -> folium.GeoJson:
     """Gemeinden or Kreise with tooltips; filled by class (``classes``) or as outlines only."""
     table = unit_table(result, shapes, level)
     records = table.reset_index().to_dict("records")
     props = pd.DataFrame(
-        {"tooltip": [unit_tooltip(result, {str(k): v for k, v in r.items()}) for r in records]}
+        {
+            "tooltip": [
+                unit_tooltip(result, {str(k): v for k, v in r.items()}, lang) for r in records
+            ]
+        }
     )
     if classes is not None:
         props["fill"] = classes.colour(table["value"].to_numpy(dtype=float))
@@ -186,14 +210,14 @@ def _units_layer(
 
     return folium.GeoJson(
         web_features(web, list(props.columns)),
-        name="Gemeinden" if level == VIEW_GEMEINDE else "Kreise",
+        name=t("map.layer.gemeinden" if level == VIEW_GEMEINDE else "map.layer.kreise", lang),
         style_function=style,
         highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
     )
 
 
-def map_attribution(result: CoverageResult) -> str:
+def map_attribution(result: CoverageResult, lang: str = "de") -> str:
     """The attribution on the web map: boundaries and population (offers are credited per offer)."""
     return attribution_text(
         result.boundary_year,
@@ -201,6 +225,7 @@ def map_attribution(result: CoverageResult) -> str:
         offers=False,
         foreign_year=result.foreign_year,
         grid_resolution_m=result.params.cell_size_m,
+        lang=lang,
     )
 
 
@@ -212,6 +237,7 @@ def coverage_map(
     gemeinden: gpd.GeoDataFrame | None = None,
     lookup: RasterLookup | None = None,
     tiles: bool = False,
+    lang: str = "de",
 ) -> folium.Map:
     """The coverage web map: grid image or Gemeinde/Kreis choropleth, Kreis outlines, offers, legend.
 
@@ -222,37 +248,43 @@ def coverage_map(
         :data:`VIEW_KREIS`.
     kreise, gemeinden
         Boundary polygons with ``ags`` (any CRS; simplified web geometry recommended).
+    lang
+        Language of the legend, tooltips and layer names (:mod:`mapapp.text`).
     """
     if view not in VIEWS:
         raise ValueError(f"Ansicht muss eine von {', '.join(VIEWS)} sein")
-    m = base_map(tiles=tiles, attribution=map_attribution(result))
+    m = base_map(tiles=tiles, attribution=map_attribution(result, lang), lang=lang)
     m.get_root().header.add_child(RawHtml(_CSS), name="mapapp_coverage_css")  # type: ignore[attr-defined]
-    classes = measure_classes(result, view)
+    classes = measure_classes(result, view, lang)
     if view == VIEW_GRID:
-        nodata = _add_grid(m, result, classes, lookup)
-        _units_layer(result, kreise, VIEW_KREIS, None).add_to(m)
+        nodata = _add_grid(m, result, classes, lookup, lang)
+        _units_layer(result, kreise, VIEW_KREIS, None, lang).add_to(m)
     elif view == VIEW_GEMEINDE:
         if gemeinden is None:
             raise ValueError("die Gemeindeansicht braucht die Gemeindegrenzen")
         nodata = bool(result.gemeinden["value"].isna().any())
-        _units_layer(result, gemeinden, VIEW_GEMEINDE, classes).add_to(m)
+        _units_layer(result, gemeinden, VIEW_GEMEINDE, classes, lang).add_to(m)
         folium.GeoJson(
             web_features(kreise, []),
-            name="Kreisgrenzen",
+            name=t("map.layer.kreisgrenzen", lang),
             style_function=lambda _f: {"fillOpacity": 0.0, "color": KREIS_EDGE, "weight": 1.2},
             interactive=False,
         ).add_to(m)
     else:
         nodata = bool(result.kreise["value"].isna().any())
-        _units_layer(result, kreise, VIEW_KREIS, classes).add_to(m)
-    _add_offers(m, result.offers)
-    m.add_child(legend.Legend(legend_html(classes, nodata=nodata)))
+        _units_layer(result, kreise, VIEW_KREIS, classes, lang).add_to(m)
+    _add_offers(m, result.offers, lang)
+    m.add_child(legend.Legend(legend_html(classes, nodata=nodata, lang=lang)))
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)
     return m
 
 
 def _add_grid(
-    m: folium.Map, result: CoverageResult, classes: Classes, lookup: RasterLookup | None
+    m: folium.Map,
+    result: CoverageResult,
+    classes: Classes,
+    lookup: RasterLookup | None,
+    lang: str = "de",
 ) -> bool:
     """The classed grid as one image overlay; returns whether some cell has no value."""
     if lookup is None:
@@ -263,14 +295,17 @@ def _add_grid(
         "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
         bounds=lookup.bounds,
         opacity=0.85,
-        name=f"Raster {result.params.cell_size_m:g} m",
+        name=t("map.layer.grid", lang, size=integer(result.params.cell_size_m, lang)),
         pixelated=True,
     ).add_to(m)
     return bool((idx < 0).any())
 
 
-def units_geojson(result: CoverageResult, shapes: gpd.GeoDataFrame, level: str) -> dict[str, Any]:
-    """Gemeinden or Kreise with every result column as GeoJSON (WGS84) plus attribution/parameters."""
+def units_geojson(
+    result: CoverageResult, shapes: gpd.GeoDataFrame, level: str, lang: str = "de"
+) -> dict[str, Any]:
+    """Gemeinden or Kreise with every result column as GeoJSON (WGS84) plus attribution/parameters
+    (``measure`` and the attribution in ``lang``; property names stay the machine columns)."""
     table = unit_table(result, shapes, level).reset_index()
     frame = gpd.GeoDataFrame(table, geometry=shapes.geometry.to_numpy(), crs=shapes.crs)
     data = web_features(frame, list(table.columns))
@@ -279,10 +314,10 @@ def units_geojson(result: CoverageResult, shapes: gpd.GeoDataFrame, level: str) 
             if isinstance(value, float) and not math.isfinite(value):
                 feature["properties"][key] = None
     p = result.params
-    data["attribution"] = attribution(result)
+    data["attribution"] = attribution(result, lang)
     data["parameters"] = {
         "method": p.method.value,
-        "measure": METHOD_LABELS_DE[p.method],
+        "measure": label("method", p.method, lang),
         "demand": p.demand.value,
         "categories": list(p.categories),
         "threshold_m": p.threshold_m,

@@ -24,9 +24,7 @@ from mapapp.render import sheet
 from mapapp.render.coverage_classes import (
     KREIS_EDGE,
     NODATA_COLOUR,
-    OFFER_APPROX_LABEL,
     OFFER_COLOUR,
-    OFFER_EXACT_LABEL,
     VIEW_GEMEINDE,
     VIEW_GRID,
     VIEW_KREIS,
@@ -36,14 +34,13 @@ from mapapp.render.coverage_classes import (
 )
 from mapapp.render.coverage_raster import RasterLookup, classed_cells
 from mapapp.render.mpl import metric, polygon_collection, polygon_paths
-from mapapp.render.numbers import km, number
+from mapapp.text import integer, label, t
 from mapapp.text.coverage import (
-    DEMAND_LABELS_DE,
-    METHOD_LABELS_DE,
     attribution,
-    category_text_de,
+    category_text,
     headline_sentence,
-    method_text,
+    km_text,
+    method_paragraphs,
     sources,
 )
 
@@ -64,30 +61,31 @@ def map_sheet(
     lookup: RasterLookup | None = None,
     fmt: str = "png",
     dpi: int = 200,
+    lang: str = "de",
 ) -> bytes:
     """A4-landscape map sheet: map, headline, legend, parameters, method, data and attribution.
 
     ``view`` is ``"grid"`` (needs ``lookup``), ``"gemeinde"`` (needs ``gemeinden``) or
     ``"kreis"``; ``land`` is the NRW outline. The page is exact A4 at ``dpi`` (Agg truncates to
-    whole pixels: 584 × 413 at 50 dpi).
+    whole pixels: 584 × 413 at 50 dpi). Texts in ``lang`` (:mod:`mapapp.text`).
     """
     sheet.check_format(fmt)
-    classes = measure_classes(result, view)
+    classes = measure_classes(result, view, lang)
 
     def build(page: sheet.Page) -> None:
         p = result.params
         page.header(
-            f"Versorgungslücken NRW – {category_text_de(p.categories)}",
-            sheet.wrap(headline_sentence(result.headline), 150),
+            t("cov.sheet.title", lang, categories=category_text(p.categories, lang)),
+            sheet.wrap(headline_sentence(result.headline, lang), 150),
             title_size=14,
             subtitle_size=8.5,
         )
         ax = page.axes(_MAP_MM)
         ax.set_aspect("equal")
         _draw_map(ax, result, view, classes, metric(kreise), metric(land), gemeinden, lookup)
-        _legend(page, classes)
-        _texts(page, result)
-        page.footer(attribution(result), size=6)
+        _legend(page, classes, lang)
+        _texts(page, result, lang)
+        page.footer(attribution(result, lang), size=6)
 
     return sheet.render(build, fmt=fmt, dpi=dpi, salt="mapapp", round_pixels=False)
 
@@ -195,11 +193,11 @@ def _draw_offers(ax: Any, result: CoverageResult) -> None:
     )
 
 
-def _legend(page: sheet.Page, classes: Classes) -> None:
+def _legend(page: sheet.Page, classes: Classes, lang: str) -> None:
     handles: list[Any] = [Patch(facecolor=c, edgecolor="#777777") for c in classes.colours]
     for fill in (OFFER_COLOUR, "#ffffff"):  # exact address, approximate location
         handles.append(Line2D([], [], marker="o", ls="", mfc=fill, mec=OFFER_COLOUR))
-    labels = [*classes.labels, OFFER_EXACT_LABEL, OFFER_APPROX_LABEL]
+    labels = [*classes.labels, t("legend.offer.exact", lang), t("legend.offer.approx", lang)]
     sheet.legend(
         page.fig,
         handles,
@@ -211,26 +209,33 @@ def _legend(page: sheet.Page, classes: Classes) -> None:
     )
 
 
-def _texts(page: sheet.Page, result: CoverageResult) -> None:
+def _texts(page: sheet.Page, result: CoverageResult, lang: str) -> None:
     """Parameters and method beside the map, the data sources under it."""
     p = result.params
     params = [
-        f"Kennzahl: {METHOD_LABELS_DE[p.method]}",
-        f"Nachfrage: {DEMAND_LABELS_DE[p.demand]}",
-        f"Angebote: {category_text_de(p.categories)} – {result.headline.n_offers} in den Daten",
-        f"Schwelle: {km(p.threshold_m)} km; Raster: {number(p.cell_size_m, 0)} m "
-        f"({number(result.n_cells, 0)} Zellen)",
+        t("cov.sheet.measure", lang, value=label("method", p.method, lang)),
+        t("cov.sheet.demand", lang, value=label("demand", p.demand, lang)),
+        t(
+            "cov.sheet.offers",
+            lang,
+            categories=category_text(p.categories, lang),
+            n=integer(result.headline.n_offers, lang),
+        ),
+        t(
+            "cov.sheet.threshold",
+            lang,
+            km=km_text(p.threshold_m, lang),
+            cell=t("fmt.m", lang, value=integer(p.cell_size_m, lang)),
+            cells=integer(result.n_cells, lang),
+        ),
     ]
     if p.method in (Method.TWO_SFCA, Method.E2SFCA):
-        params.append(f"Einzugsbereich: {km(p.catchment_m)} km")
+        params.append(t("cov.sheet.catchment", lang, km=km_text(p.catchment_m, lang)))
     page.text(
         _COLUMN_X_MM, 126, sheet.wrap("\n".join(params), 75), size=7, va="top", linespacing=1.4
     )
-    method = "\n".join(
-        par
-        for par in method_text(result).replace("**", "").split("\n\n")
-        if not par.startswith(("Kennzahl", "Daten:"))
-    )
+    # the measure line and the data sources are shown elsewhere on the sheet
+    method = "\n".join(par.replace("**", "") for par in method_paragraphs(result, lang)[1:-1])
     page.text(
         _COLUMN_X_MM,
         100.8,
@@ -240,5 +245,5 @@ def _texts(page: sheet.Page, result: CoverageResult) -> None:
         linespacing=1.3,
         color="#333333",
     )
-    data = sheet.wrap("Daten: " + " · ".join(sources(result)), 190)
+    data = sheet.wrap(t("cov.sheet.data", lang, sources=" · ".join(sources(result, lang))), 190)
     page.text(sheet.MARGIN_MM, 27.3, data, size=5.5, va="top", color="#333333")

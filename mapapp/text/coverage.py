@@ -1,8 +1,8 @@
-"""German texts about coverage results: labels, the headline sentence, method and data texts.
+"""Texts about coverage results: labels, the headline sentence, method and data texts.
 
-Pure functions from parameters and results (:mod:`mapapp.analysis.coverage`) to German text; the
-page, the map sheet and ``mapapp coverage nrw`` show the same words. (The wording is kept as it
-was; a later step moves it into the translated catalogues.)
+Pure functions from parameters and results (:mod:`mapapp.analysis.coverage`) to text in the
+page's language (catalogue keys ``cov.*``, German is the reference); the page, the map sheet and
+``mapapp coverage nrw`` (German) show the same words. Numbers through :mod:`mapapp.text.formats`.
 """
 
 from __future__ import annotations
@@ -26,28 +26,34 @@ from mapapp.config import (
     ATTRIBUTION_INKAR,
     ATTRIBUTION_ZENSUS,
     ATTRIBUTION_ZENSUS_GRID,
-    bkg_attribution,
 )
-from mapapp.text import label
-
-#: German measure labels with their unit (tables, legend titles, the map sheet): the catalogue's.
-METHOD_LABELS_DE: dict[Method, str] = {m: label("method", m) for m in Method}
-DEMAND_LABELS_DE: dict[DemandKind, str] = {d: label("demand", d) for d in DemandKind}
+from mapapp.text import integer, km, label, number, t
 
 
-def _grid_label(resolution_m: float | None) -> str:
+def who(demand: DemandKind, lang: str = "de") -> str:
+    """The demand as object of a sentence ("gewichtet mit der …", "Anteil der …")."""
+    return t(f"cov.who.{demand.value}", lang)
+
+
+def km_text(metres: float, lang: str = "de") -> str:
+    """``3333.3`` -> ``3,33 km`` (de), ``3.33 km`` (en)."""
+    return t("fmt.km", lang, value=km(metres, lang))
+
+
+def _grid_label(resolution_m: float | None, lang: str = "de") -> str:
     """``1000`` -> ``"1 km"``, ``100`` -> ``"100 m"``, ``None`` -> ``""``."""
     if resolution_m is None:
         return ""
     if resolution_m >= 1000:
-        return f"{resolution_m / 1000:g} km".replace(".", ",")
-    return f"{resolution_m:g} m"
+        return km_text(resolution_m, lang)
+    return t("fmt.m", lang, value=integer(resolution_m, lang))
 
 
 def zensus_grid_attribution(resolution_m: float | None = None) -> str:
-    """Attribution of the Zensus 2022 population grid, with the cell size when known."""
-    label = _grid_label(resolution_m)
-    return ATTRIBUTION_ZENSUS_GRID.format(size=f" {label}" if label else "")
+    """Attribution of the Zensus 2022 population grid, with the cell size when known (the
+    licensor's wording, German)."""
+    label_ = _grid_label(resolution_m)
+    return ATTRIBUTION_ZENSUS_GRID.format(size=f" {label_}" if label_ else "")
 
 
 def attribution_text(
@@ -57,6 +63,7 @@ def attribution_text(
     offers: bool = True,
     foreign_year: int | None = None,
     grid_resolution_m: float | None = None,
+    lang: str = "de",
 ) -> str:
     """``© GeoBasis-DE / BKG <year> (Daten verändert)`` plus the population source used (and, with
     ``offers``, where the offers come from; maps credit each offer in its tooltip instead).
@@ -71,15 +78,63 @@ def attribution_text(
         people = ATTRIBUTION_DESTATIS
     if foreign_year is not None:
         people += f"; {ATTRIBUTION_INKAR}"
-    text = f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Bevölkerung: {people}"
-    return text + " | Angebote: KOMM-IN NRW Karte (Quellen je Angebot)" if offers else text
+    text = t("cov.attr", lang, bkg=t("attr.bkg", lang, year=boundary_year), people=people)
+    return t("cov.attr.offers", lang, text=text) if offers else text
 
 
-def category_text_de(categories: Iterable[str]) -> str:
+def category_text(categories: Iterable[str], lang: str = "de") -> str:
+    """The chosen categories, or "all categories"."""
     cats = list(categories)
     if not cats:
-        return "alle Kategorien"
-    return ", ".join(label("category", c) for c in cats)
+        return t("gap.all_categories", lang)
+    return ", ".join(label("category", c, lang) for c in cats)
+
+
+def _people_source(
+    population_source: str,
+    foreign_known: bool,
+    grid_resolution_m: float | None,
+    lang: str,
+) -> str:
+    if population_source == POPULATION_ZENSUS_GRID:
+        size = _grid_label(grid_resolution_m, lang)
+        foreign = (
+            t("cov.src.grid.foreign", lang, attribution=ATTRIBUTION_ZENSUS)
+            if foreign_known
+            else t("cov.src.grid.foreign_unknown", lang)
+        )
+        return t(
+            "cov.src.grid",
+            lang,
+            size=f" {size}" if size else "",
+            attribution=zensus_grid_attribution(grid_resolution_m),
+            foreign=foreign,
+        )
+    if population_source == POPULATION_ZENSUS:
+        return t("cov.src.zensus", lang, attribution=ATTRIBUTION_ZENSUS)
+    return t("cov.src.gvisys", lang, attribution=ATTRIBUTION_DESTATIS)
+
+
+def _people_then(
+    population_source: str, foreign_year: int, grid_resolution_m: float | None, lang: str
+) -> str:
+    """Population of today with the foreign share of a Kreis in ``foreign_year`` (INKAR)."""
+    if population_source == POPULATION_ZENSUS_GRID:
+        size = _grid_label(grid_resolution_m, lang)
+        base = t(
+            "cov.src.year.grid",
+            lang,
+            size=f" {size}" if size else "",
+            attribution=zensus_grid_attribution(grid_resolution_m),
+        )
+        whose = t("cov.src.whose.cell", lang)
+    else:
+        zensus = population_source == POPULATION_ZENSUS
+        base = t(
+            "cov.src.year.gemeinde", lang, source="Zensus 2022" if zensus else "GV-ISys 31.12.2023"
+        )
+        whose = t("cov.src.whose.people", lang)
+    return t("cov.src.year", lang, base=base, whose=whose, year=foreign_year)
 
 
 def data_sources(
@@ -90,61 +145,32 @@ def data_sources(
     *,
     foreign_known: bool = True,
     grid_resolution_m: float | None = None,
+    lang: str = "de",
 ) -> tuple[str, ...]:
     """The data vintages used (one line each).
 
     ``foreign_known`` and ``grid_resolution_m`` matter only for :data:`POPULATION_ZENSUS_GRID`:
     whether the Zensus foreign share per Gemeinde was available, and the grid's cell size.
     """
-    if population_source == POPULATION_ZENSUS_GRID:
-        label = _grid_label(grid_resolution_m)
-        people = (
-            f"Bevölkerung: Zensus 2022, Einwohner je Gitterzelle{' ' + label if label else ''} "
-            f"(Stichtag 15.05.2022), {zensus_grid_attribution(grid_resolution_m)}; "
-            + (
-                "ausländische Bevölkerung = Einwohner der Zelle × Ausländeranteil ihrer Gemeinde "
-                f"(Zensus 2022 je Gemeinde, {ATTRIBUTION_ZENSUS})"
-                if foreign_known
-                else "ausländische Bevölkerung unbekannt (Zensus-Datei je Gemeinde fehlt)"
-            )
-        )
-    elif population_source == POPULATION_ZENSUS:
-        people = (
-            "Bevölkerung und ausländische Bevölkerung je Gemeinde: Zensus 2022 "
-            f"(Stichtag 15.05.2022), {ATTRIBUTION_ZENSUS}"
-        )
+    if foreign_year is None:
+        people = _people_source(population_source, foreign_known, grid_resolution_m, lang)
     else:
-        people = (
-            "Bevölkerung je Gemeinde: GV-ISys, Fortschreibung zum 31.12.2023, "
-            f"{ATTRIBUTION_DESTATIS} – ausländische Bevölkerung unbekannt (Zensus-Datei fehlt)"
-        )
-    if foreign_year is not None:
-        if population_source == POPULATION_ZENSUS_GRID:
-            label = _grid_label(grid_resolution_m)
-            base = (
-                f"Bevölkerung: Zensus 2022, Einwohner je Gitterzelle{' ' + label if label else ''}, "
-                f"{zensus_grid_attribution(grid_resolution_m)}"
-            )
-            whose = "Einwohner der Zelle"
-        else:
-            zensus = population_source == POPULATION_ZENSUS
-            base = f"Bevölkerung je Gemeinde: {'Zensus 2022' if zensus else 'GV-ISys 31.12.2023'}"
-            whose = "Bevölkerung"
-        people = (
-            f"{base}; ausländische Bevölkerung = {whose} × "
-            f"Ausländeranteil des Kreises {foreign_year} (INKAR, BBSR Bonn, dl-de/by-2-0) – "
-            "Näherung: heutige Bevölkerung, Anteil von damals"
-        )
+        people = _people_then(population_source, foreign_year, grid_resolution_m, lang)
     return (
-        f"Gemeindegrenzen: BKG {product}, Stand 01.01.{year}, um {GRID_SIMPLIFY_M:g} m vereinfacht, "
-        f"{bkg_attribution(year)}, dl-de/by-2-0",
+        t(
+            "cov.src.boundaries",
+            lang,
+            product=product,
+            year=year,
+            simplify=integer(GRID_SIMPLIFY_M, lang),
+            bkg=t("attr.bkg", lang, year=year),
+        ),
         people,
-        "Angebote: Angebotsdaten der App (mitgelieferte Startdaten bzw. importierte Listen), "
-        "Quelle je Angebot im Datensatz",
+        t("cov.src.offers", lang),
     )
 
 
-def sources(result: CoverageResult) -> tuple[str, ...]:
+def sources(result: CoverageResult, lang: str = "de") -> tuple[str, ...]:
     """The data vintages ``result`` was computed on (one line each)."""
     return data_sources(
         result.boundary_product,
@@ -153,179 +179,149 @@ def sources(result: CoverageResult) -> tuple[str, ...]:
         result.foreign_year,
         foreign_known=result.foreign_known,
         grid_resolution_m=result.params.cell_size_m,
+        lang=lang,
     )
 
 
-def _de_number(value: float, decimals: int = 0) -> str:
-    """German number format: ``35010`` -> ``35.010``, ``2.5`` -> ``2,5``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+def precision_text(counts: Iterable[tuple[str, int]], lang: str = "de") -> str:
+    """``1 Adresse, 2 Gemeindezentrum (ungefähr)``; "keine" without offers."""
+    parts = [f"{integer(n, lang)} {label('precision', p, lang)}" for p, n in counts]
+    return ", ".join(parts) if parts else t("cov.precision.none", lang)
 
 
-def _fmt_km(metres: float) -> str:
-    """``3333.3`` -> ``3,33 km``, ``10000`` -> ``10 km``."""
-    text = f"{metres / 1000:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + " km"
-
-
-def precision_text_de(counts: Iterable[tuple[str, int]]) -> str:
-    parts = [f"{n} {label('precision', p)}" for p, n in counts]
-    return ", ".join(parts) if parts else "keine"
-
-
-#: Dative forms ("gewichtet mit der ...").
-_DEMAND_DATIVE_DE: dict[DemandKind, str] = {
-    DemandKind.ALL: "Bevölkerung",
-    DemandKind.FOREIGN: "ausländischen Bevölkerung",
-}
-
-
-def _fca_text(params: CoverageParams, who: str) -> str:
+def _fca_text(params: CoverageParams, lang: str) -> str:
     weights = ""
     if params.method is Method.E2SFCA:
         w = params.e2sfca_weights
         if isinstance(w, StepWeights):
             bands = "; ".join(
-                f"bis {_fmt_km(t)}: {_de_number(g, 2)}"
-                for t, g in zip(w.thresholds, w.weights, strict=True)
+                t("cov.fca.band", lang, km=km_text(d, lang), weight=number(g, lang, 2))
+                for d, g in zip(w.thresholds, w.weights, strict=True)
             )
-            weights = f" Distanzgewichte in beiden Stufen: {bands}, darüber 0."
+            weights = t("cov.fca.steps", lang, bands=bands)
         else:
-            weights = f" Gauß-Gewicht exp(−d²/2σ²) in beiden Stufen, σ = {_fmt_km(w.sigma)}."
-    return (
-        "**Berechnung:** Zwei-Stufen-Verfahren (2SFCA, wie PySAL access): je Angebot 1 geteilt "
-        f"durch die {who} im Umkreis von {_fmt_km(params.catchment_m)}, je Zelle die Summe über "
-        f"die erreichbaren Angebote, angegeben je {_de_number(FCA_PER)} Menschen; je Gebiet der "
-        f"mit der {who} gewichtete Mittelwert. 0 = kein Angebot im Einzugsbereich.{weights}"
+            weights = t("cov.fca.gauss", lang, sigma=km_text(w.sigma, lang))
+    return t(
+        "cov.m.calc.fca",
+        lang,
+        who=who(params.demand, lang),
+        km=km_text(params.catchment_m, lang),
+        per=integer(FCA_PER, lang),
+        weights=weights,
     )
 
 
-def _demand_text(result: CoverageResult, size: str) -> str:
+def _demand_text(result: CoverageResult, size: str, lang: str) -> str:
     """The "Nachfrage" paragraph: people spread by area, or the Zensus result."""
     if result.population_source != POPULATION_ZENSUS_GRID:
-        return (
-            "**Nachfrage:** Die Menschen jeder Gemeinde sind nach Fläche gleichmäßig auf Quadrate "
-            f"von {size} m × {size} m (EPSG:25832) verteilt – {_de_number(result.n_cells)} Zellen, "
-            "an Gemeindegrenzen geteilt. Wo innerhalb einer Gemeinde Menschen wohnen, ist nicht "
-            "bekannt (keine Siedlungs- oder 100-m-Zensusdaten geladen)."
-        )
-    label = _grid_label(result.params.cell_size_m)
+        return t("cov.m.demand.area", lang, size=size, cells=integer(result.n_cells, lang))
     if result.foreign_year is not None:
-        foreign = (
-            "die ausländische Bevölkerung ist Einwohner der Zelle × Ausländeranteil ihres Kreises "
-            f"{result.foreign_year} (INKAR)"
-        )
+        foreign = t("cov.m.demand.foreign.inkar", lang, year=result.foreign_year)
     elif result.foreign_known:
-        foreign = (
-            "die ausländische Bevölkerung ist Einwohner der Zelle × Ausländeranteil ihrer Gemeinde "
-            "(Zensus 2022 je Gemeinde)"
-        )
+        foreign = t("cov.m.demand.foreign.zensus", lang)
     else:
-        foreign = "die ausländische Bevölkerung ist unbekannt"
-    return (
-        f"**Nachfrage:** Einwohner je Gitterzelle {label} des Zensus 2022 (Stichtag 15.05.2022) – "
-        f"{_de_number(len(result.cells))} Zellen. Jede Zelle gehört zu der Gemeinde, in der ihr "
-        "Mittelpunkt liegt; Zellen mit Mittelpunkt außerhalb der NRW-Gemeinden sind weggelassen "
-        "(ihre Einwohner zählen nicht). Die Einwohnerzahlen der Zellen sind nicht auf die "
-        f"Gemeindesummen umgerechnet; {foreign}."
+        foreign = t("cov.m.demand.foreign.unknown", lang)
+    return t(
+        "cov.m.demand.grid",
+        lang,
+        size=_grid_label(result.params.cell_size_m, lang),
+        cells=integer(len(result.cells), lang),
+        foreign=foreign,
     )
 
 
-def method_text(result: CoverageResult) -> str:
-    """What was computed on which data, in German (Markdown paragraphs)."""
-    params, headline = result.params, result.headline
-    who = _DEMAND_DATIVE_DE[params.demand]
-    size = _de_number(params.cell_size_m)
-    km = _fmt_km(params.threshold_m)
-    from_grid = result.population_source == POPULATION_ZENSUS_GRID
-    lines = [
-        f"**Kennzahl:** {METHOD_LABELS_DE[params.method]}; Nachfrage: "
-        f"{DEMAND_LABELS_DE[params.demand]}; Angebote: {category_text_de(params.categories)}; "
-        f"Schwelle {km}.",
-        _demand_text(result, size),
-        f"**Angebote:** {headline.n_offers} Angebote; Standortgenauigkeit: "
-        f"{precision_text_de(headline.precision_counts)}. Jedes Angebot zählt 1 (Kapazitäten sind "
-        "nicht erfasst)."
-        + (
-            ""
-            if params.include_kreis_area
-            else " Angebote, die nur über ihren Kreis verortet sind, zählen nicht."
-        ),
-        "**Entfernung:** Luftlinie vom "
-        + ("Mittelpunkt jeder Gitterzelle" if from_grid else "Schwerpunkt jedes Zellstücks")
-        + " zum nächsten Angebot – keine Wege, keine Fahrzeiten. Angebote außerhalb von NRW sind "
-        "nicht enthalten (am Landesrand werden Entfernungen überschätzt).",
-    ]
+def _calc_text(params: CoverageParams, threshold: str, lang: str) -> str:
+    """The "Berechnung" paragraph of the chosen measure."""
     if params.method is Method.NEAREST:
-        lines.append(
-            f"**Berechnung:** je Gebiet der Mittelwert der Entfernung, gewichtet mit der {who}."
-        )
-    elif params.method is Method.SHARE:
-        lines.append(
-            f"**Berechnung:** Anteil der {who}, deren Zelle weiter als {km} vom nächsten "
-            "Angebot liegt."
-        )
-    elif params.method in (Method.TWO_SFCA, Method.E2SFCA):
-        lines.append(_fca_text(params, who))
-    else:
-        lines.append(
-            "**Berechnung:** Zahl der Angebote mit Standort in der Gemeinde je "
-            f"{_de_number(PER_CAPITA_PER)} Menschen der {who}; bei Kreisen zählen auch Angebote, "
-            "die nur über den Kreis verortet sind. Entfernungen spielen hier keine Rolle."
-        )
-    lines += [
-        f"**Betroffene (Rangliste):** Menschen der {who} in Zellen weiter als {km} Luftlinie "
-        "vom nächsten Angebot; Gemeinden und Kreise nach dieser Zahl geordnet.",
-        (
-            f"**Rasterkarte:** Jede Gitterzelle (EPSG:3035) wird dem {size}-m-Quadrat in "
-            "EPSG:25832 zugeordnet, in dem ihr Mittelpunkt liegt – nur für die Darstellung; "
-            "gerechnet wird mit den echten Mittelpunkten. Quadrate ohne Gitterzelle bleiben leer."
-            if from_grid
-            else "**Rasterweite:** Standard 1 km (etwa 35.000 Zellen in NRW). Das ist deutlich "
-            "feiner als die betrachteten Entfernungen von einigen Kilometern; weil die Bevölkerung "
-            "nur je Gemeinde bekannt ist, brächten feinere Zellen keine genaueren Wohnorte, nur "
-            "längere Rechenzeit."
+        return t("cov.m.calc.nearest", lang, who=who(params.demand, lang))
+    if params.method is Method.SHARE:
+        return t("cov.m.calc.share", lang, who=who(params.demand, lang), km=threshold)
+    if params.method in (Method.TWO_SFCA, Method.E2SFCA):
+        return _fca_text(params, lang)
+    return t(
+        "cov.m.calc.per_capita",
+        lang,
+        who=who(params.demand, lang),
+        per=integer(PER_CAPITA_PER, lang),
+    )
+
+
+def method_paragraphs(result: CoverageResult, lang: str = "de") -> list[str]:
+    """What was computed on which data (Markdown paragraphs): measure, demand, offers, distance,
+    calculation, ranking, grid, caution, data – the first and the last are the measure line and
+    the data sources (the map sheet shows those elsewhere)."""
+    params, headline = result.params, result.headline
+    size = integer(params.cell_size_m, lang)
+    threshold = km_text(params.threshold_m, lang)
+    from_grid = result.population_source == POPULATION_ZENSUS_GRID
+    offers = t(
+        "cov.m.offers",
+        lang,
+        n=headline.n_offers,
+        precision=precision_text(headline.precision_counts, lang),
+    )
+    if not params.include_kreis_area:
+        offers += t("cov.m.offers.no_kreis_area", lang)
+    return [
+        t(
+            "cov.m.measure",
+            lang,
+            measure=label("method", params.method, lang),
+            demand=label("demand", params.demand, lang),
+            categories=category_text(params.categories, lang),
+            km=threshold,
         ),
-        "**Vorsicht:** Die Angebotsdaten sind unvollständig (wenige recherchierte Stellen und "
-        "ungefähr verortete Ausländerbehörden). Die Ergebnisse zeigen Lücken in den Daten ebenso "
-        "wie echte Versorgungslücken.",
-        "**Daten:** " + " · ".join(sources(result)),
+        _demand_text(result, size, lang),
+        offers,
+        t("cov.m.distance.grid" if from_grid else "cov.m.distance.area", lang),
+        _calc_text(params, threshold, lang),
+        t("cov.m.ranking", lang, who=who(params.demand, lang), km=threshold),
+        t("cov.m.raster.grid", lang, size=size) if from_grid else t("cov.m.raster.area", lang),
+        t("cov.m.caution", lang),
+        t("cov.m.data", lang, sources=" · ".join(sources(result, lang))),
     ]
-    return "\n\n".join(lines)
 
 
-def export_comment(result: CoverageResult) -> str:
+def method_text(result: CoverageResult, lang: str = "de") -> str:
+    """What was computed on which data (Markdown paragraphs)."""
+    return "\n\n".join(method_paragraphs(result, lang))
+
+
+def export_comment(result: CoverageResult, lang: str = "de") -> str:
     """One-line header for CSV exports: parameters and attribution."""
     p = result.params
-    return (
-        f"Versorgungslücken NRW – {METHOD_LABELS_DE[p.method]}; Nachfrage {DEMAND_LABELS_DE[p.demand]}; "
-        f"Angebote {category_text_de(p.categories)} ({result.headline.n_offers}); "
-        f"Schwelle {p.threshold_m:g} m; Raster {p.cell_size_m:g} m | {attribution(result)}"
+    return t(
+        "cov.export_comment",
+        lang,
+        measure=label("method", p.method, lang),
+        demand=label("demand", p.demand, lang),
+        categories=category_text(p.categories, lang),
+        n=result.headline.n_offers,
+        threshold=integer(p.threshold_m, lang),
+        cell=integer(p.cell_size_m, lang),
+        attribution=attribution(result, lang),
     )
 
 
-def headline_sentence(headline: Headline) -> str:
-    """The headline as one German sentence (numbers rounded for reading)."""
-    who = (
-        "der ausländischen Bevölkerung"
-        if headline.demand is DemandKind.FOREIGN
-        else "der Bevölkerung"
-    )
-    what = category_text_de(headline.categories)
-    share = _de_number(headline.share_beyond_pct, 1)
-    people = _de_number(headline.demand_beyond)
-    km = f"{headline.threshold_m / 1000:g}".replace(".", ",")
-    return (
-        f"{share} % {who} ({people} Menschen) leben mehr als {km} km Luftlinie "
-        f"vom nächsten Angebot entfernt ({what}; {headline.n_offers} Angebote in den Daten)."
+def headline_sentence(headline: Headline, lang: str = "de") -> str:
+    """The headline as one sentence (numbers rounded for reading)."""
+    return t(
+        f"cov.headline.{headline.demand.value}",
+        lang,
+        share=number(headline.share_beyond_pct, lang, 1),
+        people=integer(headline.demand_beyond, lang),
+        km=km(headline.threshold_m, lang),
+        what=category_text(headline.categories, lang),
+        n=headline.n_offers,
     )
 
 
-def attribution(result: CoverageResult) -> str:
+def attribution(result: CoverageResult, lang: str = "de") -> str:
     """Source line for maps and exports of ``result``."""
     return attribution_text(
         result.boundary_year,
         result.population_source,
         foreign_year=result.foreign_year,
         grid_resolution_m=result.params.cell_size_m,
+        lang=lang,
     )

@@ -218,14 +218,12 @@ def render() -> None:
     _headline(result, lang)
 
     b = cached.boundaries(version)
-    m = coverage_map(result, view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup)
+    m = coverage_map(result, view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup, lang=lang)
     localize_assets(m)
     st_folium(m, key=MAP_KEY, height=600, use_container_width=True, returned_objects=[])
 
     with st.expander(t("gap.method_panel", lang), expanded=False):
-        if lang != "de":
-            st.caption(t("gap.method_german", lang))
-        st.markdown(method_text(result))
+        st.markdown(method_text(result, lang))
         show_table(result.offers)
 
     st.subheader(t("gap.ranking", lang))
@@ -293,6 +291,28 @@ def _columns(lang: str, params: CoverageParams) -> dict[str, Any]:
     }
 
 
+def _headers(lang: str, params: CoverageParams) -> dict[str, str]:
+    """Column -> header in ``lang`` for the downloads (the table's labels plus the cell columns)."""
+    value = plain(f"gap.value.{params.method.value}", lang)
+    keys = {
+        "rank": "gap.col.rank",
+        "name": "gap.col.name",
+        "population": "gap.col.population",
+        "foreign_population": "gap.col.foreign",
+        "demand": "gap.col.demand",
+        "demand_beyond": "gap.col.beyond",
+        "share_beyond_pct": "gap.col.share",
+        "mean_nearest_km": "gap.col.km",
+        "offers": "gap.col.offers",
+    }
+    cells = ("level", "ags", "kreis_ags", "cell_id", "x", "y", "nearest_m", "nearest_id", "beyond")
+    return {
+        **{col: plain(key, lang) for col, key in keys.items()},
+        **{col: plain(f"col.cov.{col}", lang) for col in cells},
+        "value": value,
+    }
+
+
 def _downloads(
     result: CoverageResult, view: str, b: Boundaries, lookup: RasterLookup, lang: str
 ) -> None:
@@ -300,17 +320,23 @@ def _downloads(
     st.subheader(t("gap.downloads", lang))
     p = result.params
     stem = f"versorgungsluecken_{p.method.value}_{p.demand.value}_{p.threshold_m / 1000:g}km"
-    comment = export_comment(result)
+    comment = export_comment(result, lang)
+    headers = _headers(lang, p)
 
     def csv(level: str) -> Callable[[], str]:
-        return lambda: to_safe_csv(export_table(result, level), header_comment=comment)
+        return lambda: to_safe_csv(
+            export_table(result, level).rename(columns=headers), header_comment=comment
+        )
 
     def sheet(fmt: str) -> Callable[[], bytes]:
         kwargs = {"kreise": b.kreise, "land": b.land, "gemeinden": b.gemeinden, "lookup": lookup}
-        return lambda: map_sheet(result, view, fmt=fmt, **kwargs)
+        return lambda: map_sheet(result, view, fmt=fmt, lang=lang, **kwargs)
 
     def geojson() -> str:
-        return json.dumps(units_geojson(result, b.gemeinden, "gemeinde"), ensure_ascii=False)
+        data = units_geojson(result, b.gemeinden, "gemeinde", lang)
+        for feature in data["features"]:
+            feature["properties"] = {headers.get(k, k): v for k, v in feature["properties"].items()}
+        return json.dumps(data, ensure_ascii=False)
 
     buttons: list[tuple[str, Callable[[], str | bytes], str, str]] = [
         (t(f"gap.download.csv.{lvl}", lang), csv(lvl), f"{stem}_{lvl}.csv", "text/csv")
