@@ -49,7 +49,7 @@ from gen_synthetic_offers import synthetic_offers, to_import_csv
 from mapapp.analysis.offers import OfferFilter, OfferIndex
 from mapapp.config import get_settings
 from mapapp.io.datasets import load_boundaries
-from mapapp.io.geocode import to_metric
+from mapapp.io.locator import to_metric
 from mapapp.io.offers import load_geo_context, parse_offers
 from mapapp.offers_model import Offer
 from mapapp.render.offers_layer import add_offers_layer

@@ -18,7 +18,9 @@ import pytest
 import shapely
 
 from mapapp.config import USER_AGENT, Settings
-from mapapp.io.geocode import Gazetteer, GeocoderError, OnlineGeocoder, RateLimiter, to_metric
+from mapapp.io.gazetteer import Gazetteer
+from mapapp.io.geocode import GeocoderError, OnlineGeocoder, RateLimiter
+from mapapp.io.locator import to_metric
 from mapapp.io.offers import parse_offers
 from mapapp.model import DataError
 from mapapp.offers_model import CoordSource, Precision

@@ -12,7 +12,7 @@ from mapapp.analysis.offers import (
     nearest_offers,
     offers_frame,
 )
-from mapapp.io.geocode import to_metric
+from mapapp.io.locator import to_metric
 from mapapp.model import OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Offer, Precision, TargetGroup
 from mapapp.store import SqliteOfferStore

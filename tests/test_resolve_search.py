@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mapapp.io.geocode import GeocoderError, build_gazetteer
+from mapapp.io.gazetteer import build_gazetteer
+from mapapp.io.geocode import GeocoderError
 from mapapp.model import DataError
 from mapapp.services.offers import resolve_search
 

@@ -27,8 +27,6 @@ import requests
 
 from mapapp.config import USER_AGENT, Settings
 from mapapp.io import atomic
-from mapapp.io.gazetteer import Gazetteer, GazetteerMatch, Place, build_gazetteer
-from mapapp.io.locator import NRW_TOLERANCE_M, Locator, to_metric, to_web
 from mapapp.offers_model import Precision
 
 # --------------------------------------------------------------------------------------------
@@ -231,19 +229,11 @@ def online_geocoder(settings: Settings, **kwargs: Any) -> OnlineGeocoder | None:
 
 
 __all__ = [
-    "NRW_TOLERANCE_M",
-    "Gazetteer",
-    "GazetteerMatch",
     "GeocodeHit",
     "GeocoderError",
-    "Locator",
     "OnlineGeocoder",
-    "Place",
     "RateLimiter",
-    "build_gazetteer",
     "geocode_cache_dir",
     "online_geocoder",
     "parse_hits",
-    "to_metric",
-    "to_web",
 ]

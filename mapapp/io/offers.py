@@ -34,7 +34,9 @@ from mapapp.ingest.offers_table import read_offer_rows
 from mapapp.ingest.read import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, load_bytes
 from mapapp.ingest.report import ImportReport
 from mapapp.io.datasets import load_boundaries, load_gvisys, load_status, reference_path
-from mapapp.io.geocode import Gazetteer, Locator, online_geocoder
+from mapapp.io.gazetteer import Gazetteer
+from mapapp.io.geocode import online_geocoder
+from mapapp.io.locator import Locator
 from mapapp.io.offer_placing import Geocoding, GeoContext, locate_coordinates
 from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory
 from mapapp.offers_model import CoordSource, Offer, Precision
