@@ -37,13 +37,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from mapapp.ingest.fold import fold
-from mapapp.ingest.fold import fold as fold_text  # noqa: F401  # the one rule; for io/geocode.py
-
-__all__ = ["ImportReport", "RowIssue", "fold_text"]  # re-exported for io/geocode, analysis/offers
 from mapapp.catalogue import german
-from mapapp.ingest.report import ImportReport as ImportReport  # kept for analysis/offers.py
-from mapapp.ingest.report import RowIssue as RowIssue
+from mapapp.ingest.fold import fold
 from mapapp.model import OfferCategory
 
 # --------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from mapapp.analysis.offers import (
 )
 from mapapp.analysis.projection import to_metric
 from mapapp.config import Settings
+from mapapp.ingest.report import ImportReport
 from mapapp.io.gazetteer import Place
 from mapapp.io.geocode import GeocoderError, parse_hits
 from mapapp.io.offers import (
@@ -38,7 +39,7 @@ from mapapp.io.offers import (
     parse_offers,
 )
 from mapapp.model import DataError
-from mapapp.offers_model import ImportReport, Offer
+from mapapp.offers_model import Offer
 from mapapp.store import OfferStore, ensure_seeded, open_offer_store
 
 # --------------------------------------------------------------------------------------------
