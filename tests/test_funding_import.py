@@ -11,7 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from mapapp.config import REPO_ROOT, Settings
-from mapapp.ingest.funding import ImportResult, import_file, import_table
+from mapapp.ingest.funding import import_file, import_table
+from mapapp.ingest.funding_result import ImportResult
 from mapapp.ingest.funding_table import map_funding_columns as map_columns
 from mapapp.ingest.funding_table import read_funding_table as read_table
 from mapapp.ingest.registry import REGISTRY_COLUMNS

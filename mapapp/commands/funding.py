@@ -17,7 +17,8 @@ import pandas as pd
 
 from mapapp.commands.options import years_option
 from mapapp.config import get_settings
-from mapapp.ingest.funding import ImportResult, import_file
+from mapapp.ingest.funding import import_file
+from mapapp.ingest.funding_result import ImportResult
 from mapapp.ingest.report import unusable_report
 from mapapp.io.atomic import write_text
 from mapapp.io.funding import (

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ import pandas as pd
 from mapapp.ingest.columns import ColumnMap
 from mapapp.ingest.fold import fold
 from mapapp.ingest.funding_resolve import resolve_unit
+from mapapp.ingest.funding_result import ImportResult
 from mapapp.ingest.funding_table import (
     cell_value,
     cleaned_records,
@@ -40,7 +40,7 @@ from mapapp.ingest.funding_table import (
 )
 from mapapp.ingest.read import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from mapapp.ingest.registry import REGISTRY_COLUMNS, check_registry, parse_focus, split_focus
-from mapapp.ingest.report import ImportReport, RowIssue
+from mapapp.ingest.report import ImportReport
 from mapapp.ingest.units import Unit, UnitMatcher
 from mapapp.ingest.values import parse_amount, parse_years, shown
 from mapapp.model import DataError, YearConfidence, check_http_url, is_http_url
@@ -55,55 +55,6 @@ _SUM_ROW_NAMES = {
     "gesamt summe",
 }
 _VALID_CONF = {c.value for c in YearConfidence}
-
-
-@dataclass
-class ImportResult:
-    """Outcome of importing one list.
-
-    ``registry`` is the canonical registry when there are no errors, else ``None`` – nothing is
-    half-imported. ``report`` is the one report layout (:mod:`mapapp.ingest.report`); its
-    ``rejected`` are this list's errors.
-    """
-
-    file: str
-    registry: pd.DataFrame | None
-    report: ImportReport
-    rows_skipped: int = 0
-    info: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[RowIssue]:
-        return self.report.rejected
-
-    @property
-    def warnings(self) -> list[RowIssue]:
-        return self.report.warnings
-
-    @property
-    def rows_read(self) -> int:
-        return self.report.rows_read
-
-    @property
-    def columns(self) -> dict[str, tuple[str, ...]]:
-        return self.report.columns
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and self.registry is not None
-
-    @property
-    def accepted(self) -> int:
-        return 0 if self.registry is None else len(self.registry)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report (the one layout, plus ``ok``, ``rows_skipped``, ``sheet``, ``header_row``)."""
-        self.report.accepted = self.accepted
-        self.report.extra.update(ok=self.ok, rows_skipped=self.rows_skipped)
-        for key in ("sheet", "header_row"):
-            if key in self.info:
-                self.report.extra[key] = self.info[key]
-        return self.report.to_dict()
 
 
 class _ListImport:

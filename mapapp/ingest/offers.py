@@ -3,8 +3,8 @@
 Placing a draft on the map (coordinates inside NRW, gazetteer, online geocoder) is the hook
 :mod:`mapapp.io.offers` fills in: a draft carries the raw coordinate pair (``coords``,
 ``coord_mode``) or the address; once ``lon``/``lat``/``precision``/``coord_source`` are set,
-:func:`offer_from_draft` builds the :class:`~mapapp.offers_model.Offer` and
-:func:`dedupe_offers` merges repeated rows.
+:mod:`mapapp.ingest.offers_build` builds the :class:`~mapapp.offers_model.Offer` and merges
+repeated rows.
 """
 
 from __future__ import annotations
@@ -39,10 +39,8 @@ from mapapp.offers_model import (
     Accessibility,
     CapacityUnit,
     CoordSource,
-    Offer,
     Precision,
     TargetGroup,
-    offer_id,
     parse_accessibility,
     parse_category,
     parse_language,
@@ -351,56 +349,3 @@ class RowReader:
             return None
         d.coords, d.coord_mode, d.coord_field = (a, b), "geojson", "geometry"
         return d
-
-
-def offer_from_draft(d: Draft, default_source: str) -> Offer:
-    """The offer of a placed draft (``lon``, ``lat``, ``precision``, ``coord_source`` set)."""
-    f = d.fields
-    cat: OfferCategory = f["category"]
-    oid = f["id"] or offer_id(cat.value, f["name"], f["street"], f["postcode"], f["city"])
-    assert d.lon is not None and d.lat is not None and d.precision and d.coord_source
-    plain = ("provider", "street", "postcode", "city", "languages", "target_groups")
-    more = ("opening_hours", "phone", "email", "website", "barrier_free", "capacity")
-    return Offer(
-        id=oid,
-        name=f["name"],
-        category=cat,
-        lon=round(d.lon, 7),
-        lat=round(d.lat, 7),
-        precision=d.precision,
-        coord_source=d.coord_source,
-        ags=d.ags,
-        kreis_ags=d.ags[:5] if d.ags else None,
-        **{k: f[k] for k in (*plain, *more, "capacity_unit", "source_date", "last_verified")},
-        source=f["source"] or default_source,
-        note=f["note"],
-        category_original=f.get("category_original"),
-    )
-
-
-def dedupe_offers(
-    drafts: Sequence[Draft], default_source: str, report: ImportReport
-) -> list[Offer]:
-    """Offers of the placed drafts; a repeated row is skipped (same offer: warning) or rejected
-    (same id, other details)."""
-    offers: list[Offer] = []
-    first_row: dict[str, tuple[int, Offer]] = {}
-    for d in drafts:
-        offer = offer_from_draft(d, default_source)
-        if offer.id in first_row:
-            row0, other = first_row[offer.id]
-            if other == offer:
-                report.warn(d.row, None, f"doppelte Zeile (wie Zeile {row0}) – übersprungen")
-            else:
-                why = (
-                    "gleiche ID"
-                    if d.fields["id"]
-                    else "gleicher Name, gleiche Adresse und Kategorie"
-                )
-                report.reject(
-                    d.row, "id", f"{why} wie Zeile {row0}, aber andere Angaben – Zeile prüfen"
-                )
-            continue
-        first_row[offer.id] = (d.row, offer)
-        offers.append(offer)
-    return offers

@@ -29,7 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from mapapp.config import Settings
-from mapapp.ingest.offers import Draft, RowReader, dedupe_offers
+from mapapp.ingest.offers import Draft, RowReader
+from mapapp.ingest.offers_build import dedupe_offers
 from mapapp.ingest.offers_table import read_offer_rows
 from mapapp.ingest.read import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, load_bytes
 from mapapp.ingest.report import ImportReport
