@@ -81,3 +81,27 @@ def _no_gemeinden():  # type: ignore[no-untyped-def]
     from shapely.geometry import box
 
     return gpd.GeoDataFrame(geometry=[box(380000, 5650000, 390000, 5660000)], crs="EPSG:25832")
+
+
+def test_foerderkarte_legend_and_tooltip_in_ukrainian() -> None:
+    from mapapp.render.captions import funding_attribution, funding_title
+    from mapapp.render.funding_map import funding_legend_html, unit_popup, unit_tooltip
+
+    legend = funding_legend_html(funding_title("2005–2007", "uk"), {"funded_kreis": 3}, "uk")
+    assert "Округ (з фінансуванням) (3)" in legend and "KOMM-IN NRW – громади" in legend
+    rec = {
+        "name": "Kreis Aheim",
+        "unit_type": "Kreis",
+        "map_class": "funded_kreis",
+        "funded": True,
+        "years": [2005, 2006],
+        "projects": "Netzwerk",
+        "amount_eur": 120000.0,
+        "sources": ["https://example.org/a"],
+    }
+    tip, popup = unit_tooltip(rec, "uk"), unit_popup(rec, "uk")
+    assert "Роки фінансування: 2005, 2006" in tip and "округ (Kreis)" in tip
+    assert "Сума: 120\xa0000 €" in popup and "Джерело" in popup
+    assert "(дані змінено)" in funding_attribution(2021, "uk")
+    for german in ("Förderjahre", "gefördert", "Betrag", "Quelle", "Daten verändert"):
+        assert german not in tip + popup + legend, german

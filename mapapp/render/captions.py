@@ -1,33 +1,34 @@
 """Titles, attribution and notes of the Förderkarte: one place for the web map, HTML and print.
 
 Both the interactive exports (:mod:`mapapp.render.funding_map`) and the print sheet
-(:mod:`mapapp.render.funding_sheet`) take their texts from here, so they cannot drift apart.
+(:mod:`mapapp.render.funding_sheet`) take their texts from here, so they cannot drift apart; the
+wording lives in the catalogues of :mod:`mapapp.text` (German by default).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mapapp.config import bkg_attribution
+from mapapp.text import t
 
-TITLE_DEFAULT = "KOMM-IN NRW – Geförderte Kommunen"
+TITLE_DEFAULT = t("fk.map.title")
 #: Default note on the completeness of the funding data (shown under the map).
-DEFAULT_NOTE = (
-    "Förderdaten: in öffentlichen Quellen dokumentierte Liste, unvollständig – "
-    "nicht alle geförderten Kommunen sind verzeichnet."
-)
-IMPORTED_NOTE = "Förderdaten: importierte Bewilligungsliste ({name})."
+DEFAULT_NOTE = t("fk.note.documented")
+#: The note for an imported list (``{name}`` = the file's name).
+IMPORTED_NOTE = t("fk.note.imported")
 
 
-def funding_attribution(boundary_year: int) -> str:
+def funding_attribution(boundary_year: int, lang: str = "de") -> str:
     """Attribution line for Förderkarte maps and exports."""
-    return f"{bkg_attribution(boundary_year)}, dl-de/by-2-0 | Förderdaten: KOMM-IN-Liste"
+    return t("fk.attr", lang, bkg=t("attr.bkg", lang, year=boundary_year))
 
 
-def funding_title(years_label: str) -> str:
-    return f"{TITLE_DEFAULT} {years_label}"
+def funding_title(years_label: str, lang: str = "de") -> str:
+    return t("fk.map.title.years", lang, title=t("fk.map.title", lang), years=years_label)
 
 
-def funding_note(imported: bool, registry_path: str) -> str:
+def funding_note(imported: bool, registry_path: str, lang: str = "de") -> str:
     """Completeness note for exports: the documented list is incomplete; an import is named."""
-    return IMPORTED_NOTE.format(name=Path(registry_path).name) if imported else DEFAULT_NOTE
+    if imported:
+        return t("fk.note.imported", lang, name=Path(registry_path).name)
+    return t("fk.note.documented", lang)

@@ -21,9 +21,9 @@ from mapapp.render.assets import standalone_html
 from mapapp.render.captions import funding_attribution, funding_title
 from mapapp.render.legend import Legend, Row, box_swatch, legend_html
 from mapapp.render.maps import COORD_DECIMALS, base_map, outline_features, web_features
-from mapapp.render.numbers import number
 from mapapp.render.safe import HtmlTooltip, esc, with_tooltip
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
+from mapapp.text import integer, label, t
 
 RB_PANE = "mapapp-rb"
 
@@ -33,38 +33,43 @@ def _years_text(years: Iterable[int]) -> str:
     return ", ".join(map(str, ys)) if ys else "–"
 
 
-def unit_tooltip(rec: dict[str, Any]) -> str:
+def class_label(cls: str, lang: str = "de") -> str:
+    """The legend label of a map class (:data:`mapapp.analysis.funding.CLASSES`)."""
+    return t(f"funding.class.{cls}", lang)
+
+
+def unit_tooltip(rec: dict[str, Any], lang: str = "de") -> str:
     """Escaped tooltip HTML for one Förderkarte unit."""
-    style = FUNDING_STYLES[rec["map_class"]]
-    parts = [f"<b>{esc(rec['name'])}</b>", esc(rec["unit_type"]), esc(style.label)]
+    unit_type = label("unit_type", rec["unit_type"], lang)
+    parts = [f"<b>{esc(rec['name'])}</b>", esc(unit_type), esc(class_label(rec["map_class"], lang))]
     if rec.get("funded"):
-        parts.append(f"Förderjahre: {esc(_years_text(rec['years']))}")
+        parts.append(esc(t("fk.tip.years", lang, years=_years_text(rec["years"]))))
     return "<br>".join(parts)
 
 
-def unit_popup(rec: dict[str, Any]) -> str:
+def unit_popup(rec: dict[str, Any], lang: str = "de") -> str:
     """Escaped popup HTML (used in the standalone export; the app shows a details panel)."""
-    lines = [f"<b>{esc(rec['name'])}</b> ({esc(rec['unit_type'])})"]
+    lines = [f"<b>{esc(rec['name'])}</b> ({esc(label('unit_type', rec['unit_type'], lang))})"]
     if rec.get("funded"):
-        lines.append(f"Förderjahre: {esc(_years_text(rec['years']))}")
-        lines.append(f"Projekte: {esc(rec.get('projects', ''))}")
+        lines.append(esc(t("fk.tip.years", lang, years=_years_text(rec["years"]))))
+        lines.append(esc(t("fk.popup.projects", lang, value=rec.get("projects", ""))))
         if rec.get("focus"):
-            lines.append(f"Schwerpunkt: {esc(rec['focus'])}")
+            lines.append(esc(t("fk.popup.focus", lang, value=rec["focus"])))
         amount = rec.get("amount_eur")
         if amount is not None and not (isinstance(amount, float) and np.isnan(amount)):
-            lines.append(f"Betrag: {esc(number(amount, 0))} €")
+            lines.append(esc(t("fk.popup.amount", lang, value=integer(amount, lang))))
         for url in rec.get("sources", ()):
             if is_http_url(url):
                 lines.append(
-                    f'Quelle: <a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
-                    f"{esc(url[:60])}</a>"
+                    f'{esc(t("fk.popup.source", lang))}: <a href="{esc(url)}" target="_blank" '
+                    f'rel="noopener noreferrer">{esc(url[:60])}</a>'
                 )
     else:
-        lines.append(esc(FUNDING_STYLES[rec["map_class"]].label))
+        lines.append(esc(class_label(rec["map_class"], lang)))
     return "<br>".join(lines)
 
 
-def funding_legend_html(title: str, counts: dict[str, int] | None = None) -> str:
+def funding_legend_html(title: str, counts: dict[str, int] | None = None, lang: str = "de") -> str:
     """Escaped legend HTML: one swatch per class, differing by fill, border and symbol."""
     rows = []
     for cls in CLASSES:
@@ -87,7 +92,7 @@ def funding_legend_html(title: str, counts: dict[str, int] | None = None) -> str
             else ""
         )
         n = f" ({counts[cls]})" if counts and cls in counts else ""
-        rows.append(Row(box_swatch(css) + symbol, st.label + n))
+        rows.append(Row(box_swatch(css) + symbol, class_label(cls, lang) + n))
     return legend_html(title, rows)
 
 
@@ -121,14 +126,14 @@ class FundingLayers:
 
 
 def unit_features(
-    units: gpd.GeoDataFrame, *, popups: bool = False
+    units: gpd.GeoDataFrame, *, popups: bool = False, lang: str = "de"
 ) -> tuple[dict[str, Any], list[tuple[float, float, str]], dict[str, int]]:
     """Classified units as GeoJSON (escaped tooltip/popup), Stadt symbol points, class counts."""
     records = units.drop(columns="geometry").to_dict("records")
     props = units[["ags", "map_class"]].copy()
-    props["tooltip"] = [unit_tooltip(r) for r in records]
+    props["tooltip"] = [unit_tooltip(r, lang) for r in records]
     if popups:
-        props["popup"] = [unit_popup(r) for r in records]
+        props["popup"] = [unit_popup(r, lang) for r in records]
     web_units = gpd.GeoDataFrame(props, geometry=units.geometry.values, crs=units.crs)
     stadt = units[units["map_class"] == CLASS_FUNDED_STADT]
     points: list[tuple[float, float, str]] = []
@@ -136,7 +141,11 @@ def unit_features(
         pts = stadt.geometry.representative_point().to_crs(CRS_WEB)
         for geom, rec in zip(pts, stadt.drop(columns="geometry").to_dict("records"), strict=True):
             points.append(
-                (round(geom.y, COORD_DECIMALS), round(geom.x, COORD_DECIMALS), unit_tooltip(rec))
+                (
+                    round(geom.y, COORD_DECIMALS),
+                    round(geom.x, COORD_DECIMALS),
+                    unit_tooltip(rec, lang),
+                )
             )
     counts = {
         cls: int((units["map_class"] == cls).sum())
@@ -151,8 +160,9 @@ def funding_layers(
     rb: gpd.GeoDataFrame,
     *,
     popups: bool = False,
+    lang: str = "de",
 ) -> FundingLayers:
-    fc, points, counts = unit_features(units, popups=popups)
+    fc, points, counts = unit_features(units, popups=popups, lang=lang)
     return FundingLayers(
         gemeinden=outline_features(gemeinden),
         rb=outline_features(rb),
@@ -171,6 +181,7 @@ def funding_map(
     attribution: str,
     tiles: bool = True,
     popups: bool = False,
+    lang: str = "de",
 ) -> folium.Map:
     """The Förderkarte: Gemeinde outlines, classified units, RB outlines, Stadt symbols, legend.
 
@@ -183,9 +194,9 @@ def funding_map(
     popups
         Add popups with the unit details (for standalone HTML; the app uses a details panel).
     """
-    layers = funding_layers(units, gemeinden, rb, popups=popups)
+    layers = funding_layers(units, gemeinden, rb, popups=popups, lang=lang)
     return funding_map_from_layers(
-        layers, title=title, attribution=attribution, tiles=tiles, popups=popups
+        layers, title=title, attribution=attribution, tiles=tiles, popups=popups, lang=lang
     )
 
 
@@ -196,16 +207,17 @@ def funding_base_map(
     attribution: str,
     tiles: bool = True,
     counts: dict[str, int] | None = None,
+    lang: str = "de",
 ) -> folium.Map:
     """The year-independent part of the Förderkarte: outlines and legend.
 
     Regierungsbezirk outlines sit in their own pane above the units, so the classified units
     (:func:`funding_feature_group`, added later or streamed separately) never hide them.
     """
-    m = base_map(tiles=tiles, attribution=attribution)
+    m = base_map(tiles=tiles, attribution=attribution, lang=lang)
     folium.GeoJson(
         layers.gemeinden,
-        name="Gemeinden",
+        name=t("map.layer.gemeinden", lang),
         style_function=lambda _f: {**GEMEINDE_OUTLINE, "fillOpacity": 0.0},
         interactive=False,
         control=False,
@@ -213,22 +225,24 @@ def funding_base_map(
     folium.map.CustomPane(RB_PANE, z_index=450, pointer_events=False).add_to(m)
     folium.GeoJson(
         layers.rb,
-        name="Regierungsbezirke",
+        name=t("map.layer.rb", lang),
         style_function=lambda _f: {**RB_OUTLINE, "fillOpacity": 0.0},
         interactive=False,
         control=False,
         pane=RB_PANE,
     ).add_to(m)
-    m.add_child(Legend(funding_legend_html(legend_title, counts)))
+    m.add_child(Legend(funding_legend_html(legend_title, counts, lang)))
     return m
 
 
-def funding_feature_group(layers: FundingLayers, *, popups: bool = False) -> folium.FeatureGroup:
+def funding_feature_group(
+    layers: FundingLayers, *, popups: bool = False, lang: str = "de"
+) -> folium.FeatureGroup:
     """The year-dependent part: classified units (escaped tooltips) and the Stadt symbols."""
-    group = folium.FeatureGroup(name="Kreise und Städte")
+    group = folium.FeatureGroup(name=t("map.layer.units", lang))
     folium.GeoJson(
         layers.units,
-        name="Kreise und Städte",
+        name=t("map.layer.units", lang),
         style_function=lambda f: _style_for(f["properties"]["map_class"]),
         highlight_function=lambda _f: {"weight": 3.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
@@ -257,25 +271,34 @@ def funding_map_from_layers(
     attribution: str,
     tiles: bool = True,
     popups: bool = False,
+    lang: str = "de",
 ) -> folium.Map:
     """:func:`funding_map` from precomputed (e.g. cached) :class:`FundingLayers` (one static map)."""
     m = funding_base_map(
-        layers, legend_title=title, attribution=attribution, tiles=tiles, counts=layers.counts
+        layers,
+        legend_title=title,
+        attribution=attribution,
+        tiles=tiles,
+        counts=layers.counts,
+        lang=lang,
     )
-    funding_feature_group(layers, popups=popups).add_to(m)
+    funding_feature_group(layers, popups=popups, lang=lang).add_to(m)
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)
     return m
 
 
-def funding_html(units: gpd.GeoDataFrame, boundaries: Boundaries, years_label: str) -> str:
+def funding_html(
+    units: gpd.GeoDataFrame, boundaries: Boundaries, years_label: str, lang: str = "de"
+) -> str:
     """Standalone interactive HTML (one file, Leaflet inlined, works offline, popups on click)."""
     m = funding_map(
         units,
         boundaries.gemeinden,
         boundaries.rb,
-        title=funding_title(years_label),
-        attribution=funding_attribution(boundaries.year),
+        title=funding_title(years_label, lang),
+        attribution=funding_attribution(boundaries.year, lang),
         tiles=False,
         popups=True,
+        lang=lang,
     )
     return standalone_html(m)

@@ -29,22 +29,28 @@ from mapapp.render.funding_labels import SYMBOL_PT, short_name
 from mapapp.render.mpl import linestyle
 from mapapp.render.sheet import FONT, INK, MUTED
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, LINE_SCALE, RB_OUTLINE
+from mapapp.text import integer, t
 
 _RB_WIDTH = float(str(RB_OUTLINE["weight"])) * LINE_SCALE
 
 
 def side_panel(
-    panel: Any, units: gpd.GeoDataFrame, years_label: str, note: str, renderer: RendererAgg
+    panel: Any,
+    units: gpd.GeoDataFrame,
+    years_label: str,
+    note: str,
+    renderer: RendererAgg,
+    lang: str = "de",
 ) -> None:
     """Legend with counts, counts per year, names of funded units and the completeness note."""
-    y = _legend(panel, units, renderer)
-    y = _panel_text(panel, y, "Geförderte Kommunen", size=10.5, weight="bold", renderer=renderer)
-    y = _year_table(panel, y - 0.012, _year_rows(units, years_label), renderer) - 0.03
+    y = _legend(panel, units, renderer, lang)
+    y = _panel_text(panel, y, t("fk.title", lang), size=10.5, weight="bold", renderer=renderer)
+    y = _year_table(panel, y - 0.012, _year_rows(units, years_label), renderer, lang) - 0.03
     note_top = _note(panel, note, renderer) if note else 0.0
-    _name_lists(panel, units, y, note_top, renderer)
+    _name_lists(panel, units, y, note_top, renderer, lang)
 
 
-def legend_handles(counts: dict[str, int]) -> tuple[list[Any], list[str]]:
+def legend_handles(counts: dict[str, int], lang: str = "de") -> tuple[list[Any], list[str]]:
     """Legend entries of the sheet: the classes (layered swatches, with counts) and the borders."""
     handles: list[Any] = []
     labels: list[str] = []
@@ -65,11 +71,12 @@ def legend_handles(counts: dict[str, int]) -> tuple[list[Any], list[str]]:
         handles.append(tuple(layers) if len(layers) > 1 else layers[0])
         n = counts.get(cls, 0)
         show_count = cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASS_ELIGIBLE)
-        labels.append(f"{st.label} ({n})" if show_count else st.label)
+        name = t(f"funding.class.{cls}", lang)
+        labels.append(f"{name} ({integer(n, lang)})" if show_count else name)
     handles.append(Line2D([], [], color=str(RB_OUTLINE["color"]), linewidth=_RB_WIDTH))
-    labels.append("Grenze Regierungsbezirk")
+    labels.append(t("fk.sheet.rb_border", lang))
     handles.append(Line2D([], [], color=str(GEMEINDE_OUTLINE["color"]), linewidth=0.5))
-    labels.append("Gemeindegrenze")
+    labels.append(t("fk.sheet.gemeinde_border", lang))
     return handles, labels
 
 
@@ -86,15 +93,15 @@ def _stadt_symbol(edge: str) -> Line2D:
     )
 
 
-def _legend(panel: Any, units: gpd.GeoDataFrame, renderer: RendererAgg) -> float:
+def _legend(panel: Any, units: gpd.GeoDataFrame, renderer: RendererAgg, lang: str) -> float:
     """The legend at the top of the panel; returns the y where the next block starts."""
     counts = {cls: int((units["map_class"] == cls).sum()) for cls in CLASSES}
-    handles, labels = legend_handles(counts)
+    handles, labels = legend_handles(counts, lang)
     legend = sheet.legend(
         panel,
         handles,
         [_wrap_label(label) for label in labels],
-        title="Legende",
+        title=t("fk.sheet.legend", lang),
         anchor=(0.0, 1.0),
         size=9,
         title_size=10.5,
@@ -127,12 +134,13 @@ def _year_rows(units: gpd.GeoDataFrame, years_label: str) -> list[tuple[str, int
 
 
 def _year_table(
-    panel: Any, y: float, rows: list[tuple[str, int, int]], renderer: RendererAgg
+    panel: Any, y: float, rows: list[tuple[str, int, int]], renderer: RendererAgg, lang: str
 ) -> float:
     """Counts per funding year (header, years, total in bold); returns the y below it."""
     columns = (0.0, 0.42, 0.62, 0.82)
-    header = ("Förderjahr", "Kreise", "Städte", "gesamt")
-    for i, row in enumerate([header, *[(p, str(k), str(s), str(k + s)) for p, k, s in rows]]):
+    header = tuple(t(f"fk.sheet.{key}", lang) for key in ("year", "kreise", "staedte", "total"))
+    body = [(p, integer(k, lang), integer(s, lang), integer(k + s, lang)) for p, k, s in rows]
+    for i, row in enumerate([header, *body]):
         bold = i == 0 or (i == len(rows) and len(rows) > 1)
         y_next = y
         for x, cell in zip(columns, row, strict=True):
@@ -182,12 +190,18 @@ def _note(panel: Any, note: str, renderer: RendererAgg) -> float:
 
 
 def _name_lists(
-    panel: Any, units: gpd.GeoDataFrame, y: float, note_top: float, renderer: RendererAgg
+    panel: Any,
+    units: gpd.GeoDataFrame,
+    y: float,
+    note_top: float,
+    renderer: RendererAgg,
+    lang: str,
 ) -> None:
     """Names of the funded Kreise and Städte, cut to the space between ``y`` and the note."""
     funded = units[units["funded"].astype(bool)]
     groups = []
-    for group, cls in (("Kreise", CLASS_FUNDED_KREIS), ("Städte", CLASS_FUNDED_STADT)):
+    kreise, staedte = t("fk.sheet.kreise", lang), t("fk.sheet.staedte", lang)
+    for group, cls in ((kreise, CLASS_FUNDED_KREIS), (staedte, CLASS_FUNDED_STADT)):
         names = sorted(
             short_name(str(n), UnitType.KREISFREIE_STADT.value)
             for n in funded.loc[funded["map_class"] == cls, "name"]
@@ -204,7 +218,7 @@ def _name_lists(
         y = _panel_text(
             panel,
             y - 0.004,
-            _name_list(names, max(1, limit)) if names else "–",
+            _name_list(names, max(1, limit), lang=lang) if names else "–",
             size=9,
             renderer=renderer,
             linespacing=1.3,
@@ -231,21 +245,25 @@ def _wrap_names(names: Sequence[str], width: int = 50) -> list[str]:
     return textwrap.wrap(", ".join(names), width=width, break_on_hyphens=False)
 
 
-def _name_list(names: Sequence[str], max_lines: int, width: int = 50) -> str:
+def _name_list(names: Sequence[str], max_lines: int, width: int = 50, lang: str = "de") -> str:
     """Comma-separated names wrapped to ``width``; cut with "… und N weitere" at ``max_lines``."""
     lines = _wrap_names(names, width)
     if len(lines) <= max_lines:
         return "\n".join(lines)
+
+    def more(n: int) -> str:
+        return t("fk.sheet.more", lang, n=n)
+
     shown: list[str] = []
     for name in names:
         rest = len(names) - len(shown) - 1
-        if len(_wrap_names([*shown, name, f"… und {rest} weitere"], width)) > max_lines:
+        if len(_wrap_names([*shown, name, more(rest)], width)) > max_lines:
             break
         shown.append(name)
     rest = len(names) - len(shown)
     if not shown:
-        return f"{rest} Kommunen"
-    return "\n".join(_wrap_names([*shown, f"… und {rest} weitere"], width))
+        return t("fk.sheet.count", lang, n=rest)
+    return "\n".join(_wrap_names([*shown, more(rest)], width))
 
 
 def _panel_text(

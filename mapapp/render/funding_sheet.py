@@ -23,6 +23,7 @@ from mapapp.render.funding_labels import SYMBOL_PT, label_units, rb_names, stadt
 from mapapp.render.funding_panel import side_panel
 from mapapp.render.mpl import linestyle, metric, polygon_collection
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, LINE_SCALE, RB_OUTLINE
+from mapapp.text import t
 
 #: Output formats of :func:`static_funding_map`.
 FORMATS = sheet.FORMATS
@@ -47,6 +48,7 @@ def static_funding_map(
     dpi: int = 300,
     note: str | None = DEFAULT_NOTE,
     labels: bool = True,
+    lang: str = "de",
 ) -> bytes:
     """The Förderkarte as a print-ready A4-landscape page (297 × 210 mm).
 
@@ -72,6 +74,8 @@ def static_funding_map(
         default says the documented list is incomplete; pass another text for an imported list.
     labels
         Write the names of funded units on the map (collisions are avoided where possible).
+    lang
+        Language of the sheet's texts (:mod:`mapapp.text`); names stay as they are.
 
     Returns
     -------
@@ -96,10 +100,11 @@ def static_funding_map(
             page,
             metric(units),
             boundaries,
-            title=title or funding_title(years_label),
+            title=title or funding_title(years_label, lang),
             years_label=years_label,
             note=note or "",
             labels=labels,
+            lang=lang,
         )
 
     return sheet.render(build, fmt=fmt, dpi=dpi, salt="mapapp-foerderkarte")
@@ -114,13 +119,10 @@ def _build_page(
     years_label: str,
     note: str,
     labels: bool,
+    lang: str,
 ) -> None:
     gemeinden, rb = metric(boundaries.gemeinden), metric(boundaries.rb)
-    page.header(
-        title,
-        f"Förderjahre {years_label} · Landesprogramm „Innovation in der kommunalen "
-        "Integrationsarbeit“ in Nordrhein-Westfalen",
-    )
+    page.header(title, t("fk.sheet.subtitle", lang, years=years_label))
     ax = page.axes(_MAP_MM)
     ax.set_aspect("equal")
     _draw_map(ax, units, gemeinden, rb)
@@ -135,20 +137,21 @@ def _build_page(
     occupied = rb_names(ax, rb, units, page.renderer)
     if labels:
         label_units(ax, units, page.renderer, occupied)
-    side_panel(page.axes(_PANEL_MM), units, years_label, note, page.renderer)
-    page.footer(funding_attribution(boundaries.year), _boundary_note(boundaries, units), size=7.5)
+    side_panel(page.axes(_PANEL_MM), units, years_label, note, page.renderer, lang)
+    page.footer(
+        funding_attribution(boundaries.year, lang),
+        _boundary_note(boundaries, units, lang),
+        size=7.5,
+    )
 
 
-def _boundary_note(boundaries: Boundaries, units: gpd.GeoDataFrame) -> str:
+def _boundary_note(boundaries: Boundaries, units: gpd.GeoDataFrame, lang: str) -> str:
     """Which boundaries are drawn, and the Aachen merger when the years predate it."""
-    text = f"Verwaltungsgrenzen: BKG {boundaries.product}, Gebietsstand {boundaries.year}."
+    text = t("fk.sheet.boundaries", lang, product=boundaries.product, year=boundaries.year)
     years = {int(y) for ys in units["years"] for y in ys} if "years" in units else set()
     has_aachen = _STAEDTEREGION_AACHEN in set(boundaries.kreise["ags"])
     if has_aachen and boundaries.year >= _AACHEN_MERGER and any(y < _AACHEN_MERGER for y in years):
-        text += (
-            " Bis 2009 waren die Stadt Aachen kreisfrei und der Kreis Aachen eigenständig; "
-            "heute bilden sie die StädteRegion Aachen."
-        )
+        text += t("fk.sheet.aachen", lang)
     return text
 
 

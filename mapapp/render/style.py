@@ -15,6 +15,7 @@ from mapapp.analysis.funding import (
     CLASS_FUNDED_STADT,
     CLASS_OTHER,
 )
+from mapapp.text import t
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -30,7 +31,7 @@ OKABE_ITO = {
 
 @dataclass(frozen=True)
 class ClassStyle:
-    label: str
+    label: str  # German legend label (the catalogue's ``funding.class.<class>``)
     fill: str
     fill_opacity: float
     edge: str
@@ -42,7 +43,7 @@ class ClassStyle:
 
 FUNDING_STYLES: dict[str, ClassStyle] = {
     CLASS_FUNDED_KREIS: ClassStyle(
-        label="Kreis (gefördert)",
+        label=t(f"funding.class.{CLASS_FUNDED_KREIS}"),
         fill=OKABE_ITO["blue"],
         fill_opacity=0.55,
         edge="#08306b",
@@ -52,7 +53,7 @@ FUNDING_STYLES: dict[str, ClassStyle] = {
         symbol=False,
     ),
     CLASS_FUNDED_STADT: ClassStyle(
-        label="Stadt (gefördert)",
+        label=t(f"funding.class.{CLASS_FUNDED_STADT}"),
         fill=OKABE_ITO["vermillion"],
         fill_opacity=0.75,
         edge="#4d1a00",
@@ -62,7 +63,7 @@ FUNDING_STYLES: dict[str, ClassStyle] = {
         symbol=True,
     ),
     CLASS_ELIGIBLE: ClassStyle(
-        label="mit Ausländerbehörde, nicht in der geladenen Liste",
+        label=t(f"funding.class.{CLASS_ELIGIBLE}"),
         fill="#BDBDBD",
         fill_opacity=0.25,
         edge="#525252",
@@ -72,7 +73,7 @@ FUNDING_STYLES: dict[str, ClassStyle] = {
         symbol=False,
     ),
     CLASS_OTHER: ClassStyle(
-        label="übrige Kommunen",
+        label=t(f"funding.class.{CLASS_OTHER}"),
         fill="#FFFFFF",
         fill_opacity=0.0,
         edge="#969696",

@@ -86,11 +86,17 @@ def outline_layers(version: DataVersion) -> tuple[dict[str, Any], dict[str, Any]
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def funding_layers_for_years(
-    version: DataVersion, info: RegistryInfo, years: tuple[int, ...], include_unknown: bool
+    version: DataVersion,
+    info: RegistryInfo,
+    years: tuple[int, ...],
+    include_unknown: bool,
+    lang: str = "de",
 ) -> FundingLayers:
-    """Everything the Förderkarte draws for one year selection (reruns reuse it)."""
+    """Everything the Förderkarte draws for one year selection (reruns reuse it); tooltips in
+    ``lang``."""
     gem, rb = outline_layers(version)
-    fc, points, counts = unit_features(units_for_years(version, info, years, include_unknown))
+    units = units_for_years(version, info, years, include_unknown)
+    fc, points, counts = unit_features(units, lang=lang)
     return FundingLayers(gemeinden=gem, rb=rb, units=fc, stadt_points=points, counts=counts)
 
 

@@ -19,13 +19,13 @@ from mapapp.ingest.values import parse_years
 from mapapp.io.tabular import to_safe_csv
 from mapapp.model import is_http_url
 from mapapp.render.assets import localize_assets
-from mapapp.render.captions import TITLE_DEFAULT, funding_attribution, funding_note, funding_title
+from mapapp.render.captions import funding_attribution, funding_note, funding_title
 from mapapp.render.funding_map import funding_base_map, funding_feature_group, funding_html
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
 from mapapp.ui.markdown import md
 from mapapp.ui.tables import show_table
-from mapapp.ui.texts import t
+from mapapp.ui.texts import plain, t
 
 MAP_KEY = "foerderkarte_map"
 
@@ -58,23 +58,27 @@ def render() -> None:
 
     b = cached.boundaries(version)
     units = cached.units_for_years(version, info, years, include_unknown)
-    layers = cached.funding_layers_for_years(version, info, years, include_unknown)
+    layers = cached.funding_layers_for_years(version, info, years, include_unknown, lang)
     # The base map (outlines, legend) stays the same across years; only the units layer is sent
     # again when the year changes, so the map is not rebuilt in the browser.
     m = funding_base_map(
-        layers, legend_title=TITLE_DEFAULT, attribution=funding_attribution(b.year), tiles=tiles
+        layers,
+        legend_title=t("fk.map.title", lang),
+        attribution=funding_attribution(b.year, lang),
+        tiles=tiles,
+        lang=lang,
     )
     localize_assets(m)
     st.markdown(
-        f"**{md(funding_title(choice))}** – {t('fk.map.counts', lang, **_counts(layers.counts))}  \n"
-        + t("fk.map.hint", lang)
+        f"**{md(funding_title(choice, lang))}** – "
+        f"{t('fk.map.counts', lang, **_counts(layers.counts))}  \n" + t("fk.map.hint", lang)
     )
     returned = st_folium(
         m,
         key=MAP_KEY,
         height=620,
         use_container_width=True,
-        feature_group_to_add=funding_feature_group(layers),
+        feature_group_to_add=funding_feature_group(layers, lang=lang),
         returned_objects=["last_active_drawing"],
     )
     st.caption(t("fk.historic", lang, year=b.year))
@@ -86,32 +90,46 @@ def render() -> None:
     st.subheader(t("fk.counts", lang))
     show_table(cached.counts_for_years(info, years))
     st.subheader(t("fk.table", lang))
+    headers = _table_headers(lang)
     show_table(
         table,
         column_config={
-            "ags": "AGS",
-            "name": t("fk.col.name", lang),
-            "unit_type": t("fk.col.unit_type", lang),
-            "years": t("fk.col.years", lang),
-            "n_projects": "n",
-            "projects": t("fk.col.projects", lang),
-            "focus": t("fk.col.focus", lang),
-            "confidence": t("fk.col.confidence", lang),
-            "sources": st.column_config.TextColumn(t("fk.col.sources", lang)),
-            "amount_eur": st.column_config.NumberColumn(t("fk.col.amount", lang), format="%.0f"),
+            **headers,
+            "sources": st.column_config.TextColumn(headers["sources"]),
+            "amount_eur": st.column_config.NumberColumn(headers["amount_eur"], format="%.0f"),
         },
     )
     st.subheader(t("fk.exports", lang))
     stem = f"komm-in_foerderkarte_{choice.replace('–', '-')}"
     c1, c2 = st.columns(2)
-    c1.download_button(t("fk.download.csv", lang), to_safe_csv(table), f"{stem}.csv", "text/csv")
+    csv = to_safe_csv(table.rename(columns=headers))
+    c1.download_button(t("fk.download.csv", lang), csv, f"{stem}.csv", "text/csv")
     c2.download_button(
         t("fk.download.html", lang),
-        lambda: funding_html(units, b, choice),
+        lambda: funding_html(units, b, choice, lang),
         f"{stem}.html",
         "text/html",
     )
-    _static_downloads(units, b, choice, stem, lang, funding_note(info.imported, info.path))
+    _static_downloads(units, b, choice, stem, lang, funding_note(info.imported, info.path, lang))
+
+
+#: Columns of the funded-units table -> catalogue key of their header (table and CSV download).
+_TABLE_KEYS = {
+    "ags": "col.offer.ags",
+    "name": "fk.col.name",
+    "unit_type": "fk.col.unit_type",
+    "years": "fk.col.years",
+    "n_projects": "fk.col.n_projects",
+    "projects": "fk.col.projects",
+    "focus": "fk.col.focus",
+    "confidence": "fk.col.confidence",
+    "sources": "fk.col.sources",
+    "amount_eur": "fk.col.amount",
+}
+
+
+def _table_headers(lang: str) -> dict[str, str]:
+    return {col: plain(key, lang) for col, key in _TABLE_KEYS.items()}
 
 
 def _counts(counts: dict[str, int]) -> dict[str, int]:
@@ -128,20 +146,20 @@ def _static_downloads(units, b, choice: str, stem: str, lang: str, note: str) ->
     ):
         col.download_button(
             t(f"fk.download.{fmt}", lang),
-            _deferred(units, b, choice, fmt, note),
+            _deferred(units, b, choice, fmt, note, lang),
             f"{stem}.{fmt}",
             mime,
         )
 
 
-def _deferred(units, b, choice: str, fmt: str, note: str):  # type: ignore[no-untyped-def]
+def _deferred(units, b, choice: str, fmt: str, note: str, lang: str):  # type: ignore[no-untyped-def]
     """A no-argument callable for st.download_button: the static map (and matplotlib) is only
     loaded when the button is clicked."""
 
     def build() -> bytes:
         from mapapp.render.funding_sheet import static_funding_map
 
-        return static_funding_map(units, b, years_label=choice, fmt=fmt, note=note)
+        return static_funding_map(units, b, years_label=choice, fmt=fmt, note=note, lang=lang)
 
     return build
 
