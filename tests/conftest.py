@@ -17,12 +17,12 @@ Fixtures
 ``toy_data_cache`` (session)
     The SYNTHETIC toy world (:mod:`tests.fixtures.toy_world`) written once per session into tmp:
     a toy mirror, a toy reference folder, and a data directory filled from the mirror with
-    ``fetch_all`` (caches built, offer store seeded). A :class:`tests.fixtures.toy_world.ToyData`
+    ``fetch_all`` (caches built, offer store seeded). A :class:`tests.fixtures.toy_files.ToyData`
     (``.mirror``, ``.data_dir``, ``.reference_dir``, ``.settings``). Needs no real data.
 ``toy_data_dir`` (function)
     A fresh copy of that data directory in ``tmp_path`` (so a test may write to it), with
     ``MAPAPP_DATA_DIR`` pointing at it, ``MAPAPP_MIRROR`` cleared and ``get_settings()`` reading the
-    toy reference folder (:func:`tests.fixtures.toy_world.use_toy_reference`). A ``ToyData``.
+    toy reference folder (:func:`tests.fixtures.toy_files.use_toy_reference`). A ``ToyData``.
 
 In CI, any test marked ``data`` or ``browser`` that ends up skipped is reported as a failure, so CI
 cannot pass by skipping the integration tests.
@@ -41,7 +41,7 @@ import pytest
 from mapapp.config import REPO_ROOT, Settings
 
 if TYPE_CHECKING:
-    from tests.fixtures.toy_world import ToyData
+    from tests.fixtures.toy_files import ToyData
 
 #: Markers whose tests must not be skipped in CI.
 NO_SKIP_IN_CI = ("data", "browser")
@@ -132,7 +132,7 @@ def pytest_runtest_makereport(
 
 @pytest.fixture(scope="session")
 def toy_data_cache(tmp_path_factory: pytest.TempPathFactory) -> ToyData:
-    from tests.fixtures.toy_world import build_toy_data
+    from tests.fixtures.toy_files import build_toy_data
 
     return build_toy_data(tmp_path_factory.mktemp("toy_world"))
 
@@ -141,7 +141,7 @@ def toy_data_cache(tmp_path_factory: pytest.TempPathFactory) -> ToyData:
 def toy_data_dir(
     toy_data_cache: ToyData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[ToyData]:
-    from tests.fixtures.toy_world import ToyData, use_toy_reference
+    from tests.fixtures.toy_files import ToyData, use_toy_reference
 
     data_dir = tmp_path / "toy_data"
     shutil.copytree(toy_data_cache.data_dir, data_dir)

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import toy_world as toy
-from tests.fixtures.toy_world import ToyData
+from tests.fixtures.toy_files import ToyData
 
 TIMEOUT = 30
 SCRIPT = "from mapapp.ui.pages import datenpflege\ndatenpflege.render()\n"

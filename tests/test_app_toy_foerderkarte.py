@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from mapapp.config import REPO_ROOT
 from tests.fixtures import toy_world as toy
-from tests.fixtures.toy_world import ToyData
+from tests.fixtures.toy_files import ToyData
 
 TIMEOUT = 30  # seconds; the toy world renders in about a second
 SCRIPT = "from mapapp.ui.pages import foerderkarte\nfoerderkarte.render()\n"

@@ -17,7 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import toy_world as toy
-from tests.fixtures.toy_world import ToyData, distance_km
+from tests.fixtures.toy_files import ToyData
+from tests.fixtures.toy_world import distance_km
 
 TIMEOUT = 30
 SCRIPT = "from mapapp.ui.pages import versorgungsluecken\nversorgungsluecken.render()\n"

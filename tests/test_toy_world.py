@@ -12,7 +12,7 @@ from mapapp.cli import main
 from mapapp.io import datasets
 from mapapp.services import offers
 from tests.fixtures import toy_world as toy
-from tests.fixtures.toy_world import ToyData
+from tests.fixtures.toy_files import ToyData
 
 
 def test_data_dir_has_the_mirror_files_and_a_manifest(toy_data_cache: ToyData) -> None:
