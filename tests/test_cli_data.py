@@ -11,17 +11,8 @@ import pytest
 
 from mapapp.cli import main
 from mapapp.config import REPO_ROOT
-from tests.test_fetch import (
-    REAL_NAME,
-    SHARED,
-    ZENSUS_CSV,
-    closed_port,
-    files_under,
-    make_mirror,
-    mirror_files,
-    patch_official,
-    serve,
-)
+from tests.fixtures.fetch_files import REAL_NAME, SHARED, ZENSUS_CSV, files_under, make_mirror
+from tests.fixtures.local_server import closed_port, mirror_files, patch_official, serve
 
 
 @pytest.fixture

@@ -271,7 +271,7 @@ def test_import_of_a_list_over_the_row_limit_exits_2_with_one_sentence(
 def test_import_of_a_billion_laughs_workbook_exits_2_with_one_line(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.test_funding_import import billion_laughs_xlsx
+    from tests.fixtures.files import billion_laughs_xlsx
 
     src = billion_laughs_xlsx(tmp_path / "lol.xlsx")
     assert main(["funding", "import", str(src)]) == 2

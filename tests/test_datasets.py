@@ -1,7 +1,7 @@
 """Derived caches heal themselves; damaged raw files end in one sentence (toy data dir in tmp_path).
 
 The data directory is filled by ``fetch_all`` from a toy mirror (the hand-made BKG squares of
-``tests/builders.py`` and a GV-ISys workbook for the same Gemeinden), so ``raw/manifest.json``
+``tests/fixtures/toy_land.py`` and a GV-ISys workbook for the same Gemeinden), so ``raw/manifest.json``
 holds real checksums. Each test damages one file the way a crash, a full disk or a bad copy does.
 """
 
@@ -15,35 +15,9 @@ import pytest
 
 from mapapp.config import Settings, get_settings
 from mapapp.io import datasets
-from mapapp.io.fetch import fetch_all
 from mapapp.model import DataError
-from tests.builders import GEMEINDEN, write_bkg_zip
-from tests.test_statistics import _gv_workbook
-
-GV_NAME = "31122023_Auszug_GV.xlsx"
-BKG_NAME = "vg250_01-01.utm32s.shape.ebenen.zip"
-
-
-def gv_rows() -> list[list[object]]:
-    """GV-ISys rows (Satzart 60) for the toy Gemeinden: population 1000, 2000, ..."""
-    return [
-        ["60", "61", ags[:2], ags[2], ags[3:5], "0000", ags[5:], name, 100.0, 1000 * (i + 1)]
-        + [None, None, None, f"4{i}000", "6,8", "51,2", None, None, None, None]
-        for i, (ags, name, _c, _r) in enumerate(GEMEINDEN)
-    ]
-
-
-def make_toy_data_dir(root: Path) -> Settings:
-    """A data dir filled from a toy mirror through ``fetch_all`` (so with a manifest)."""
-    mirror = root / "mirror"
-    (mirror / "bkg").mkdir(parents=True)
-    write_bkg_zip(mirror / "bkg" / BKG_NAME, crs="EPSG:25832")
-    (mirror / "destatis").mkdir()
-    _gv_workbook(mirror / "destatis" / GV_NAME, gv_rows())
-    settings = Settings(data_dir=root / "data")
-    report = fetch_all(settings, source=mirror, only=["vg250", "gvisys"])
-    assert report.ok, report.summary_lines()
-    return settings
+from tests.fixtures.data_dirs import BKG_NAME, GV_NAME, garbage, make_toy_data_dir, truncate
+from tests.fixtures.toy_land import GEMEINDEN
 
 
 @pytest.fixture
@@ -52,16 +26,6 @@ def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("MAPAPP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("MAPAPP_MIRROR", raising=False)
     return get_settings()
-
-
-def truncate(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-
-
-def garbage(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\x00not a parquet file\xff" * 20)
 
 
 def test_boundaries_cache_is_stamped_and_reused(toy: Settings) -> None:

@@ -13,7 +13,7 @@ from mapapp.config import Settings
 from mapapp.io import datasets
 from mapapp.store import SqliteOfferStore
 from mapapp.store.logins import LoginGuard
-from tests.test_datasets import GV_NAME, garbage, make_toy_data_dir, truncate
+from tests.fixtures.data_dirs import GV_NAME, garbage, make_toy_data_dir, truncate
 from tests.test_offers_support import write_data_dir
 
 

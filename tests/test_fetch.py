@@ -6,29 +6,17 @@ serves the REAL BKG archive from the shared mirror; no test touches the internet
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
-import io
 import json
-import os
-import socket
-import sys
-import threading
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mapapp import config
-from mapapp.config import REPO_ROOT, Settings, get_settings
+from mapapp.config import Settings, get_settings
 from mapapp.io.fetch import (
     DownloadError,
-    DownloadOptions,
     DownloadTimeoutError,
     FetchError,
     FetchStatus,
@@ -41,75 +29,28 @@ from mapapp.io.fetch import (
     load_manifest,
     verify_file,
 )
-from tests.builders import zip_member
-
-# --------------------------------------------------------------------------------------------
-# The real mirror
-# --------------------------------------------------------------------------------------------
-
-SHARED = Path(os.environ.get("MAPAPP_MIRROR") or REPO_ROOT.parent / "shared" / "geodata")
-REAL_NAME = "vg5000_01-01.gk3.shape.ebenen.zip"
-REAL_ZIP = SHARED / "bkg" / REAL_NAME
-NEED_MIRROR = pytest.mark.skipif(
-    not REAL_ZIP.is_file(),
-    reason=f"real BKG archive not found at {REAL_ZIP} (set MAPAPP_MIRROR to the shared geodata folder)",
+from tests.fixtures.fetch_files import (
+    FAST,
+    INKAR_CSV,
+    NEED_MIRROR,
+    REAL_NAME,
+    REAL_ZIP,
+    SHARED,
+    ZENSUS_CSV,
+    corrupt,
+    files_under,
+    make_mirror,
+    sha,
+    tiny_xlsx,
+    tiny_zip,
 )
-
-FAST = DownloadOptions(
-    connect_timeout=5.0,
-    read_timeout=5.0,
-    retries=2,
-    backoff=0.0,
-    progress=False,
-    sleep=lambda s: None,
+from tests.fixtures.local_server import (
+    LocalServer,
+    closed_port,
+    mirror_files,
+    patch_official,
+    serve,
 )
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def files_under(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-
-
-# --------------------------------------------------------------------------------------------
-# Tiny fixture files built in code
-# --------------------------------------------------------------------------------------------
-
-
-def tiny_zip(members: dict[str, bytes] | None = None) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        for name, data in (members or {"VG250_GEM.txt": b"Gemeinden\n" * 50}).items():
-            zf.writestr(zip_member(name, zipfile.ZIP_STORED), data)
-    return buf.getvalue()
-
-
-def tiny_xlsx() -> bytes:
-    return tiny_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
-
-
-def corrupt(data: bytes) -> bytes:
-    """Flip one byte in the middle (inside a stored member: the CRC check must catch it)."""
-    mid = len(data) // 2
-    return data[:mid] + bytes([data[mid] ^ 0xFF]) + data[mid + 1 :]
-
-
-ZENSUS_CSV = "ags,name,population\n05111000,Düsseldorf,611258\n".encode()
-INKAR_CSV = b"kreis_ags,year,foreign_share_pct\n05111,2005,17.86\n"
-
-
-def make_mirror(root: Path, *, vg: str = "vg250_01-01.utm32s.gpkg.ebenen.zip") -> Path:
-    """A mirror laid out like shared/geodata, without the INKAR file."""
-    (root / "bkg").mkdir(parents=True)
-    (root / "bkg" / vg).write_bytes(tiny_zip())
-    (root / "bkg" / "readme.txt").write_text("not an archive")
-    (root / "destatis").mkdir()
-    (root / "destatis" / "31122023_Auszug_GV.xlsx").write_bytes(tiny_xlsx())
-    (root / "zensus2022").mkdir()
-    (root / "zensus2022" / "gemeinden_nrw_2022-05-15.csv").write_bytes(ZENSUS_CSV)
-    return root
 
 
 @pytest.fixture
@@ -126,138 +67,6 @@ def real_bytes() -> bytes:
     return REAL_ZIP.read_bytes()
 
 
-# --------------------------------------------------------------------------------------------
-# The local HTTP server
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ServerState:
-    """Files by basename; the first path segment selects the behaviour."""
-
-    files: dict[str, bytes]
-    release: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    log: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[BaseException] = field(default_factory=list)
-
-    def hits(self, path: str) -> list[dict[str, Any]]:
-        with self.lock:
-            return [r for r in self.log if r["path"] == path]
-
-
-@dataclass
-class LocalServer:
-    base: str
-    state: ServerState
-
-    def url(self, scenario: str, name: str) -> str:
-        return f"{self.base}/{scenario}/{name}"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: ServerState
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Broken pipes after a client gave up (stall/truncation scenarios) are expected.
-        exc = sys.exc_info()[1]
-        if exc is not None:
-            self.state.errors.append(exc)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"  # connection closes after each response
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
-
-    def do_GET(self) -> None:
-        state = self.server.state
-        path = self.path.split("?", 1)[0]
-        scenario, _, rest = path.lstrip("/").partition("/")
-        name = rest.rsplit("/", 1)[-1]
-        rng = self.headers.get("Range")
-        with state.lock:
-            n = sum(1 for r in state.log if r["path"] == path)
-            state.log.append({"path": path, "range": rng, "if_range": self.headers.get("If-Range")})
-        body = state.files.get(name)
-        if body is None or scenario == "missing":
-            self.send_error(404, "Not Found")
-            return
-        if scenario == "flaky" and n < 2:
-            self.send_error(503, "Service Unavailable")
-            return
-        if scenario == "down":
-            self.send_error(503, "Service Unavailable")
-            return
-        if scenario == "truncated" or (scenario in ("resume", "norange") and n == 0):
-            self._send(200, body, len(body), body[: len(body) // 2])
-            return
-        if scenario == "stall-headers":
-            state.release.wait()
-            return
-        if scenario == "stall-body":
-            self._send(200, body, len(body), body[:65536])
-            state.release.wait()
-            return
-        if scenario == "corrupt":
-            bad = corrupt(body)
-            self._send(200, bad, len(bad), bad)
-            return
-        if scenario in ("ok", "resume", "mirror") and rng:
-            start = int(rng.removeprefix("bytes=").split("-")[0])
-            if_range = self.headers.get("If-Range")
-            if if_range is None or if_range == '"v1"':
-                part = body[start:]
-                self.send_response(206)
-                self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
-                self.send_header("Content-Length", str(len(part)))
-                self.send_header("ETag", '"v1"')
-                self.end_headers()
-                self.wfile.write(part)
-                return
-        # "ok", "mirror", "flaky" (3rd+), "norange" (ignores Range): the full file
-        self._send(200, body, len(body), body)
-
-    def _send(self, status: int, body: bytes, length: int, payload: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(length))
-        self.send_header("ETag", '"v1"')
-        self.end_headers()
-        self.wfile.write(payload)
-        self.wfile.flush()
-
-
-@contextlib.contextmanager
-def serve(files: dict[str, bytes]) -> Iterator[LocalServer]:
-    """Run the test server on a free 127.0.0.1 port; always shut down, release stalled handlers."""
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    httpd.state = ServerState(files=files)
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="test-http", daemon=True
-    )
-    thread.start()
-    try:
-        yield LocalServer(f"http://127.0.0.1:{httpd.server_address[1]}", httpd.state)
-    finally:
-        httpd.state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=30)
-
-
-def mirror_files() -> dict[str, bytes]:
-    return {
-        "vg250_01-01.utm32s.gpkg.ebenen.zip": tiny_zip(),
-        "31122023_Auszug_GV.xlsx": tiny_xlsx(),
-        "gemeinden_nrw_2022-05-15.csv": ZENSUS_CSV,
-        "Zensus2022_Bevoelkerungszahl.zip": tiny_zip({"Zensus_1km.csv": b"x;y;n\n1;2;3\n"}),
-    }
-
-
 @pytest.fixture
 def server(real_bytes: bytes) -> Iterator[LocalServer]:
     with serve({REAL_NAME: real_bytes, **mirror_files()}) as srv:
@@ -269,13 +78,6 @@ def tiny_server() -> Iterator[LocalServer]:
     """The server with the tiny files only (no real mirror needed)."""
     with serve(mirror_files()) as srv:
         yield srv
-
-
-def closed_port() -> int:
-    """A 127.0.0.1 port nobody listens on (bound once to get a free number, then closed)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -481,14 +283,6 @@ def test_closed_port_is_no_connection(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 # fetch_all(): official URLs (patched to the local server), base URL, mirror folders
 # --------------------------------------------------------------------------------------------
-
-
-def patch_official(monkeypatch: pytest.MonkeyPatch, base: str) -> None:
-    """Point the official URLs of config.SOURCES at ``base`` (same file names)."""
-    for key, src in list(config.SOURCES.items()):
-        monkeypatch.setitem(
-            config.SOURCES, key, dataclasses.replace(src, url=f"{base}/{src.filename}")
-        )
 
 
 @web

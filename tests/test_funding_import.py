@@ -19,6 +19,7 @@ from mapapp.ingest.registry import REGISTRY_COLUMNS
 from mapapp.ingest.units import UnitMatcher
 from mapapp.io.funding import join_units, read_registry_csv, save_registry
 from mapapp.model import DataError, UnitType
+from tests.fixtures.files import billion_laughs_xlsx
 
 REFERENCE = REPO_ROOT / "geodata" / "reference"
 
@@ -996,37 +997,6 @@ def test_amounts_with_dash_cents(status: pd.DataFrame, text: str, amount: float)
     result = run(status, [["Bochum", "2006", text]], ["Kommune", "Jahr", "Betrag"])
     assert result.registry is not None, [str(e) for e in result.errors]
     assert result.registry.loc[0, "amount_eur"] == amount
-
-
-def billion_laughs_xlsx(path: Path) -> Path:
-    """A workbook whose sheet XML defines nested entities (the "billion laughs" attack)."""
-    wb = Workbook()
-    wb.active.append(["Kommune", "Jahr"])
-    wb.active.append(["Bochum", 2005])
-    wb.save(path)
-    lol = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<!DOCTYPE lolz [<!ENTITY lol "lol">'
-        + "".join(
-            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-            for i in range(1, 10)
-        )
-        + "]>\n"
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
-        "</sheetData></worksheet>"
-    )
-    import zipfile
-
-    src = zipfile.ZipFile(path)
-    items = [(i, src.read(i.filename)) for i in src.infolist()]
-    src.close()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in items:
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = lol.encode()
-            out.writestr(info.filename, data)
-    return path
 
 
 def test_billion_laughs_xlsx_is_refused_with_one_sentence(tmp_path: Path) -> None:

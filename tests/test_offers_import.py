@@ -564,7 +564,7 @@ def test_xlsx_notes_sheet_first_and_title_row():
 
 
 def test_billion_laughs_xlsx_is_refused_with_one_sentence(tmp_path):
-    from tests.test_funding_import import billion_laughs_xlsx
+    from tests.fixtures.files import billion_laughs_xlsx
 
     data = billion_laughs_xlsx(tmp_path / "lol.xlsx").read_bytes()
     with pytest.raises(DataError) as info:
