@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from mapapp.render.style import FUNDING_STYLES
 from tests.browser.conftest import ARTIFACTS, AppPage
-from tests.documented_list import funded_units, status_name
+from tests.fixtures.documented_list import funded_units, status_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
 

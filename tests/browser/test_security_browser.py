@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from mapapp.config import Settings
 from mapapp.services.offers import geo_context, import_offers, open_store
 from tests.browser.conftest import ARTIFACTS, AppPage
-from tests.payloads import MARKERS, PAYLOADS
+from tests.fixtures.payloads import MARKERS, PAYLOADS
 
 pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
 
