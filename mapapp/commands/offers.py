@@ -15,13 +15,14 @@ from typing import Any
 from mapapp.analysis.offers import OfferFilter
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
+from mapapp.ingest.offer_terms import parse_category, parse_language
 from mapapp.ingest.report import ImportReport, unusable_report
 from mapapp.io.atomic import write_text
 from mapapp.io.datasets import WEB_SIMPLIFY_M, load_boundaries
 from mapapp.io.offers import DEFAULT_MAX_BYTES, read_offer_file
 from mapapp.io.offers_export import offers_attribution, offers_to_csv, offers_to_geojson
 from mapapp.model import DataError, DataMissingError, OfferCategory
-from mapapp.offers_model import TargetGroup, parse_category, parse_language
+from mapapp.offers_model import TargetGroup
 from mapapp.services.offers import (
     geo_context,
     import_exit_code,

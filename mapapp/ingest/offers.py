@@ -17,6 +17,12 @@ from typing import Any
 from mapapp.ingest.columns import ColumnMap, map_columns
 from mapapp.ingest.coords import parse_coordinate, parse_coordinate_pair
 from mapapp.ingest.fold import fold
+from mapapp.ingest.offer_terms import (
+    parse_accessibility,
+    parse_category,
+    parse_language,
+    parse_target_group,
+)
 from mapapp.ingest.offers_table import OFFER_SCHEMA, OfferRows, RawRow
 from mapapp.ingest.offers_values import (
     parse_capacity,
@@ -41,10 +47,6 @@ from mapapp.offers_model import (
     CoordSource,
     Precision,
     TargetGroup,
-    parse_accessibility,
-    parse_category,
-    parse_language,
-    parse_target_group,
 )
 
 #: Longest text kept in one cell (characters); longer text is cut with a warning.

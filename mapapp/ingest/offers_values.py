@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from mapapp.ingest.fold import fold
+from mapapp.ingest.offer_terms import split_list
 from mapapp.ingest.values import split_number_unit
-from mapapp.offers_model import CapacityUnit, split_list
+from mapapp.offers_model import CapacityUnit
 
 
 def parse_capacity(value: Any) -> tuple[float, str | None]:
