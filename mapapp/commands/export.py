@@ -19,6 +19,7 @@ from mapapp.io import atomic, datasets
 from mapapp.io.boundaries import Boundaries
 from mapapp.io.funding import active_registry_path
 from mapapp.model import DataError, YearSelection
+from mapapp.render.captions import funding_attribution, funding_note
 from mapapp.services import funding as funding_service
 
 #: ``--format`` choices; ``html`` is the interactive, standalone (offline) map.
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     label = selection.label
     if fmt == "html":
         data = _html(units, boundaries, label, args.title).encode("utf-8")
-    else:
+    else:  # matplotlib only for the static formats
         from mapapp.render.funding_sheet import static_funding_map
 
         data = static_funding_map(
@@ -124,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _html(units: gpd.GeoDataFrame, boundaries: Boundaries, label: str, title: str | None) -> str:
     """Standalone HTML via :func:`funding_html`; with the same pieces when a title is given."""
-    from mapapp.render.captions import funding_attribution
+    # folium (HTML) and matplotlib (PNG/PDF/SVG) are loaded only for the format asked for
     from mapapp.render.funding_map import funding_html
 
     if not title:
@@ -157,8 +158,6 @@ def parse_years(text: str) -> YearSelection:
 
 def default_note(settings: Settings) -> str:
     """Completeness note for the active funding list (documented list or an import)."""
-    from mapapp.render.captions import funding_note
-
     path, imported = active_registry_path(settings)
     return funding_note(imported, str(path))
 

@@ -21,6 +21,7 @@ from mapapp.ingest.funding import import_file
 from mapapp.ingest.funding_result import ImportResult
 from mapapp.ingest.report import unusable_report
 from mapapp.io.atomic import write_text
+from mapapp.io.datasets import load_status
 from mapapp.io.funding import (
     active_registry_path,
     registry_to_csv_frame,
@@ -155,7 +156,6 @@ def _write_report(path: Path, report: dict[str, Any]) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     settings = get_settings()
-    from mapapp.io.datasets import load_status
 
     status = load_status(settings)
     try:

@@ -39,6 +39,7 @@ from mapapp.io.caches import (
     write_frame,
     write_stamp,
 )
+from mapapp.io.funding import active_registry_path, read_registry_csv
 from mapapp.io.statistics import read_gvisys, read_inkar_foreign_share, read_zensus_gemeinden
 from mapapp.model import (
     COL_AGS,
@@ -312,7 +313,6 @@ def load_published_totals(settings: Settings) -> pd.DataFrame:
 
 def load_registry(settings: Settings) -> pd.DataFrame:
     """The active funding registry (a stored ministry import, else the documented list), validated."""
-    from mapapp.io.funding import active_registry_path, read_registry_csv
 
     path, _ = active_registry_path(settings)
     return read_registry_csv(path, load_status(settings))
