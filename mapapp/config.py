@@ -115,6 +115,11 @@ MIRROR_ONLY_FILES: dict[str, tuple[str, str]] = {
     "inkar_foreign_share": ("inkar", "foreign_share_kreise_nrw_1995-2022.csv"),
 }
 
+# Licence wording: the source notes below are written as the licensors ask for them (dl-de/by-2-0
+# source notes, the names of the statistical offices, BKG's "© GeoBasis-DE / BKG <year>") and are
+# shown untranslated in every language. Only the joining words around them ("Bevölkerung:", the
+# modification note "(Daten verändert)") come from the catalogues (``attr.*``, ``cov.attr*``);
+# :func:`bkg_attribution` is BKG's German wording as the licence gives it.
 ATTRIBUTION_ZENSUS = "Zensus 2022, © Statistische Ämter des Bundes und der Länder, dl-de/by-2-0"
 #: The Zensus 2022 population grid; ``{size}`` is the cell size with a leading space (`` 1 km``)
 #: or empty.

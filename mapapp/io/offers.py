@@ -17,7 +17,9 @@ Bundled offers (:func:`bundled_offers`): the researched offices in ``offers_seed
 this same importer, offline) plus one approximate entry per Ausländerbehörde of the KOMM-IN target
 group (``nrw_municipal_status.csv``): a Stadt's at the GV-ISys Gemeinde centre (precision
 ``gemeinde_centre``), a Kreis's at a point inside the Kreis polygon (precision ``kreis_area``; the
-Kreis seat is not in our data). Neither has a street address; the note says so.
+Kreis seat is not in our data). Neither has a street address; their ``precision`` says how
+approximate the point is (every map and card shows it translated), so ``note`` stays free for the
+status file's own remark (real notes from imported data stay as they are).
 """
 
 from __future__ import annotations
@@ -196,7 +198,7 @@ def auslaenderbehoerden_offers(
                 kreis_ags=where.kreis_ags,
                 city=where.city,
                 source=ABH_SOURCE,
-                note=f"{where.note}; {extra_note}" if extra_note else where.note,
+                note=extra_note or None,
             )
         )
     return offers
@@ -211,7 +213,6 @@ class _AbhLocation:
     ags: str | None
     kreis_ags: str
     city: str | None
-    note: str
 
 
 def _abh_location(ags: str, level: str, ctx: GeoContext) -> _AbhLocation:
@@ -226,8 +227,6 @@ def _abh_location(ags: str, level: str, ctx: GeoContext) -> _AbhLocation:
             None,
             ags,
             None,
-            "Standort nicht erfasst – Kreisgebiet: Punkt liegt irgendwo im Kreis "
-            "(nicht der Dienstsitz); Entfernungen sind nur grob",
         )
     place = ctx.gazetteer.by_ags(ags)
     if place is None:
@@ -240,7 +239,6 @@ def _abh_location(ags: str, level: str, ctx: GeoContext) -> _AbhLocation:
         ags,
         ags[:5],
         place.short_name,
-        "Standort nicht erfasst – Punkt = Gemeindezentrum (GV-ISys), ungefähr",
     )
 
 

@@ -46,7 +46,7 @@ class Classes:
     upper: tuple[float, ...]
     labels: tuple[str, ...]
     colours: tuple[str, ...]
-    nodata_label: str = "keine Angabe"
+    nodata_label: str = ""  # the caller passes t("cov.class.nodata", lang)
 
     def index(self, values: npt.ArrayLike) -> npt.NDArray[np.int64]:
         v = np.asarray(values, dtype=np.float64)

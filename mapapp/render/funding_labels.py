@@ -51,7 +51,7 @@ def short_name(name: str, unit_type: str) -> str:
     base = str(name).split(",")[0].strip() or str(name)
     if unit_type != UnitType.KREIS.value or re.search(r"kreis|region", base, re.IGNORECASE):
         return base
-    return f"Kreis {base}"
+    return f"Kreis {base}"  # the official name ("Kreis Düren"): a proper name, not translated
 
 
 @dataclass(frozen=True)

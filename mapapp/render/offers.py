@@ -77,15 +77,22 @@ def export_offers_html(
     offers: Sequence[Offer],
     *,
     background: Any = None,
-    title: str = "Integrationsangebote in NRW",
+    title: str | None = None,
     attribution: str = "",
+    lang: str = "de",
 ) -> str:
     """A standalone HTML page with the offers map that works offline (Leaflet inlined, no CDN).
 
     Popups carry every field (``detail="full"``): there is no list beside the map in the file.
+    ``title`` defaults to the catalogue's title in ``lang``.
     """
     fmap = offers_map(
-        offers, background=background, title=title, attribution=attribution, detail="full"
+        offers,
+        background=background,
+        title=t("map.offers.title", lang) if title is None else title,
+        attribution=attribution,
+        detail="full",
+        lang=lang,
     )
     return standalone_html(fmap)
 

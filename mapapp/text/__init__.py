@@ -9,7 +9,7 @@ language. Numbers, percentages, kilometres and dates come from :mod:`mapapp.text
 (Babel, the page's locale).
 
 A concept (offer category, location precision, target group, barrier-free access, measure,
-demand, unit type) has one label per language: :func:`label`.
+demand, unit type, funding comparison and its groups) has one label per language: :func:`label`.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ CONCEPTS = {
     "method": "method",
     "demand": "demand",
     "unit_type": "unit",
+    "comparison": "cmp",
+    "comparison_group": "cmp.group",
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
 from mapapp.analysis.accessibility import StepWeights
 from mapapp.analysis.coverage.params import (
     FCA_PER,
@@ -325,3 +327,12 @@ def attribution(result: CoverageResult, lang: str = "de") -> str:
         grid_resolution_m=result.params.cell_size_m,
         lang=lang,
     )
+
+
+def funding_comparison_labels(table: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """:func:`mapapp.analysis.coverage.exports.funding_comparison` with the comparison and group
+    codes replaced by their labels in ``lang`` (the table the page shows)."""
+    out = table.copy()
+    out["comparison"] = [label("comparison", c, lang) for c in out["comparison"]]
+    out["group"] = [label("comparison_group", g, lang) for g in out["group"]]
+    return out

@@ -15,7 +15,7 @@ import streamlit as st
 from mapapp.store.logins import LockState, open_login_guard
 from mapapp.ui import cached, state
 from mapapp.ui.markdown import Trusted, trusted
-from mapapp.ui.texts import t
+from mapapp.ui.texts import plain, t
 
 _KEY = "editor_authenticated"
 _FAILED = "editor_login_failed"
@@ -65,13 +65,10 @@ def login_form() -> bool:
     lang = state.language()
     expected = cached.settings().editor_password
     if expected is None:
-        st.warning(
-            "Bearbeiten ist ausgeschaltet: Es ist kein Passwort gesetzt. Zum Einschalten die "
-            "Umgebungsvariable `MAPAPP_EDITOR_PASSWORD` setzen und die App neu starten."
-        )
+        st.warning(t("auth.off", lang))
         return False
     if is_editor():
-        if st.button("Abmelden"):
+        if st.button(plain("auth.logout", lang)):
             st.session_state[_KEY] = False
             st.rerun()
         return True
@@ -82,10 +79,10 @@ def login_form() -> bool:
         _locked(lock, lang)
         return False
     if st.session_state.get(_FAILED):
-        st.error("Passwort falsch.")
+        st.error(t("auth.wrong", lang))
     with st.form("editor_login"):
-        password = st.text_input("Passwort für die Datenpflege", type="password")
-        submitted = st.form_submit_button("Anmelden")
+        password = st.text_input(plain("auth.password", lang), type="password")
+        submitted = st.form_submit_button(plain("auth.login", lang))
     if submitted:
         # The lock is checked again on the server when the form comes back: another session
         # or process may have locked this client since the form was shown.

@@ -21,6 +21,7 @@ from mapapp.io.funding import RegistryInfo
 from mapapp.render.funding_map import FundingLayers, unit_features
 from mapapp.render.maps import outline_features
 from mapapp.services import funding
+from mapapp.ui.texts import page_language
 
 WEB_SIMPLIFY_M = datasets.WEB_SIMPLIFY_M
 
@@ -222,7 +223,7 @@ def coverage_result(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def coverage_funding(
+def _coverage_funding_codes(
     version: DataVersion,
     population_stamp: str,
     store_key: tuple[str, str],
@@ -231,8 +232,27 @@ def coverage_funding(
     years: tuple[int, ...],
     population_grid: str = "",
 ) -> pd.DataFrame:
-    """Funded vs. not funded Kommunen (:func:`mapapp.analysis.coverage.exports.funding_comparison`)."""
     from mapapp.analysis.coverage.exports import funding_comparison
 
     result = coverage_result(version, population_stamp, store_key, params, population_grid)
     return funding_comparison(result, units_for_years(version, info, years, False))
+
+
+def coverage_funding(
+    version: DataVersion,
+    population_stamp: str,
+    store_key: tuple[str, str],
+    params: CoverageParams,
+    info: RegistryInfo,
+    years: tuple[int, ...],
+    population_grid: str = "",
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Funded vs. not funded Kommunen (:func:`mapapp.analysis.coverage.exports.funding_comparison`)
+    with the comparisons and groups labelled in ``lang`` (the page's language when not given)."""
+    from mapapp.text.coverage import funding_comparison_labels
+
+    codes = _coverage_funding_codes(
+        version, population_stamp, store_key, params, info, years, population_grid
+    )
+    return funding_comparison_labels(codes, lang or page_language())

@@ -2,7 +2,8 @@
 
 The full traceback goes to the server log (:func:`logging.Logger.exception`). A
 :class:`~mapapp.model.DataError` (bad input, names file/row/field) is shown as its message,
-escaped for markdown and with the file's name only (no server folder).
+escaped for markdown and with the file's name only (no server folder); "row"/"field" are in the
+page's language, the message itself is the importer's (German, like the import reports).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import streamlit as st
 
 from mapapp.model import DataError, DataMissingError
 from mapapp.ui.markdown import md
-from mapapp.ui.texts import t
+from mapapp.ui.texts import page_language, plain, t
 
 log = logging.getLogger("mapapp.ui")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -32,15 +33,17 @@ def configure_server_log() -> None:
         app_log.setLevel(logging.INFO)
 
 
-def data_error_text(exc: DataError) -> str:
-    """Markdown-safe text of a :class:`DataError`: ``name.csv, Zeile 3, Feld 'x': message``."""
+def data_error_text(exc: DataError, lang: str | None = None) -> str:
+    """Markdown-safe text of a :class:`DataError`: ``name.csv, Zeile 3, Feld 'x': message``
+    (``lang``: the page's language when not given)."""
+    lang = lang or page_language()
     where = []
     if exc.file:
         where.append(PurePath(str(exc.file).replace("\\", "/")).name)
     if exc.row is not None:
-        where.append(f"Zeile {exc.row}")
+        where.append(plain("err.row", lang, row=exc.row))
     if exc.field:
-        where.append(f"Feld '{exc.field}'")
+        where.append(plain("err.field", lang, field=exc.field))
     text = f"{', '.join(where)}: {exc.message}" if where else exc.message
     return md(text)
 
@@ -57,7 +60,7 @@ def run_guarded(render: Callable[[], None], lang: str, page: str = "") -> None:
         st.error(t("data.missing", lang))
     except DataError as exc:
         log.warning("page %s: data error: %s", page, exc)
-        st.error(data_error_text(exc))
+        st.error(data_error_text(exc, lang))
     except Exception:
         log.exception("page %s: unexpected error", page)
         st.error(t("error.internal", lang))

@@ -10,14 +10,12 @@ from mapapp.io.datasets import DataVersion
 from mapapp.model import DataError, DataMissingError
 from mapapp.ui import cached
 from mapapp.ui.errors import data_error_text
-from mapapp.ui.texts import available_languages, normalize_lang, t
-
-LANG_PARAM = "lang"
+from mapapp.ui.texts import LANG_PARAM, available_languages, page_language, t
 
 
 def language() -> str:
     """UI language from the URL (``?lang=ar``), German by default."""
-    return normalize_lang(st.query_params.get(LANG_PARAM, "de"))
+    return page_language()
 
 
 def set_query(name: str, value: str | None) -> None:
@@ -60,6 +58,6 @@ def require_data(lang: str) -> DataVersion:
         st.error(t("data.missing", lang))
         st.stop()
     except DataError as exc:
-        st.error(data_error_text(exc))
+        st.error(data_error_text(exc, lang))
         st.stop()
     raise AssertionError("unreachable")  # pragma: no cover

@@ -6,11 +6,14 @@ Offer data is shown as entered; only the interface is translated.
 escaped with :func:`mapapp.ui.markdown.md` (numbers stay numbers, so ``{share:.0%}`` works;
 :class:`mapapp.ui.markdown.Trusted` values are inserted as they are). :func:`plain` is for places
 that do not render markdown (table column headers, select options, download file contents).
+:func:`page_language` is the UI language of the running page (from the URL).
 """
 
 from __future__ import annotations
 
 from numbers import Number
+
+import streamlit as st
 
 from mapapp import text
 from mapapp.text import (
@@ -27,12 +30,22 @@ __all__ = [
     "DEFAULT_LANG",
     "I18N_DIR",
     "LANGUAGES",
+    "LANG_PARAM",
     "available_languages",
     "direction",
     "normalize_lang",
+    "page_language",
     "plain",
     "t",
 ]
+
+#: URL parameter of the UI language (``?lang=ar``).
+LANG_PARAM = "lang"
+
+
+def page_language() -> str:
+    """UI language of the running page from the URL (``?lang=ar``), German by default."""
+    return normalize_lang(st.query_params.get(LANG_PARAM, DEFAULT_LANG))
 
 
 def _markdown_value(value: object) -> object:

@@ -32,7 +32,13 @@ from mapapp.analysis.coverage.params import CoverageParams, DemandKind, Method
 from mapapp.analysis.coverage.result import run_coverage
 from mapapp.cli import main
 from mapapp.model import DataError
-from mapapp.text.coverage import attribution, export_comment, headline_sentence, method_text
+from mapapp.text.coverage import (
+    attribution,
+    export_comment,
+    funding_comparison_labels,
+    headline_sentence,
+    method_text,
+)
 from tests.fixtures.coverage_inputs import ABH, G1, G2, MBE, X0, Y0, make_inputs, make_offers
 
 
@@ -337,18 +343,22 @@ def test_funding_comparison_groups(grid) -> None:  # type: ignore[no-untyped-def
         }
     )
     table = funding_comparison(result, units).set_index(["comparison", "group"])
-    kreise = table.loc["Kreise und kreisfreie Städte"]
-    assert kreise.loc["gefördert", ["units", "demand", "demand_beyond"]].tolist() == [1, 100, 0]
-    assert kreise.loc["nicht gefördert (laut Liste)", "share_beyond_pct"] == pytest.approx(50)
-    gem = table.loc["kreisangehörige Gemeinden"]  # G1 is a kreisfreie Stadt: not here
-    assert gem["units"].to_dict() == {
-        "gefördert": 0,
-        "mit Ausländerbehörde, nicht gefördert (laut Liste)": 1,
-        "übrige (ohne eigene Ausländerbehörde)": 0,
+    kreise = table.loc["kreise"]  # codes; the page labels them (mapapp.text.coverage)
+    assert kreise.loc["funded", ["units", "demand", "demand_beyond"]].tolist() == [1, 100, 0]
+    assert kreise.loc["not_funded", "share_beyond_pct"] == pytest.approx(50)
+    gem = table.loc["gemeinden"]  # G1 is a kreisfreie Stadt: not here
+    assert gem["units"].to_dict() == {"funded": 0, "eligible": 1, "other": 0}
+    assert gem.loc["eligible", "value_weighted"] == pytest.approx(
+        unit(result, "gemeinde", G2)["value"]
+    )
+    labelled = funding_comparison_labels(funding_comparison(result, units), "en")
+    assert set(labelled["comparison"]) == {
+        "districts and independent cities",
+        "municipalities within districts",
     }
-    assert gem.loc[
-        "mit Ausländerbehörde, nicht gefördert (laut Liste)", "value_weighted"
-    ] == pytest.approx(unit(result, "gemeinde", G2)["value"])
+    assert "Kreise und kreisfreie Städte" in set(
+        funding_comparison_labels(funding_comparison(result, units))["comparison"]
+    )
 
 
 # --------------------------------------------------------------------------------------------

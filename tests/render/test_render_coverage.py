@@ -220,7 +220,7 @@ def test_choropleth_escapes_names_and_colours_units(result, shapes) -> None:  # 
 
 
 def test_legend_html_escapes_labels() -> None:
-    c = Classes("<script>x</script>", (math.inf,), ("<i>",), ("#fff",))
+    c = Classes("<script>x</script>", (math.inf,), ("<i>",), ("#fff",), "keine Angabe")
     html = legend_html(c, nodata=True)
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;i&gt;" in html
     assert "keine Angabe" in html and "Angebot (Adresse)" in html

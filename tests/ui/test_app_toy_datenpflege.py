@@ -11,6 +11,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapapp.text import t
 from tests.fixtures import toy_world as toy
 from tests.fixtures.toy_files import ToyData
 
@@ -19,8 +20,11 @@ SCRIPT = "from mapapp.ui.pages import datenpflege\ndatenpflege.render()\n"
 PASSWORD = "toy-s3cret"
 
 
-def logged_in() -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT).run()
+def logged_in(lang: str | None = None) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     at.text_input[0].input(PASSWORD)
     at.button[0].click().run()
@@ -80,3 +84,47 @@ def test_imported_list_becomes_active_and_reset_returns(editor: ToyData) -> None
     assert not at.exception
     active = next(m.value for m in at.markdown if m.value.startswith("Aktiv:"))
     assert numbers(active) == [6, 5]
+
+
+def _visible(at: AppTest) -> list[str]:
+    elements = [at.title, at.subheader, at.markdown, at.caption, at.button, at.checkbox]
+    return [str(getattr(e, "label", None) or e.value) for kind in elements for e in kind]
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ar"])
+def test_the_page_speaks_the_ui_language(editor: ToyData, lang: str) -> None:
+    """Headings, captions, buttons and the status lines come from the catalogue of ``lang``."""
+    login = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    login.query_params["lang"] = lang
+    login.run()
+    assert [b.label for b in login.button] == [t("auth.login", lang)]
+    assert login.text_input[0].label == t("auth.password", lang)
+
+    at = logged_in(lang)
+    assert [s.value for s in at.title] == [t("dp.title", lang)]
+    assert [s.value for s in at.subheader] == [
+        t("dp.funding.title", lang),
+        t("dp.offers.title", lang),
+    ]
+    assert at.checkbox[0].label == t("dp.offers.all_or_nothing", lang)
+    assert t("auth.logout", lang) in [b.label for b in at.button]
+    active = t("dp.funding.active", lang, which="", projects="", kommunen="").split("**")[0]
+    assert any(m.value.startswith(active) for m in at.markdown)
+    shown = " ".join(_visible(at))
+    for german in ("Förderliste", "Datenpflege", "Gespeichert", "Abmelden", "Projekte", "Kommunen"):
+        assert german not in shown, (lang, german)
+
+
+def test_wrong_password_and_disabled_editing_in_english(
+    toy_data_dir: ToyData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAPAPP_EDITOR_PASSWORD", PASSWORD)
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.text_input[0].input("wrong")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Wrong password."]
+    monkeypatch.delenv("MAPAPP_EDITOR_PASSWORD")
+    at.run()
+    assert any(w.value.startswith("Editing is switched off") for w in at.warning)

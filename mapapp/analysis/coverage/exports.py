@@ -34,11 +34,14 @@ def export_table(result: CoverageResult, level: str) -> pd.DataFrame:
     return result.ranked[result.ranked["level"] == level].reset_index(drop=True)
 
 
-COMPARISON_KREISE = "Kreise und kreisfreie Städte"
-COMPARISON_GEMEINDEN = "kreisangehörige Gemeinden"
-GROUP_FUNDED = "gefördert"
-GROUP_ELIGIBLE = "mit Ausländerbehörde, nicht gefördert (laut Liste)"
-GROUP_OTHER = "übrige (ohne eigene Ausländerbehörde)"
+#: Codes of the comparisons and groups (labels: ``mapapp.text.label("comparison", code, lang)``
+#: and ``label("comparison_group", code, lang)``; analysis has no prose).
+COMPARISON_KREISE = "kreise"  # Kreise and kreisfreie Städte
+COMPARISON_GEMEINDEN = "gemeinden"  # kreisangehörige Gemeinden
+GROUP_FUNDED = "funded"
+GROUP_NOT_FUNDED = "not_funded"  # according to the loaded list
+GROUP_ELIGIBLE = "eligible"  # own Ausländerbehörde, not funded according to the list
+GROUP_OTHER = "other"  # without an own Ausländerbehörde
 
 
 def _group_stats(
@@ -86,7 +89,8 @@ def funding_comparison(result: CoverageResult, units: pd.DataFrame) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        ``comparison``, ``group``, ``units``, ``demand``, ``demand_beyond``, ``share_beyond_pct``
+        ``comparison`` (code :data:`COMPARISON_KREISE`/:data:`COMPARISON_GEMEINDEN`), ``group``
+        (code ``GROUP_*``), ``units``, ``demand``, ``demand_beyond``, ``share_beyond_pct``
         (pooled), ``value_weighted`` (demand-weighted mean of the unit measure), ``value_median``.
     """
     kreis_units = units[units["level"] == LEVEL_KREIS]
@@ -98,7 +102,7 @@ def funding_comparison(result: CoverageResult, units: pd.DataFrame) -> pd.DataFr
     k_funded = kreise[COL_AGS].isin(funded_kreise)
     rows = _group_stats(
         kreise,
-        {GROUP_FUNDED: k_funded, "nicht gefördert (laut Liste)": ~k_funded},
+        {GROUP_FUNDED: k_funded, GROUP_NOT_FUNDED: ~k_funded},
         COMPARISON_KREISE,
     )
     gem_units = units[units["level"] == LEVEL_GEMEINDE].set_index(COL_AGS)

@@ -1,4 +1,7 @@
-"""Datenpflege: load the ministry's funding list (and offer lists) – editors only."""
+"""Datenpflege: load the ministry's funding list (and offer lists) – editors only.
+
+The page is in the UI language; the messages in the row reports are the importer's (data, German).
+"""
 
 from __future__ import annotations
 
@@ -13,19 +16,40 @@ from mapapp.ingest.report import RowIssue
 from mapapp.io.funding import reset_registry, save_registry
 from mapapp.model import DataError
 from mapapp.services.offers import import_offers
+from mapapp.text import integer
 from mapapp.ui import auth, cached, state
 from mapapp.ui.errors import data_error_text
-from mapapp.ui.markdown import md
+from mapapp.ui.markdown import Trusted, trusted
 from mapapp.ui.tables import show_table
+from mapapp.ui.texts import plain, t
 
 _RESULT = "funding_import_result"
 
 
-def _report_frame(items: list[RowIssue]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"Zeile": e.row, "Feld": e.field, "Meldung": e.message} for e in items],
-        columns=["Zeile", "Feld", "Meldung"],
-    )
+def _num(n: int, lang: str) -> Trusted:
+    """A count written by Babel (``1.234`` de, ``1,234`` en), for a markdown text."""
+    return trusted(integer(n, lang))
+
+
+def _count(key: str, n: int, lang: str) -> Trusted:
+    """``"6 Projekte"``: a plural entry with the number written by Babel."""
+    return trusted(plain(key, lang, n=n, count=integer(n, lang)))
+
+
+def _report_frame(items: list[tuple[str, RowIssue]], lang: str) -> pd.DataFrame:
+    """The row report with headers in ``lang`` (the kind column only when a kind is given)."""
+    cols = {
+        "kind": plain("dp.col.kind", lang),
+        "row": plain("dp.col.row", lang),
+        "field": plain("dp.col.field", lang),
+        "message": plain("dp.col.message", lang),
+    }
+    if not any(kind for kind, _ in items):
+        del cols["kind"]
+    rows = [
+        {"kind": kind, "row": i.row, "field": i.field, "message": i.message} for kind, i in items
+    ]
+    return pd.DataFrame(rows, columns=list(cols)).rename(columns=cols)
 
 
 def _check_upload(name: str, data: bytes) -> object:
@@ -39,70 +63,83 @@ def _check_upload(name: str, data: bytes) -> object:
     )
 
 
-def _funding_section() -> None:
-    st.subheader("Förderliste des Ministeriums")
+def _funding_status(lang: str) -> bool:
+    """The active list; returns whether it is an imported one."""
     info = cached.current_registry_info()
     registry = cached.registry(info)
-    which = "importierte Liste" if info.imported else "dokumentierte Liste (öffentliche Quellen)"
+    which = "dp.funding.imported" if info.imported else "dp.funding.documented"
     st.write(
-        f"Aktiv: **{which}** – {len(registry)} Projekte, {registry['ags'].nunique()} Kommunen."
+        t(
+            "dp.funding.active",
+            lang,
+            which=trusted(t(which, lang)),
+            projects=_count("dp.count.projects", len(registry), lang),
+            kommunen=_count("dp.count.kommunen", int(registry["ags"].nunique()), lang),
+        )
     )
+    return info.imported
+
+
+def _funding_section(lang: str) -> None:
+    st.subheader(t("dp.funding.title", lang))
+    imported = _funding_status(lang)
     upload = st.file_uploader(
-        "Bewilligungsliste (CSV oder Excel, Namen oder AGS)",
-        type=["csv", "txt", "xlsx"],
-        key="funding_upload",
+        plain("dp.funding.upload", lang), type=["csv", "txt", "xlsx"], key="funding_upload"
     )
-    if upload is not None and st.button("Datei prüfen", key="funding_check"):
+    if upload is not None and st.button(plain("dp.funding.check", lang), key="funding_check"):
         data = upload.getvalue()
         if len(data) > MAX_IMPORT_BYTES:
-            st.error(
-                f"{md(upload.name)}: Datei zu groß (höchstens {MAX_IMPORT_BYTES // 2**20} MB)."
-            )
+            st.error(t("dp.too_big", lang, name=upload.name, mb=MAX_IMPORT_BYTES // 2**20))
             return
         try:
             st.session_state[_RESULT] = _check_upload(upload.name, data)
         except DataError as exc:
             st.session_state.pop(_RESULT, None)
-            st.error(data_error_text(exc))
+            st.error(data_error_text(exc, lang))
     result = st.session_state.get(_RESULT)
     if result is not None:
         st.write(
-            f"Geprüft: {result.accepted} Zeilen übernehmbar, {len(result.errors)} Fehler, "
-            f"{len(result.warnings)} Warnungen."
+            t(
+                "dp.funding.checked",
+                lang,
+                accepted=_num(result.accepted, lang),
+                errors=_num(len(result.errors), lang),
+                warnings=_num(len(result.warnings), lang),
+            )
         )
         if result.errors:
-            st.error("Die Liste hat Fehler und wird nicht übernommen (nichts wurde gespeichert).")
-            show_table(_report_frame(result.errors))
+            st.error(t("dp.funding.has_errors", lang))
+            show_table(_report_frame([("", e) for e in result.errors], lang))
         if result.warnings:
-            show_table(_report_frame(result.warnings))
-        if result.ok and st.button("Liste übernehmen", type="primary", key="funding_save"):
+            show_table(_report_frame([("", w) for w in result.warnings], lang))
+        save = plain("dp.funding.save", lang)
+        if result.ok and st.button(save, type="primary", key="funding_save"):
             path = save_registry(result.registry, cached.settings())
             st.session_state.pop(_RESULT, None)
-            st.success(f"Gespeichert ({md(path.name)}). Die Förderkarte zeigt jetzt diese Liste.")
-    if info.imported and st.button("Zurück zur dokumentierten Liste", key="funding_reset"):
+            st.success(t("dp.funding.saved", lang, file=path.name))
+    if imported and st.button(plain("dp.funding.reset", lang), key="funding_reset"):
         reset_registry(cached.settings())
         st.session_state.pop(_RESULT, None)
         st.rerun()
 
 
-def _offers_section() -> None:
-    st.subheader("Integrationsangebote")
-    version = state.require_data("de")
+def _offers_section(lang: str) -> None:
+    st.subheader(t("dp.offers.title", lang))
+    version = state.require_data(lang)
     store = cached.offer_store(version)
-    st.write(
-        f"Gespeichert: **{store.count()}** Angebote (eingebettete Datenbank, kein Server nötig)."
-    )
+    n = store.count()
+    st.write(t("dp.offers.stored", lang, n=n, count=_num(n, lang)))
     upload = st.file_uploader(
-        "Angebotsliste (CSV, Excel oder GeoJSON)",
+        plain("dp.offers.upload", lang),
         type=["csv", "txt", "xlsx", "geojson", "json"],
         key="offers_upload",
     )
-    all_or_nothing = st.checkbox("Nur ganz oder gar nicht speichern", value=True)
+    all_or_nothing = st.checkbox(plain("dp.offers.all_or_nothing", lang), value=True)
     if upload is None:
         return
     c1, c2 = st.columns(2)
-    dry = c1.button("Prüfen (speichert nichts)", key="offers_check")
-    store_it = c2.button("Prüfen und speichern", type="primary", key="offers_store")
+    dry = c1.button(plain("dp.offers.check", lang), key="offers_check")
+    store_it = c2.button(plain("dp.offers.store", lang), type="primary", key="offers_store")
     if not (dry or store_it):
         return
     try:
@@ -115,35 +152,40 @@ def _offers_section() -> None:
             all_or_nothing=all_or_nothing,
         )
     except DataError as exc:
-        st.error(data_error_text(exc))
+        st.error(data_error_text(exc, lang))
         return
     st.write(
-        f"{report.rows_read} Zeilen gelesen, {report.accepted} übernehmbar, "
-        f"{len(report.rejected)} abgelehnt, {len(report.warnings)} Warnungen."
+        t(
+            "dp.offers.report",
+            lang,
+            read=_num(report.rows_read, lang),
+            accepted=_num(report.accepted, lang),
+            rejected=_num(len(report.rejected), lang),
+            warnings=_num(len(report.warnings), lang),
+        )
     )
     if report.stored:
-        st.success(f"Gespeichert: {report.inserted} neu, {report.updated} aktualisiert.")
-    elif not dry:
-        st.warning("Nichts gespeichert.")
-    issues = [("abgelehnt", i) for i in report.rejected] + [("Warnung", i) for i in report.warnings]
-    if issues:
-        show_table(
-            pd.DataFrame(
-                [
-                    {"Art": kind, "Zeile": i.row, "Feld": i.field, "Meldung": i.message}
-                    for kind, i in issues
-                ]
+        st.success(
+            t(
+                "dp.offers.saved",
+                lang,
+                inserted=_num(report.inserted, lang),
+                updated=_num(report.updated, lang),
             )
         )
+    elif not dry:
+        st.warning(t("dp.offers.nothing", lang))
+    rejected, warning = plain("dp.kind.rejected", lang), plain("dp.kind.warning", lang)
+    issues = [(rejected, i) for i in report.rejected] + [(warning, i) for i in report.warnings]
+    if issues:
+        show_table(_report_frame(issues, lang))
 
 
 def render() -> None:
-    st.title("Datenpflege")
-    st.caption(
-        "Für Planerinnen und Planer sowie das Ministerium: Listen laden und prüfen. "
-        "Jede Datei wird zuerst vollständig geprüft; gespeichert wird nur eine fehlerfreie Liste."
-    )
+    lang = state.language()
+    st.title(t("dp.title", lang))
+    st.caption(t("dp.caption", lang))
     if not auth.login_form():
         return
-    _funding_section()
-    _offers_section()
+    _funding_section(lang)
+    _offers_section(lang)
