@@ -198,6 +198,15 @@ class OfferIndex:
             self._memo["languages"] = sorted({code for o in self.offers for code in o.languages})
         return list(self._memo["languages"])
 
+    def category_counts(self) -> dict[str, int]:
+        """Offers per category value (``"abh"`` -> 88); categories without offers are missing."""
+        values, counts = np.unique(self._category.astype(str), return_counts=True)
+        return {str(v): int(n) for v, n in zip(values, counts, strict=True)}
+
+    def matching(self, flt: OfferFilter) -> list[Offer]:
+        """The offers matching ``flt``, in index order (:meth:`mask` applied)."""
+        return [o for o, keep in zip(self.offers, self.mask(flt), strict=True) if keep]
+
     def _lang_mask(self, code: str) -> np.ndarray:
         if code not in self._lang_masks:
             self._lang_masks[code] = np.fromiter(

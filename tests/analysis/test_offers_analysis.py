@@ -164,3 +164,18 @@ def test_index_lists_the_languages_offers_speak():
     index = OfferIndex([make(1, ("tr", "ar")), make(2, ("ar",)), make(3)])
     assert index.languages == ["ar", "tr"]
     assert index.languages == ["ar", "tr"]  # memoised, same answer
+
+
+def test_matching_keeps_index_order_and_equals_the_reference_filter():
+    for flt in FILTERS[1:]:
+        assert INDEX.matching(flt) == [o for o in OFFERS if flt.matches(o)]
+    assert INDEX.matching(OfferFilter()) == list(OFFERS)
+
+
+def test_category_counts_count_offers_per_category_value():
+    want: dict[str, int] = {}
+    for o in OFFERS:
+        want[str(o.category)] = want.get(str(o.category), 0) + 1
+    assert INDEX.category_counts() == want
+    assert sum(INDEX.category_counts().values()) == len(OFFERS)
+    assert OfferIndex([]).category_counts() == {}
