@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -50,14 +51,21 @@ def language_selector() -> str:
     return str(choice)
 
 
-def require_data(lang: str) -> DataVersion:
-    """The loaded data version, or stop the page with one clear instruction."""
+@contextmanager
+def stop_on_data_error(lang: str) -> Iterator[None]:
+    """Run the block; missing or bad data stops the page with one clear sentence."""
     try:
-        return cached.data_version()
+        yield
     except DataMissingError:
         st.error(t("data.missing", lang))
         st.stop()
     except DataError as exc:
         st.error(data_error_text(exc, lang))
         st.stop()
+
+
+def require_data(lang: str) -> DataVersion:
+    """The loaded data version, or stop the page with one clear instruction."""
+    with stop_on_data_error(lang):
+        return cached.data_version()
     raise AssertionError("unreachable")  # pragma: no cover

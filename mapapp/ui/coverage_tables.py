@@ -1,0 +1,76 @@
+"""Versorgungslücken tables: the gap ranking per Gemeinde and Kreis and the comparison of
+KOMM-IN-funded Kommunen with the others (column labels in the page's language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from mapapp.analysis.coverage.exports import export_table
+from mapapp.analysis.coverage.params import CoverageParams, Method
+from mapapp.analysis.coverage.result import CoverageResult
+from mapapp.ui.tables import show_table
+from mapapp.ui.texts import plain, t
+
+_COMPARISON_ORDER = [
+    "comparison", "group", "units", "share_beyond_pct", "value_weighted", "value_median",
+    "demand_beyond", "demand",
+]  # fmt: skip
+
+
+def ranking(result: CoverageResult, lang: str) -> None:
+    """Two tabs (Gemeinden, Kreise), most people beyond the threshold first."""
+    st.subheader(t("gap.ranking", lang))
+    tab_g, tab_k = st.tabs([t("gap.level.gemeinde", lang), t("gap.level.kreis", lang)])
+    for tab, level in ((tab_g, "gemeinde"), (tab_k, "kreis")):
+        show_table(
+            export_table(result, level),
+            where=tab,
+            column_config=_columns(lang, result.params),
+            column_order=_order(result.params),
+        )
+
+
+def funding_comparison(
+    comparison: pd.DataFrame, params: CoverageParams, imported: bool, lang: str
+) -> None:
+    """The comparison table and its caveats (descriptive, no effect; documented list partial)."""
+    show_table(comparison, column_config=_columns(lang, params), column_order=_COMPARISON_ORDER)
+    st.caption(t("gap.funding.caveat", lang))
+    if not imported:
+        st.caption(t("gap.funding.documented", lang))
+
+
+def _order(params: CoverageParams) -> list[str]:
+    """Ranking columns, most telling first (the measure only where it adds a column)."""
+    value = [] if params.method in (Method.NEAREST, Method.SHARE) else ["value"]
+    people = ["foreign_population", "population"]
+    return (
+        ["rank", "name", "ags", "demand_beyond", "share_beyond_pct", "mean_nearest_km"]
+        + value
+        + ["offers", *people]
+    )
+
+
+def _columns(lang: str, params: CoverageParams) -> dict[str, Any]:
+    number = st.column_config.NumberColumn
+    value = t(f"gap.value.{params.method.value}", lang)
+    return {
+        "rank": number(t("gap.col.rank", lang), format="%d"),
+        "name": t("gap.col.name", lang),
+        "population": number(t("gap.col.population", lang), format="%.0f"),
+        "foreign_population": number(t("gap.col.foreign", lang), format="%.0f"),
+        "demand": number(t("gap.col.demand", lang), format="%.0f"),
+        "demand_beyond": number(t("gap.col.beyond", lang), format="%.0f"),
+        "share_beyond_pct": number(t("gap.col.share", lang), format="%.1f %%"),
+        "mean_nearest_km": number(t("gap.col.km", lang), format="%.1f"),
+        "offers": number(t("gap.col.offers", lang), format="%d"),
+        "value": number(value, format="%.2f"),
+        "value_weighted": number(plain("gap.col.weighted", lang, value=value), format="%.2f"),
+        "value_median": number(plain("gap.col.median", lang, value=value), format="%.2f"),
+        "units": number(t("gap.col.units", lang), format="%d"),
+        "comparison": t("gap.col.comparison", lang),
+        "group": t("gap.col.group", lang),
+    }
