@@ -52,6 +52,8 @@ def static_funding_map(
 ) -> bytes:
     """The Förderkarte as a print-ready A4-landscape page (297 × 210 mm).
 
+    Long by its parameter list and docstring only; the steps are small helpers.
+
     Parameters
     ----------
     units
