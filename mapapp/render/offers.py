@@ -122,9 +122,9 @@ def offers_search_map(
     lang: str = "de",
 ) -> folium.Map:
     """The public "Angebote finden" map: Gemeinde outlines, clustered offers, the searched point
+    and the numbered nearest hits (same numbers as the list beside the map).
 
     Long by its parameter list and docstring only; the steps are small helpers.
-    and the numbered nearest hits (same numbers as the list beside the map).
 
     With more than :data:`MAP_NEARBY_ABOVE` offers and a searched point, only the offers within
     :func:`nearby_bbox` of it are drawn (clustering 100,000 markers takes the browser seconds).
