@@ -192,6 +192,7 @@ def get_settings() -> Settings:
 REFERENCE_FILES = {
     "funding": "kommin_funding_documented.csv",
     "status": "nrw_municipal_status.csv",
+    "kreis_seats": "nrw_kreis_seats.csv",
     "offers_seed": "offers_seed_nrw.csv",
     "facts": "kommin_programme_facts.md",
     "totals": "kommin_published_totals.csv",

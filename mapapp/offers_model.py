@@ -48,15 +48,18 @@ from mapapp.model import OfferCategory
 class Precision(StrEnum):
     """How exactly an offer's point is known.
 
-    ``street`` = a geocoder found the street but not the house number. ``kreis_area`` is a point somewhere inside the Kreis (used when only the responsible Kreis is
-    known, e.g. the Ausländerbehörde of a Kreis whose seat is not in our data): the distance to it
-    says nothing about the real office.
+    ``street`` = a geocoder found the street but not the house number. ``kreis_seat_centre`` =
+    the GV-ISys centre of the Gemeinde that is the seat of the Kreis administration
+    (``nrw_kreis_seats.csv``): where a Kreis's own office without an address usually is, an
+    approximation. ``kreis_area`` = only the responsible Kreis is known, not where in it: such an
+    offer has no point an honest distance could be measured to.
     """
 
     ADDRESS = "address"
     STREET = "street"
     POSTCODE = "postcode"
     GEMEINDE_CENTRE = "gemeinde_centre"
+    KREIS_SEAT_CENTRE = "kreis_seat_centre"
     KREIS_AREA = "kreis_area"
 
     @property
@@ -141,7 +144,9 @@ class Offer:
         Stable id (module docstring). ``name`` is required; everything else may be empty.
     lon, lat
         WGS84 degrees of the point; ``precision`` says how exact it is, ``coord_source`` where it
-        comes from.
+        comes from. Both ``None`` = no location (:attr:`located` is false): only the Kreis is
+        known (precision ``kreis_area``). Such an offer is never drawn as a point and never gets
+        a distance.
     capacity
         Places or counsellor hours per week (``capacity_unit``); optional, used by coverage analysis.
     category_original
@@ -154,8 +159,8 @@ class Offer:
     id: str
     name: str
     category: OfferCategory
-    lon: float
-    lat: float
+    lon: float | None
+    lat: float | None
     precision: Precision
     coord_source: CoordSource
     ags: str | None = None
@@ -178,6 +183,23 @@ class Offer:
     last_verified: date | None = None
     note: str | None = None
     category_original: str | None = None
+
+    @property
+    def located(self) -> bool:
+        """Whether the offer has a point to draw and measure to (not ``kreis_area``, both
+        coordinates set)."""
+        return (
+            self.precision is not Precision.KREIS_AREA
+            and self.lon is not None
+            and self.lat is not None
+        )
+
+    @property
+    def lonlat(self) -> tuple[float, float] | None:
+        """``(lon, lat)`` in WGS84 degrees, ``None`` when the offer has no location."""
+        if not self.located or self.lon is None or self.lat is None:
+            return None
+        return self.lon, self.lat
 
     @property
     def address(self) -> str:
@@ -221,8 +243,10 @@ class Offer:
         data["languages"] = tuple(data.get("languages") or ())
         lv = data.get("last_verified")
         data["last_verified"] = date.fromisoformat(lv) if isinstance(lv, str) and lv else None
-        data["lon"] = float(data["lon"])
-        data["lat"] = float(data["lat"])
+        unlocated = data["precision"] is Precision.KREIS_AREA  # older stores kept a Kreis point
+        for axis in ("lon", "lat"):
+            value = data.get(axis)
+            data[axis] = None if unlocated or value is None or value == "" else float(value)
         return cls(**data)
 
     def with_changes(self, **changes: Any) -> Offer:

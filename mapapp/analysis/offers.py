@@ -6,7 +6,9 @@ offers (store, seeding) and turning a place name into a point (gazetteer, geocod
 
 - :class:`OfferIndex` – a cKDTree over the offers in EPSG:25832; :meth:`OfferIndex.nearest` answers
   "nearest offers to this point" with straight-line distances in metres, filtered by
-  :class:`OfferFilter` (category, language, target group, barrier-free);
+  :class:`OfferFilter` (category, language, target group, barrier-free); offers without a location
+  (:attr:`~mapapp.offers_model.Offer.located` false: only their Kreis is known) never get a
+  distance – they are only listed, after the measured hits, for the Kreis the caller names;
 - :func:`offers_frame` – a GeoDataFrame (EPSG:25832) of offers for joins and coverage analysis;
 - :func:`parse_latlon` / :func:`search_candidates` – what a search text means before any lookup.
 """
@@ -43,12 +45,24 @@ def offers_frame(offers: Sequence[Offer]) -> gpd.GeoDataFrame:
     """Offers as a GeoDataFrame in EPSG:25832 (metres).
 
     Columns: :data:`mapapp.offers_model.OFFER_COLUMNS` (lists joined with ``";"``, ``lat``/``lon``
-    in WGS84 degrees) and ``geometry`` (points, EPSG:25832).
+    in WGS84 degrees, NaN for an offer without a location) and ``geometry`` (points, EPSG:25832;
+    ``None`` for an offer without a location).
     """
     rows = offers_table_rows(offers)
     frame = pd.DataFrame.from_records(rows, columns=list(OFFER_COLUMNS))
-    x, y = to_metric(frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float))
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(x, y), crs=CRS_METRIC)
+    located = np.fromiter((o.located for o in offers), dtype=bool, count=len(frame))
+    lon = frame["lon"].to_numpy(dtype=float, copy=True)
+    lat = frame["lat"].to_numpy(dtype=float, copy=True)
+    lon[~located] = np.nan
+    lat[~located] = np.nan
+    frame["lon"], frame["lat"] = lon, lat
+    geometry: list[Any] = [None] * len(frame)
+    if located.any():
+        x, y = to_metric(lon[located], lat[located])
+        points = gpd.points_from_xy(x, y)
+        for pos, pt in zip(np.flatnonzero(located), points, strict=True):
+            geometry[int(pos)] = pt
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS_METRIC)
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,10 +137,11 @@ def filter_offers(offers: Iterable[Offer], flt: OfferFilter) -> list[Offer]:
 
 @dataclass(frozen=True)
 class NearestOffer:
-    """One search hit: the offer and its straight-line distance in metres (EPSG:25832)."""
+    """One search hit: the offer and its straight-line distance in metres (EPSG:25832);
+    ``distance_m`` is ``None`` for an offer without a location (never a made-up distance)."""
 
     offer: Offer
-    distance_m: float
+    distance_m: float | None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``name``, ``category``, ``distance_m``, ``lat``, ``lon`` and details."""
@@ -136,13 +151,14 @@ class NearestOffer:
             "name": o.name,
             "category": str(o.category),
             "category_label": o.category_label,
-            "distance_m": round(self.distance_m, 1),
+            "distance_m": None if self.distance_m is None else round(self.distance_m, 1),
             "lat": o.lat,
             "lon": o.lon,
             "precision": str(o.precision),
             "address": o.address,
             "provider": o.provider,
             "ags": o.ags,
+            "kreis_ags": o.kreis_ags,
             "languages": list(o.languages),
             "barrier_free": str(o.barrier_free),
             "website": o.website,
@@ -161,7 +177,8 @@ class OfferIndex:
     Parameters
     ----------
     offers
-        The offers (WGS84 ``lon``/``lat``).
+        The offers (WGS84 ``lon``/``lat``). Offers without a location stay in the index (filters,
+        counts) but not in the tree: ``x``/``y`` are NaN for them.
     version
         The store's data version it was built from (informative; used by :func:`offer_index`).
     """
@@ -171,6 +188,8 @@ class OfferIndex:
     x: np.ndarray = field(init=False, repr=False)
     y: np.ndarray = field(init=False, repr=False)
     tree: cKDTree | None = field(init=False, repr=False)
+    located: np.ndarray = field(init=False, repr=False)
+    _tree_pos: np.ndarray = field(init=False, repr=False)
     _category: np.ndarray = field(init=False, repr=False)
     _lang_masks: dict[str, np.ndarray] = field(init=False, repr=False, default_factory=dict)
     _tg_masks: dict[TargetGroup | None, np.ndarray] = field(
@@ -182,10 +201,16 @@ class OfferIndex:
     def __post_init__(self) -> None:
         self.offers = list(self.offers)
         n = len(self.offers)
-        lon = np.fromiter((o.lon for o in self.offers), dtype=float, count=n)
-        lat = np.fromiter((o.lat for o in self.offers), dtype=float, count=n)
-        self.x, self.y = to_metric(lon, lat)
-        self.tree = cKDTree(np.column_stack([self.x, self.y])) if n else None
+        self.located = np.fromiter((o.located for o in self.offers), dtype=bool, count=n)
+        self._tree_pos = np.flatnonzero(self.located)
+        self.x = np.full(n, np.nan)
+        self.y = np.full(n, np.nan)
+        if len(self._tree_pos):
+            lon = np.array([self.offers[i].lon for i in self._tree_pos], dtype=float)
+            lat = np.array([self.offers[i].lat for i in self._tree_pos], dtype=float)
+            self.x[self._tree_pos], self.y[self._tree_pos] = to_metric(lon, lat)
+        pts = np.column_stack([self.x[self._tree_pos], self.y[self._tree_pos]])
+        self.tree = cKDTree(pts) if len(self._tree_pos) else None
         self._category = np.array([str(o.category) for o in self.offers], dtype=object)
 
     def __len__(self) -> int:
@@ -258,12 +283,26 @@ class OfferIndex:
         limit: int = 10,
         flt: OfferFilter | None = None,
         max_distance_m: float | None = None,
+        kreis_ags: str | None = None,
     ) -> list[NearestOffer]:
-        """The ``limit`` nearest offers to a WGS84 point, nearest first (distance in metres)."""
+        """The ``limit`` nearest offers to a WGS84 point, nearest first (distance in metres);
+        then, when ``kreis_ags`` (the searched place's Kreis) is given, the matching offers of
+        that Kreis without a location (distance ``None``, not counted in ``limit``)."""
         x, y = to_metric([lon], [lat])
-        return self.nearest_xy(
+        hits = self.nearest_xy(
             float(x[0]), float(y[0]), limit=limit, flt=flt, max_distance_m=max_distance_m
         )
+        if kreis_ags:
+            hits += [NearestOffer(o, None) for o in self.unlocated(kreis_ags, flt)]
+        return hits
+
+    def unlocated(self, kreis_ags: str, flt: OfferFilter | None = None) -> list[Offer]:
+        """Offers of the Kreis ``kreis_ags`` (5 digits) that have no location, matching ``flt``."""
+        keep = ~self.located
+        if flt is not None and flt.active:
+            keep &= self.mask(flt)
+        picked = (self.offers[int(i)] for i in np.flatnonzero(keep))
+        return [o for o in picked if o.kreis_ags == kreis_ags]
 
     def nearest_xy(
         self,
@@ -274,19 +313,21 @@ class OfferIndex:
         flt: OfferFilter | None = None,
         max_distance_m: float | None = None,
     ) -> list[NearestOffer]:
-        """As :meth:`nearest` for a point in EPSG:25832 metres. Ties are ordered by offer position."""
-        n = len(self)
+        """As :meth:`nearest` for a point in EPSG:25832 metres (located offers only). Ties are
+        ordered by offer position."""
+        n = len(self._tree_pos)
         if n == 0 or limit <= 0 or self.tree is None:
             return []
         bound = np.inf if max_distance_m is None else float(max_distance_m)
-        mask = self.mask(flt) if flt is not None and flt.active else None
+        mask = self.mask(flt)[self._tree_pos] if flt is not None and flt.active else None
         matching = n if mask is None else int(mask.sum())
         k = min(limit, matching)
         if k == 0:
             return []
         if mask is not None and matching <= max(_SCAN_SHARE * n, 4 * k):
             idx = np.flatnonzero(mask)
-            dist = np.hypot(self.x[idx] - x, self.y[idx] - y)
+            pos = self._tree_pos[idx]
+            dist = np.hypot(self.x[pos] - x, self.y[pos] - y)
             order = np.lexsort((idx, dist))[:k]
             pairs = [(float(dist[j]), int(idx[j])) for j in order]
         else:
@@ -304,7 +345,10 @@ class OfferIndex:
                 kk = min(n, kk * 4)
             order = np.lexsort((idx_a, dist_a))[:k]
             pairs = [(float(dist_a[j]), int(idx_a[j])) for j in order]
-        return [NearestOffer(self.offers[i], d) for d, i in pairs if d <= bound]
+        # pairs hold tree positions (the located offers in index order): same tie order
+        return [
+            NearestOffer(self.offers[int(self._tree_pos[i])], d) for d, i in pairs if d <= bound
+        ]
 
 
 def nearest_offers(
@@ -315,10 +359,13 @@ def nearest_offers(
     limit: int = 10,
     flt: OfferFilter | None = None,
     max_distance_m: float | None = None,
+    kreis_ags: str | None = None,
 ) -> list[NearestOffer]:
     """Convenience: nearest offers from a list (builds a throwaway index) or an index."""
     index = offers if isinstance(offers, OfferIndex) else OfferIndex(offers)
-    return index.nearest(lon, lat, limit=limit, flt=flt, max_distance_m=max_distance_m)
+    return index.nearest(
+        lon, lat, limit=limit, flt=flt, max_distance_m=max_distance_m, kreis_ags=kreis_ags
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def register_nrw(forms: Any) -> None:
     )
     nrw.add_argument(
         "--exclude-kreis-area", action="store_true",
-        help="Angebote ohne eigenen Standort (nur Kreisgebiet) nicht zählen",
+        help="Angebote am Kreissitz (nur über ihren Kreis verortet) nicht zählen; "
+        "Angebote ohne Standort zählen nie",
     )  # fmt: skip
     nrw.add_argument(
         "--foreign-year", type=int, metavar="JAHR",

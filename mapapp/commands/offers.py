@@ -219,6 +219,11 @@ def _cmd_near(args: argparse.Namespace) -> int:
         print("  keine passenden Angebote")
     for h in hits:
         o = h.offer
+        if h.distance_m is None:
+            print(
+                f"  {'–':>10}  {o.name} – {o.category_label} [im Kreis {o.kreis_ags} – Standort nicht erfasst]"
+            )
+            continue
         approx = "" if o.precision.value == "address" else f" [Lage ungefähr: {o.precision.value}]"
         print(f"  {h.distance_m / 1000:7.2f} km  {o.name} – {o.category_label}{approx}")
     return 0

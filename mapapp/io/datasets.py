@@ -306,6 +306,18 @@ def load_status(settings: Settings) -> pd.DataFrame:
     return frame.rename(columns={"name": COL_NAME})
 
 
+def load_kreis_seats(settings: Settings) -> pd.DataFrame:
+    """``nrw_kreis_seats.csv``: the seat (Kreisstadt) of each Kreis's administration.
+
+    Columns as in the file (``kreis_ags``, ``kreis_name``, ``seat_ags``, ``seat_name``,
+    ``seat_has_own_auslaenderbehoerde``, ``source_url``, ``evidence``), all text, keys stripped.
+    """
+    frame = pd.read_csv(reference_path(settings, "kreis_seats"), dtype=str, keep_default_na=False)
+    for col in ("kreis_ags", "seat_ags"):
+        frame[col] = frame[col].str.strip()
+    return frame
+
+
 def load_published_totals(settings: Settings) -> pd.DataFrame:
     """The ministry's published KOMM-IN totals (``kommin_published_totals.csv``)."""
     return pd.read_csv(reference_path(settings, "totals"), dtype={"period": str})

@@ -16,8 +16,9 @@ Reading never writes anything: storing is the caller's decision (dry run, all-or
 Bundled offers (:func:`bundled_offers`): the researched offices in ``offers_seed_nrw.csv`` (read by
 this same importer, offline) plus one approximate entry per Ausländerbehörde of the KOMM-IN target
 group (``nrw_municipal_status.csv``): a Stadt's at the GV-ISys Gemeinde centre (precision
-``gemeinde_centre``), a Kreis's at a point inside the Kreis polygon (precision ``kreis_area``; the
-Kreis seat is not in our data). Neither has a street address; their ``precision`` says how
+``gemeinde_centre``), a Kreis's at the GV-ISys centre of the Gemeinde that is the seat of the Kreis
+administration (``nrw_kreis_seats.csv``, precision ``kreis_seat_centre``). Neither has a street
+address; their ``precision`` says how
 approximate the point is (every map and card shows it translated), so ``note`` stays free for the
 status file's own remark (real notes from imported data stay as they are).
 """
@@ -36,7 +37,13 @@ from mapapp.ingest.offers_build import dedupe_offers
 from mapapp.ingest.offers_table import read_offer_rows
 from mapapp.ingest.read import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, load_bytes
 from mapapp.ingest.report import ImportReport
-from mapapp.io.datasets import load_boundaries, load_gvisys, load_status, reference_path
+from mapapp.io.datasets import (
+    load_boundaries,
+    load_gvisys,
+    load_kreis_seats,
+    load_status,
+    reference_path,
+)
 from mapapp.io.gazetteer import Gazetteer
 from mapapp.io.geocode import online_geocoder
 from mapapp.io.locator import Locator
@@ -50,6 +57,8 @@ DEFAULT_MAX_BYTES = MAX_IMPORT_BYTES
 DEFAULT_MAX_ROWS = MAX_IMPORT_ROWS
 
 ABH_SOURCE = "nrw_municipal_status.csv (ZustAVO NRW 2019)"
+#: Source of a Kreis Ausländerbehörde: the status file says it exists, the seat file where.
+ABH_KREIS_SOURCE = f"{ABH_SOURCE}; Sitz der Kreisverwaltung: nrw_kreis_seats.csv"
 
 __all__ = [
     "GeoContext",
@@ -158,7 +167,11 @@ def _abh_name(name: str, level: str) -> str:
 
 
 def auslaenderbehoerden_offers(
-    status: pd.DataFrame, ctx: GeoContext, *, skip_ags: set[str] | frozenset[str] = frozenset()
+    status: pd.DataFrame,
+    ctx: GeoContext,
+    *,
+    kreis_seats: pd.DataFrame | None = None,
+    skip_ags: set[str] | frozenset[str] = frozenset(),
 ) -> list[Offer]:
     """One approximate offer per Ausländerbehörde of the KOMM-IN target group.
 
@@ -167,15 +180,23 @@ def auslaenderbehoerden_offers(
     status
         :func:`mapapp.io.datasets.load_status` (``ags``, ``name``, ``level``, ``status``,
         ``has_auslaenderbehoerde`` as bool, ``note``).
+    kreis_seats
+        :func:`mapapp.io.datasets.load_kreis_seats` (``kreis_ags`` -> ``seat_ags``). A Kreis
+        without a seat row (or without this table) gets no point: precision ``kreis_area``,
+        ``lon``/``lat`` ``None``.
     skip_ags
         Units whose Ausländerbehörde is already in the data with an address (no duplicate).
 
     Returns
     -------
     Offers with id ``abh-<ags>``: Städte (kreisfreie and große kreisangehörige) at the GV-ISys centre
-    (precision ``gemeinde_centre``), Kreise at a point inside the Kreis polygon (precision
-    ``kreis_area``, ``ags`` = ``None``, ``kreis_ags`` set). No street address.
+    (precision ``gemeinde_centre``), Kreise at the GV-ISys centre of their seat Gemeinde
+    (precision ``kreis_seat_centre``, ``ags`` = ``None`` as the office serves the whole Kreis,
+    ``kreis_ags`` = the Kreis, ``city`` = the seat's name). No street address.
     """
+    seats: dict[str, str] = {}
+    if kreis_seats is not None:
+        seats = dict(zip(kreis_seats["kreis_ags"], kreis_seats["seat_ags"], strict=True))
     rows = status[status["has_auslaenderbehoerde"] & status["status"].isin(_ABH_STATUS)]
     offers: list[Offer] = []
     for rec in rows.to_dict("records"):
@@ -183,21 +204,21 @@ def auslaenderbehoerden_offers(
         if ags in skip_ags:
             continue
         level = str(rec.get("level") or "")
-        where = _abh_location(ags, level, ctx)
+        where = _abh_location(ags, level, ctx, seats)
         extra_note = str(rec.get("note") or "").strip()
         offers.append(
             Offer(
                 id=f"abh-{ags}",
                 name=_abh_name(str(rec[COL_NAME]), level),
                 category=OfferCategory.ABH,
-                lon=round(where.lon, 7),
-                lat=round(where.lat, 7),
+                lon=None if where.lon is None else round(where.lon, 7),
+                lat=None if where.lat is None else round(where.lat, 7),
                 precision=where.precision,
                 coord_source=where.coord_source,
                 ags=where.ags,
                 kreis_ags=where.kreis_ags,
                 city=where.city,
-                source=ABH_SOURCE,
+                source=ABH_KREIS_SOURCE if level == "kreis" else ABH_SOURCE,
                 note=extra_note or None,
             )
         )
@@ -206,8 +227,8 @@ def auslaenderbehoerden_offers(
 
 @dataclass(frozen=True)
 class _AbhLocation:
-    lon: float
-    lat: float
+    lon: float | None
+    lat: float | None
     precision: Precision
     coord_source: CoordSource
     ags: str | None
@@ -215,18 +236,29 @@ class _AbhLocation:
     city: str | None
 
 
-def _abh_location(ags: str, level: str, ctx: GeoContext) -> _AbhLocation:
-    """Where an Ausländerbehörde without an address is drawn, and how exact that is."""
+def _abh_location(ags: str, level: str, ctx: GeoContext, seats: dict[str, str]) -> _AbhLocation:
+    """Where an Ausländerbehörde without an address is drawn, and how exact that is.
+
+    A Kreis's office: at its seat Gemeinde's centre; without a seat row only the Kreis is known
+    (no point, never an invented one).
+    """
     if level == "kreis":
-        lon, lat = ctx.locator.kreis_point(ags)
+        seat = seats.get(ags)
+        if seat is None:
+            return _AbhLocation(
+                None, None, Precision.KREIS_AREA, CoordSource.BOUNDARY, None, ags, None
+            )
+        place = ctx.gazetteer.by_ags(seat)
+        if place is None:
+            raise DataError(f"Kreissitz {seat} (Kreis {ags}) nicht im GV-ISys", field="seat_ags")
         return _AbhLocation(
-            lon,
-            lat,
-            Precision.KREIS_AREA,
-            CoordSource.BOUNDARY,
-            None,
+            place.lon,
+            place.lat,
+            Precision.KREIS_SEAT_CENTRE,
+            CoordSource.GAZETTEER,
+            None,  # serves the whole Kreis: counted for the Kreis, not for the seat Gemeinde
             ags,
-            None,
+            place.short_name,
         )
     place = ctx.gazetteer.by_ags(ags)
     if place is None:
@@ -257,7 +289,12 @@ def bundled_offers(settings: Settings, ctx: GeoContext | None = None) -> ImportR
         seed_path.read_bytes(), seed_path.name, offline, default_source=seed_path.name
     )
     have_abh = {o.ags for o in result.offers if o.category is OfferCategory.ABH and o.ags}
-    abh = auslaenderbehoerden_offers(load_status(settings), offline, skip_ags=frozenset(have_abh))
+    abh = auslaenderbehoerden_offers(
+        load_status(settings),
+        offline,
+        kreis_seats=load_kreis_seats(settings),
+        skip_ags=frozenset(have_abh),
+    )
     result.offers.extend(abh)
     result.report.accepted = len(result.offers)
     return result

@@ -61,7 +61,8 @@ def offers_to_geojson(offers: Sequence[Offer], attribution: str | None = None) -
     """GeoJSON FeatureCollection (WGS84, RFC 7946) with the attribution as a top-level member.
 
     Properties are :meth:`mapapp.offers_model.Offer.to_record` (lists stay lists) plus
-    ``category_label``; ``lon``/``lat`` are the geometry.
+    ``category_label``; ``lon``/``lat`` are the geometry (``null`` for an offer without a location,
+    RFC 7946 "unlocated" feature).
     """
     features = []
     for o in offers:
@@ -72,7 +73,9 @@ def offers_to_geojson(offers: Sequence[Offer], attribution: str | None = None) -
             {
                 "type": "Feature",
                 "id": o.id,
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "geometry": None
+                if o.lonlat is None
+                else {"type": "Point", "coordinates": [lon, lat]},
                 "properties": props,
             }
         )

@@ -42,9 +42,10 @@ def offers_map(
         Source/licence text shown in the map's attribution control (escaped).
     """
     bounds = None
-    if offers:
-        lats = [o.lat for o in offers]
-        lons = [o.lon for o in offers]
+    points = [p for p in (o.lonlat for o in offers) if p is not None]
+    if points:
+        lats = [p[1] for p in points]
+        lons = [p[0] for p in points]
         bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
     # title and attribution go into one box at the top (below), not into the attribution control
     fmap = base_map(tiles=tiles, attribution="", bounds=bounds, lang=lang)
@@ -174,7 +175,8 @@ def offers_search_map(
             TextTooltip(t("map.search_point", lang)),
         ).add_to(fmap)
     for i, o in enumerate(hits, start=1):
-        _hit_marker(i, o).add_to(fmap)
+        if o.lonlat is not None:  # an offer without a location is only in the list
+            _hit_marker(i, o).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topleft").add_to(fmap)
     return fmap
 
@@ -183,7 +185,8 @@ def _search_bounds(
     point: tuple[float, float] | None, hits: Sequence[Offer]
 ) -> list[list[float]] | None:
     """Fit the searched point and the closest few hits (the rest stays reachable by panning)."""
-    pts = ([list(point)] if point else []) + [[o.lat, o.lon] for o in hits[:FIT_HITS]]
+    located = [p for p in (o.lonlat for o in hits[:FIT_HITS]) if p is not None]
+    pts = ([list(point)] if point else []) + [[lat, lon] for lon, lat in located]
     if not pts:
         return None
     lats, lons = [p[0] for p in pts], [p[1] for p in pts]
@@ -213,10 +216,12 @@ def _add_funded_overlay(fmap: folium.Map, funding_units: Any, lang: str) -> None
 
 
 def _hit_marker(i: int, o: Offer) -> Any:
-    """The numbered badge of the ``i``-th hit (same number as in the list beside the map)."""
+    """The numbered badge of the ``i``-th hit (same number as in the list beside the map); only
+    for an offer with a location."""
+    lon, lat = o.lonlat or (float("nan"), float("nan"))
     return with_tooltip(
         folium.Marker(
-            location=[o.lat, o.lon],
+            location=[lat, lon],
             icon=folium.DivIcon(
                 html=(
                     '<div style="background:#111;color:#fff;border-radius:10px;width:20px;'

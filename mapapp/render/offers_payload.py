@@ -92,11 +92,15 @@ def _field_values(o: Offer, lang: str) -> dict[str, str]:
 def filter_bbox(
     offers: Sequence[Offer], bbox: tuple[float, float, float, float] | None
 ) -> list[Offer]:
-    """Offers inside ``bbox`` = (south, west, north, east) in WGS84 degrees (all when ``None``)."""
+    """Offers with a location inside ``bbox`` = (south, west, north, east) in WGS84 degrees (all
+    offers with a location when ``None``)."""
+    located = [(o, o.lonlat) for o in offers]
     if bbox is None:
-        return list(offers)
+        return [o for o, p in located if p is not None]
     south, west, north, east = bbox
-    return [o for o in offers if south <= o.lat <= north and west <= o.lon <= east]
+    return [
+        o for o, p in located if p is not None and south <= p[1] <= north and west <= p[0] <= east
+    ]
 
 
 #: Fields per detail level (see :func:`offers_payload`).
@@ -133,8 +137,11 @@ def offers_payload(
     indices), ``s`` (table of distinct strings, index 0 = ""), ``f`` (field -> indices into ``s``,
     for fields with many repeats) and ``v`` (field -> the strings themselves, for mostly unique
     fields such as names), ``labels`` (field -> popup label, ``bf`` = barrier-free) and ``more``
-    (hint shown when details were left out).
+    (hint shown when details were left out). Offers without a location are left out (there is
+    no point to draw).
     """
+    offers = filter_bbox(offers, None)
+    points = [p for p in (o.lonlat for o in offers) if p is not None]
     if detail == "auto":
         detail = "map" if len(offers) <= AUTO_MINIMAL_ABOVE else "minimal"
     if detail not in DETAIL_FIELDS:
@@ -162,8 +169,8 @@ def offers_payload(
         },
         "more": "" if detail == "full" else t("map.offers.more", lang),
         "s": strings,
-        "lat": [round(o.lat, 5) for o in offers],
-        "lon": [round(o.lon, 5) for o in offers],
+        "lat": [round(p[1], 5) for p in points],
+        "lon": [round(p[0], 5) for p in points],
         "c": [cat_pos[o.category] for o in offers],
         "p": [prec_pos[o.precision] for o in offers],
         "b": [bf_pos[o.barrier_free] for o in offers],

@@ -188,12 +188,30 @@ def search_near(
     limit: int = 10,
     max_distance_m: float | None = None,
 ) -> SearchResult:
-    """``mapapp offers near``: resolve ``place``, then the ``limit`` nearest offers in the store."""
+    """``mapapp offers near``: resolve ``place``, then the ``limit`` nearest offers in the store,
+    followed by the matching offers of the place's Kreis that have no location (distance
+    ``None``)."""
     ctx = geo_context(settings)  # the online geocoder only when MAPAPP_GEOCODER_URL is set
     point = resolve_search(place, ctx)
     index = build_index(open_store(settings, ctx))
-    hits = index.nearest(point.lon, point.lat, limit=limit, flt=flt, max_distance_m=max_distance_m)
+    hits = index.nearest(
+        point.lon,
+        point.lat,
+        limit=limit,
+        flt=flt,
+        max_distance_m=max_distance_m,
+        kreis_ags=search_kreis(point, ctx),
+    )
     return SearchResult(point, hits)
+
+
+def search_kreis(point: SearchPoint, ctx: GeoContext) -> str | None:
+    """The Kreis (5-digit AGS) of a searched place: from its Gemeinde, else point-in-polygon."""
+    if point.ags:
+        return point.ags[:5]
+    x, y = to_metric([point.lon], [point.lat])
+    ags = ctx.locator.ags_at(x, y)[0]
+    return ags[:5] if ags else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,6 +283,7 @@ __all__ = [
     "load_offers",
     "open_store",
     "resolve_search",
+    "search_kreis",
     "search_near",
     "store_key",
 ]

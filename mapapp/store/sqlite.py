@@ -23,25 +23,53 @@ from mapapp.offers_model import Offer
 from mapapp.store import sqlite_file
 from mapapp.store.base import UpsertResult
 
-SCHEMA_VERSION = "1"
+#: 2: ``lon``/``lat`` may be NULL (an offer known only by its Kreis has no location).
+SCHEMA_VERSION = "2"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS offers (
+_OFFERS_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     category TEXT NOT NULL,
     ags TEXT,
     kreis_ags TEXT,
-    lon REAL NOT NULL,
-    lat REAL NOT NULL,
+    lon REAL,
+    lat REAL,
     record TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+"""
+
+_SCHEMA = (
+    _OFFERS_TABLE.format(name="offers")
+    + """
 CREATE INDEX IF NOT EXISTS offers_category ON offers(category);
 CREATE INDEX IF NOT EXISTS offers_kreis ON offers(kreis_ags);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+)
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Schema 1 had ``lon``/``lat NOT NULL``: copy the rows into a table without that
+    constraint (one transaction; SQLite cannot drop a constraint in place)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if version and version[0] == "1":
+            conn.execute(_OFFERS_TABLE.format(name="offers_v2"))
+            conn.execute("INSERT INTO offers_v2 SELECT * FROM offers")
+            conn.execute("DROP TABLE offers")
+            conn.execute("ALTER TABLE offers_v2 RENAME TO offers")
+            conn.execute("CREATE INDEX IF NOT EXISTS offers_category ON offers(category)")
+            conn.execute("CREATE INDEX IF NOT EXISTS offers_kreis ON offers(kreis_ags)")
+            conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
 
 _BATCH = 900  # SQLite's default limit of host parameters is 999
 
@@ -76,6 +104,7 @@ class SqliteOfferStore:
                 (SCHEMA_VERSION,),
             )
             conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('data_version', '0')")
+            _migrate_1_to_2(conn)
 
     @property
     def location(self) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from mapapp.analysis.offers import NearestOffer, SearchPoint
-from mapapp.model import is_http_url
+from mapapp.model import COL_AGS, COL_NAME, is_http_url
 from mapapp.offers_model import Accessibility, Offer, Precision
 from mapapp.text import date, label, language_name, number
+from mapapp.ui import cached
 from mapapp.ui.markdown import md
 from mapapp.ui.texts import t
 
@@ -33,8 +34,11 @@ def offer_card(i: int, hit: NearestOffer, lang: str) -> None:
     o: Offer = hit.offer
     with st.container(border=True):
         st.markdown(f"**{i}\\. {md(o.name)}**  \n{md(label('category', o.category, lang))}")
-        st.caption(t("of.distance", lang, km=number(hit.distance_m / 1000, lang, 1)))
-        if o.precision is not Precision.ADDRESS:
+        if hit.distance_m is None:  # no location: never a distance
+            st.caption(t("of.kreis_unlocated", lang, kreis=_kreis_name(o.kreis_ags)))
+        else:
+            st.caption(t("of.distance", lang, km=number(hit.distance_m / 1000, lang, 1)))
+        if o.precision is not Precision.ADDRESS and hit.distance_m is not None:
             st.warning(t("offer.location", lang, precision=label("precision", o.precision, lang)))
         with st.expander(t("of.card.address", lang) + " …"):
             for key, value in _detail_rows(o, lang):
@@ -42,6 +46,15 @@ def offer_card(i: int, hit: NearestOffer, lang: str) -> None:
                     st.markdown(f"**{md(t(key, lang))}:** {md(value)}")
             if o.website and is_http_url(o.website):
                 st.link_button(t("of.card.web", lang), o.website)
+
+
+def _kreis_name(kreis_ags: str | None) -> str:
+    """The Kreis's name from the status table (its AGS when the table does not know it)."""
+    if not kreis_ags:
+        return ""
+    status = cached.status(str(cached.settings().reference_dir))
+    names = status.loc[status[COL_AGS] == kreis_ags, COL_NAME]
+    return str(names.iloc[0]) if len(names) else kreis_ags
 
 
 def _detail_rows(o: Offer, lang: str) -> list[tuple[str, str | None]]:

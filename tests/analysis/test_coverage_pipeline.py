@@ -10,7 +10,7 @@ every cell of them fully inside (no split cells), people spread evenly:
     y 0-1 km:   a b | e f g h
 
 Offers: O1 Ausländerbehörde at a's centre (address, in G1), O3 Ausländerbehörde at x 3 km, y 1 km
-(only the Kreis 05154 is known: precision kreis_area, no Gemeinde AGS), O2 MBE at l's centre.
+(placed at its Kreis seat's centre: precision kreis_seat_centre), O2 MBE at l's centre.
 (Built by ``tests/fixtures/coverage_inputs.py``.)
 Expected values are worked out by hand in the comments and checked against naive loops.
 """
@@ -191,13 +191,13 @@ def test_nearest_distance_share_and_ranking(grid) -> None:  # type: ignore[no-un
     assert (h.demand_total, h.demand_beyond) == (300, 100)
     assert h.share_beyond_pct == pytest.approx(100 / 3)
     assert h.n_offers == 2
-    assert h.precision_counts == (("address", 1), ("kreis_area", 1))
+    assert h.precision_counts == (("address", 1), ("kreis_seat_centre", 1))
     assert headline_sentence(h).startswith(
         "33,3 % der ausländischen Bevölkerung (100 Menschen) leben mehr als 1,5 km"
     )
 
 
-def test_kreis_area_offers_can_be_left_out(grid) -> None:  # type: ignore[no-untyped-def]
+def test_kreis_seat_offers_can_be_left_out(grid) -> None:  # type: ignore[no-untyped-def]
     p = CoverageParams(categories=(ABH,), threshold_m=1500, include_kreis_area=False)
     result = run_coverage(grid, make_offers(), p)
     # only O1 at a: distance = hypot to (500, 500)
@@ -205,6 +205,23 @@ def test_kreis_area_offers_can_be_left_out(grid) -> None:  # type: ignore[no-unt
     assert by_centre(result, "nearest_m") == pytest.approx(expected)
     assert result.headline.n_offers == 1
     assert "zählen nicht" in method_text(result)
+
+
+def test_offers_known_only_by_their_kreis_never_count(grid) -> None:  # type: ignore[no-untyped-def]
+    """O3 as an office known only by its Kreis (precision kreis_area): with or without stale
+    coordinates and whatever the Kreis-seat switch says, no distance is measured to it."""
+    offers = make_offers()
+    offers.loc[2, "precision"] = "kreis_area"
+    unlocated = offers.copy()
+    unlocated.loc[2, ["lat", "lon"]] = float("nan")
+    unlocated.loc[2, "geometry"] = None
+    expected = {c: math.hypot(c[0] - 500, c[1] - 500) for c in D}
+    for frame in (offers, unlocated):
+        for include in (True, False):
+            p = CoverageParams(categories=(ABH,), threshold_m=1500, include_kreis_area=include)
+            result = run_coverage(grid, frame, p)
+            assert by_centre(result, "nearest_m") == pytest.approx(expected)
+            assert result.headline.n_offers == 1
 
 
 def test_share_measure_per_unit(grid) -> None:  # type: ignore[no-untyped-def]
@@ -318,7 +335,7 @@ def test_method_text_and_attribution_state_what_was_used(grid) -> None:  # type:
     for part in (
         "2 Angebote",
         "1 Adresse",
-        "1 nur Kreisgebiet",
+        "1 Gemeindezentrum des Kreissitzes",
         "Luftlinie",
         "1,5 km",
         "12 Zellen",

@@ -175,7 +175,8 @@ def test_near_json_sorted_with_filters(settings, tmp_path, capsys):
     capsys.readouterr()
     assert main(["offers", "near", "Aheim", "--format", "json", "--limit", "10"]) == 0
     hits = json.loads(capsys.readouterr().out)
-    assert len(hits) == SEEDED + 2
+    # ABH Testkreis has no location (no seat row) and Aheim is not in Testkreis: not listed
+    assert len(hits) == SEEDED - 1 + 2
     dists = [h["distance_m"] for h in hits]
     assert dists == sorted(dists)
     for h in hits:
@@ -201,8 +202,22 @@ def test_near_json_sorted_with_filters(settings, tmp_path, capsys):
         )
         == 0
     )
-    (hit,) = json.loads(capsys.readouterr().out)
+    (hit, unlocated) = json.loads(capsys.readouterr().out)
     assert hit["name"] == "Ausländerbehörde Cstadt" and hit["distance_m"] == 0.0
+
+
+def test_near_lists_an_office_known_only_by_its_kreis_without_distance(settings, capsys):
+    """Testkreis has no seat row: its Ausländerbehörde is listed for a place in Testkreis, after
+    the measured hits, with no distance and no coordinates (never an invented point)."""
+    assert main(["offers", "near", "Bdorf", "--format", "json", "--limit", "1"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [h["name"] for h in hits][-1] == "Ausländerbehörde Testkreis"
+    last = hits[-1]
+    assert last["distance_m"] is None and last["lat"] is None and last["lon"] is None
+    assert last["precision"] == "kreis_area" and last["kreis_ags"] == "05999"
+    assert all(h["distance_m"] is not None for h in hits[:-1]) and len(hits) == 2
+    assert main(["offers", "near", "Bdorf", "--limit", "1"]) == 0
+    assert "im Kreis 05999 – Standort nicht erfasst" in capsys.readouterr().out
 
 
 def test_near_errors_exit_2(settings, capsys):
@@ -257,7 +272,13 @@ def test_export_csv_geojson_html(settings, tmp_path):
     assert len(geo["features"]) == SEEDED + 3 and "Destatis" in geo["attribution"]
     page = out_html.read_text("utf-8")
     assert "<img src=x onerror" not in page
-    assert '<script src="http' not in page and "Ausländerbehörde Testkreis" in page
+    # an offer without a location is in the tables with empty coordinates, not on the map
+    assert '<script src="http' not in page and "Ausländeramt Aheim" in page
+    assert "Ausländerbehörde Testkreis" not in page
+    (testkreis,) = [
+        f for f in geo["features"] if f["properties"]["name"] == "Ausländerbehörde Testkreis"
+    ]
+    assert testkreis["geometry"] is None
 
 
 @pytest.mark.data
@@ -276,8 +297,9 @@ def test_real_mirror_seed_and_near(real_data_cache, tmp_path, monkeypatch, capsy
     # 88 units with an Ausländerbehörde in nrw_municipal_status.csv, minus Münster (in the seed)
     assert len(abh) == 87 and len(offers) == 15 + 87
     assert all(o.address == "" or o.street is None for o in abh)
-    kreis = {o.kreis_ags for o in abh if o.precision.value == "kreis_area"}
-    assert len(kreis) == 31
+    # every Kreis office at its seat's centre (nrw_kreis_seats.csv), none without a location
+    kreis = {o.kreis_ags for o in abh if o.precision.value == "kreis_seat_centre"}
+    assert len(kreis) == 31 and all(o.located for o in abh)
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "abc"])

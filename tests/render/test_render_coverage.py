@@ -200,7 +200,7 @@ def test_grid_map_html(grid, result, shapes) -> None:  # type: ignore[no-untyped
     assert js("© GeoBasis-DE / BKG 2021 (Daten verändert)") in html and "Zensus 2022" in html
     assert (
         "ABH Kreis Zwei" in html
-        and js("Standort: nur Kreisgebiet (Punkt irgendwo im Kreis)") in html
+        and js("Standort: Gemeindezentrum des Kreissitzes (ungefähr)") in html
     )
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
     assert len(html.encode()) < 200_000

@@ -5,6 +5,7 @@ Offers are SYNTHETIC.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -178,3 +179,33 @@ def test_check_file_on_a_healthy_store_and_missing_tables(tmp_path: Path) -> Non
     SqliteOfferStore(path).upsert([offer(1)])
     assert check_file(path, ("offers", "meta")) is None
     assert check_file(path, ("login_attempts",)) == "Tabellen fehlen: login_attempts"
+
+
+def test_schema_1_store_is_migrated_to_nullable_coordinates(tmp_path) -> None:
+    """A store written by schema 1 (lon/lat NOT NULL) keeps its rows and then accepts an offer
+    without a location."""
+    path = tmp_path / "offers.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """
+        CREATE TABLE offers (id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL,
+            ags TEXT, kreis_ags TEXT, lon REAL NOT NULL, lat REAL NOT NULL, record TEXT NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('schema_version', '1'), ('data_version', '3');
+        """
+    )
+    old = offer(1)
+    conn.execute(
+        "INSERT INTO offers VALUES (?, ?, ?, NULL, NULL, ?, ?, ?, 'x', 'x')",
+        (old.id, old.name, str(old.category), old.lon, old.lat, json.dumps(old.to_record())),
+    )
+    conn.commit()
+    conn.close()
+    store = SqliteOfferStore(path)
+    assert store.all() == [old]
+    unlocated = offer(2).with_changes(lon=None, lat=None, precision=Precision.KREIS_AREA)
+    store.upsert([unlocated])
+    assert store.get(unlocated.id) == unlocated
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)

@@ -55,8 +55,9 @@ def expected(place: str, category: str | None = None) -> list[tuple[str, float]]
 
 def test_nearest_offers_to_betadorf(toy_data_dir: ToyData) -> None:
     want = expected("Betadorf")
-    # by hand: MBE 1.0 km, ABH Nordkreis (Kreis area) 5.0, ABH Alphastadt 10.0, ABH Gammastadt 11.0
-    assert [round(km, 1) for _, km in want[:4]] == [1.0, 5.0, 10.0, 11.0]
+    # by hand: MBE 1.0 km, ABH Alphastadt 10.0 and ABH Nordkreis (at its seat Deltaheim, 15/5) 10.0
+    # (tie: store order), ABH Gammastadt 11.0
+    assert [round(km, 1) for _, km in want[:4]] == [1.0, 10.0, 10.0, 11.0]
     at = run(ort="Betadorf")
     shown = cards(at)
     assert len(shown) == len(toy.OFFERS) == 8
@@ -68,10 +69,11 @@ def test_nearest_offers_to_betadorf(toy_data_dir: ToyData) -> None:
 
 def test_category_filter_ausländerbehörden_near_deltaheim(toy_data_dir: ToyData) -> None:
     want = expected("Deltaheim", "auslaenderbehoerde")[:3]
-    # by hand from (15, 5): Südkreis (25, 5) 10.0, Nordkreis (20, 15) 11.2, Alphastadt (5, 15) 14.1
+    # by hand from (15, 5): Nordkreis at its seat Deltaheim (15, 5) 0.0, Südkreis at its seat
+    # Epsilonstadt (25, 5) 10.0, Alphastadt (5, 15) 14.1
     assert [n for n, _ in want] == [
-        "Ausländerbehörde Südkreis",
         "Ausländerbehörde Nordkreis",
+        "Ausländerbehörde Südkreis",
         "Ausländerbehörde Alphastadt",
     ]
     at = run(ort="Deltaheim", kat="auslaenderbehoerde", n="3")
@@ -79,8 +81,8 @@ def test_category_filter_ausländerbehörden_near_deltaheim(toy_data_dir: ToyDat
     assert len(shown) == 3
     for card, (name, _) in zip(shown, want, strict=True):
         assert name in card
-    assert distances_km(at) == [10.0, 11.2, 14.1]
-    # two of them are only somewhere in the Kreis, one at the Gemeinde centre: marked approximate
+    assert distances_km(at) == [0.0, 10.0, 14.1]
+    # two at their Kreis seat's centre, one at the Gemeinde centre: marked approximate
     assert len(at.warning) >= 3
 
 
@@ -103,5 +105,5 @@ def test_other_languages_show_the_same_offers(toy_data_dir: ToyData, lang: str) 
     at = run(ort="Betadorf", lang=lang, n="2")
     shown = cards(at)
     assert len(shown) == 2 and "Migrationsberatung Betadorf" in shown[0]
-    assert distances_km(at, decimal=".") == [1.0, 5.0]  # not German: decimal point
+    assert distances_km(at, decimal=".") == [1.0, 10.0]  # not German: decimal point
     assert distances_km(at, decimal=",") == []

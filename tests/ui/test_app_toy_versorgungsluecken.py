@@ -64,7 +64,7 @@ def naive(
     points = [
         o.at_km
         for o in toy.OFFERS
-        if o.category == category and (kreis_area or o.precision != "kreis_area")
+        if o.category == category and (kreis_area or o.precision != "kreis_seat_centre")
     ]
     out = Naive()
     for ags, x, y, people, foreign in toy.cells_km():
@@ -96,19 +96,22 @@ def ranking(at: AppTest) -> pd.DataFrame:
     return next(df.value for df in at.dataframe if "rank" in df.value.columns)
 
 
-def test_defaults_show_the_uncovered_corner_of_deltaheim(toy_data_dir: ToyData) -> None:
+def test_defaults_show_the_uncovered_strip_of_betadorf(toy_data_dir: ToyData) -> None:
     want = naive()
-    assert (want.beyond, want.total) == (760.0, 21_500.0)  # 38 cells x 20 people
+    # ABH Alphastadt (5, 15), Gammastadt (26, 16), Nordkreis at its seat Deltaheim (15, 5): by hand,
+    # 8 Betadorf cells lie more than 10 km from all three ((15.5, 15.5..19.5), (14.5, 18.5),
+    # (14.5, 19.5), (16.5, 19.5)) x 5 foreign people
+    assert (want.beyond, want.total) == (40.0, 21_500.0)
     at = page()
     share, people, mean, n_offers = metrics(at)
-    assert num(share) == round(100 * 760 / 21_500, 1) == 3.5 and share.endswith("%")
-    assert num(people) == 760
+    assert num(share) == round(100 * 40 / 21_500, 1) == 0.2 and share.endswith("%")
+    assert num(people) == 40
     assert num(mean) == round(want.mean_km, 1) and mean.endswith("km")
-    assert n_offers == "4"  # Alphastadt, Gammastadt, Nordkreis (area), Südkreis (area)
+    assert n_offers == "4"  # Alphastadt, Gammastadt, Nordkreis and Südkreis (at their seats)
     table = ranking(at)
     top = table.iloc[0]
-    assert top["ags"] == "05901012" and top["demand_beyond"] == pytest.approx(760)
-    assert top["share_beyond_pct"] == pytest.approx(100 * 760 / 2000)
+    assert top["ags"] == "05901004" and top["demand_beyond"] == pytest.approx(40)
+    assert top["share_beyond_pct"] == pytest.approx(100 * 40 / 500)
     assert table["demand_beyond"].iloc[1:].sum() == pytest.approx(0)
     assert len(table) == 5
     texts = " ".join(m.value for m in at.markdown)
@@ -117,7 +120,7 @@ def test_defaults_show_the_uncovered_corner_of_deltaheim(toy_data_dir: ToyData) 
     assert not at.error
 
 
-def test_without_kreis_area_points_the_gaps_grow(toy_data_dir: ToyData) -> None:
+def test_without_kreis_seat_offers_the_gaps_grow(toy_data_dir: ToyData) -> None:
     want = naive(kreis_area=False)
     # Betadorf 95, Deltaheim 1 780, Epsilonstadt 1 950 foreign people beyond 10 km
     assert want.per_gemeinde == {"05901004": 95.0, "05901012": 1780.0, "05902016": 1950.0}
@@ -138,7 +141,7 @@ def test_threshold_and_category(toy_data_dir: ToyData) -> None:
     at.slider(key="gap_km").set_value(5).run()
     assert not at.exception
     want = naive(threshold_km=5)
-    assert num(metrics(at)[1]) == want.beyond == 5500
+    assert num(metrics(at)[1]) == want.beyond == 5180  # the naive loop's value
     # one MBE only (Betadorf, at 15.6/15.8 km): everybody in Alphastadt's east half is nearer
     at.multiselect(key="gap_cats").set_value(["migrationsberatung_erwachsene"]).run()
     assert not at.exception
@@ -156,24 +159,24 @@ def test_foreign_population_of_an_inkar_year(toy_data_dir: ToyData) -> None:
     assert not at.exception
     shares = {k: v[2006] for k, v in toy.INKAR.items()}
     want = naive(shares=shares)
-    # 38 Deltaheim cells x 200 people x 8.5 % (Nordkreis 2006) = 646 of 15 900
-    assert (want.beyond, want.total) == (pytest.approx(646), pytest.approx(15_900))
-    assert num(metrics(at)[1]) == 646
-    assert num(metrics(at)[0]) == round(100 * 646 / 15_900, 1) == 4.1
+    # the 8 Betadorf cells x 100 people x 8.5 % (Nordkreis 2006) = 68 of 15 900
+    assert (want.beyond, want.total) == (pytest.approx(68), pytest.approx(15_900))
+    assert num(metrics(at)[1]) == 68
+    assert num(metrics(at)[0]) == round(100 * 68 / 15_900, 1) == 0.4
 
 
 def test_funded_and_not_funded_units(toy_data_dir: ToyData) -> None:
     at = page()
     comparison = next(df.value for df in at.dataframe if "group" in df.value.columns)
     # 2005–2007, by hand: Kreise/kreisfreie Städte all funded (Alphastadt, Nordkreis, Südkreis:
-    # everybody, 21 500, 760 beyond); kreisangehörige: funded Gammastadt (6 000); none with an
-    # Ausländerbehörde left unfunded; without one: Betadorf, Deltaheim, Epsilonstadt (5 500, 760)
+    # everybody, 21 500, 40 beyond); kreisangehörige: funded Gammastadt (6 000); none with an
+    # Ausländerbehörde left unfunded; without one: Betadorf, Deltaheim, Epsilonstadt (5 500, 40)
     assert comparison["units"].tolist() == [3, 0, 1, 0, 3]
     assert comparison["demand"].tolist() == pytest.approx([21_500, 0, 6_000, 0, 5_500])
-    assert comparison["demand_beyond"].tolist() == pytest.approx([760, 0, 0, 0, 760])
+    assert comparison["demand_beyond"].tolist() == pytest.approx([40, 0, 0, 0, 40])
 
 
 def test_english_page_same_numbers(toy_data_dir: ToyData) -> None:
     at = page("en")
     share, people, _, n_offers = metrics(at)
-    assert (num(share, "en"), num(people, "en"), n_offers) == (3.5, 760, "4")
+    assert (num(share, "en"), num(people, "en"), n_offers) == (0.2, 40, "4")

@@ -51,8 +51,11 @@ class DemandKind(StrEnum):
 
 
 #: Location precisions of offers in reporting order (``Headline.precision_counts``).
-PRECISIONS = ("address", "street", "postcode", "gemeinde_centre", "kreis_area")
+PRECISIONS = (
+    "address", "street", "postcode", "gemeinde_centre", "kreis_seat_centre", "kreis_area",
+)  # fmt: skip
 PRECISION_KREIS_AREA = "kreis_area"
+PRECISION_KREIS_SEAT = "kreis_seat_centre"
 #: Export levels.
 EXPORT_LEVELS = ("gemeinde", "kreis", "cell")
 
@@ -81,7 +84,10 @@ class CoverageParams:
     weights
         E2SFCA distance decay; ``None``: the bands 1 / 0.68 / 0.22 at thirds of the catchment.
     include_kreis_area
-        Whether offers located only somewhere in their Kreis (precision ``kreis_area``) count.
+        Whether offers placed only through their Kreis count: those at the centre of the Kreis
+        seat's Gemeinde (precision ``kreis_seat_centre``, e.g. the Ausländerbehörden of the
+        Kreise). Offers known only by their Kreis (``kreis_area``) have no location and never
+        count. (The name is kept for the saved URLs and the CLI's ``--exclude-kreis-area``.)
     foreign_year
         ``None``: foreign population from the Zensus 2022 share per Gemeinde. A year (e.g. 2006):
         each Gemeinde's population times the INKAR foreign share of its Kreis in that year (the
