@@ -126,6 +126,8 @@ def test_public_page_has_no_german_ui_text(
     badges.first.hover(force=True)
     tooltip = frame.locator(".leaflet-tooltip").first
     expect(tooltip).to_be_attached()
+    # read now: Leaflet removes the tooltip as soon as the mouse leaves the badge (expander click)
+    tooltip_text = tooltip.inner_text()
     # open the popup of an offer marker (through the clusters)
     iframe = app.map_iframe.element_handle().content_frame()
     assert iframe is not None
@@ -141,7 +143,7 @@ def test_public_page_has_no_german_ui_text(
     texts = {
         "page": page.locator("[data-testid='stApp']").inner_text(),
         "popup": popup_text,
-        "tooltip": tooltip.inner_text(),
+        "tooltip": tooltip_text,
         "legend": legend.text_content() or "",
         "layers": frame.locator(".leaflet-control-layers").text_content() or "",
         "attribution": frame.locator(".leaflet-control-attribution").inner_text(),
