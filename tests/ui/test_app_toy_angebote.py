@@ -107,3 +107,31 @@ def test_other_languages_show_the_same_offers(toy_data_dir: ToyData, lang: str) 
     assert len(shown) == 2 and "Migrationsberatung Betadorf" in shown[0]
     assert distances_km(at, decimal=".") == [1.0, 10.0]  # not German: decimal point
     assert distances_km(at, decimal=",") == []
+
+
+def test_a_kreis_office_without_a_seat_row_is_listed_without_a_distance(
+    toy_data_dir: ToyData, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a seat row the Nordkreis office is known only by its Kreis: the page lists it after
+    the measured offers as "im Kreis … – Standort nicht erfasst", with no distance."""
+    import shutil
+
+    from mapapp import config
+    from tests.fixtures.toy_files import use_toy_reference
+
+    reference = tmp_path / "reference"
+    shutil.copytree(toy_data_dir.reference_dir, reference)
+    seats = reference / config.REFERENCE_FILES["kreis_seats"]
+    seats.write_text(seats.read_text("utf-8").splitlines()[0] + "\n", "utf-8")  # header only
+    use_toy_reference(monkeypatch, reference)
+    for stored in (toy_data_dir.data_dir / "store").glob("offers.sqlite*"):
+        stored.unlink()  # seeded anew from the changed reference folder
+
+    at = run(ort="Betadorf", kat="auslaenderbehoerde")
+    names = cards(at)
+    assert names and "Nordkreis" in names[-1]  # after the measured ones
+    assert not any("Nordkreis" in n for n in names[:-1])
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any("Standort nicht erfasst" in c and "Nordkreis" in c for c in captions)
+    # every measured office has a distance; the unlocated one has none
+    assert len(distances_km(at)) == len(names) - 1

@@ -30,7 +30,13 @@ def render() -> None:
     point = searched_point(search, ctx, lang)
     sync_url(search)
 
-    hits = index.nearest(point.lon, point.lat, limit=search.limit, flt=search.flt) if point else []
+    # offers of the searched Kreis known only by their Kreis follow the measured ones, undistanced
+    kreis = point.ags[:5] if point and point.ags else None
+    hits = (
+        index.nearest(point.lon, point.lat, limit=search.limit, flt=search.flt, kreis_ags=kreis)
+        if point
+        else []
+    )
     shown = index.matching(search.flt)
     st.info(t("of.data.note", lang))
 
