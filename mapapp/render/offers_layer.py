@@ -9,7 +9,8 @@ when it is opened.
 Safety: every text reaches the page as JSON data (:func:`mapapp.render.safe.json_for_script`:
 ``< > & ' ` { }`` escaped inside strings, so nothing in it is HTML, script or template source), and
 the popup/tooltip builders HTML-escape each value before inserting it (``esc`` in the script);
-links are only made from ``http(s)://`` URLs and plain e-mail addresses.
+the payload carries a website or e-mail address only when it may become a link
+(:func:`mapapp.model.is_http_url`, :func:`mapapp.model.is_plain_email`).
 
 Approximate locations (Gemeinde centre, Kreis area) are drawn hollow with a dashed outline and the
 popup says how the point was found.
@@ -41,7 +42,6 @@ var {{ this.get_name() }} = (function () {
     var D = {{ this.payload_json }};
     var S = D.s, F = D.f, V = D.v, L_ = D.labels;
     var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
-    var PLAIN_MAIL = /^[^\\s@?&<>"'`,;:()\\[\\]\\\\\\/]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$/;
     function esc(v) { return String(v).replace(/[&<>"']/g, function (ch) { return ESC[ch]; }); }
     function val(key, i) {
         if (F[key]) { return S[F[key][i]]; }
@@ -50,11 +50,10 @@ var {{ this.get_name() }} = (function () {
     function row(key, i) {
         var v = val(key, i);
         if (!v) { return ""; }
-        if (key === "web") {
-            if (!/^https?:\\/\\//i.test(v)) { return ""; }
+        if (key === "web") {  // the payload holds only http(s) URLs (model.is_http_url)
             v = '<a href="' + esc(v) + '" target="_blank" rel="noopener noreferrer">' + esc(v) + "</a>";
-        } else if (key === "email") {
-            v = PLAIN_MAIL.test(v) ? '<a href="mailto:' + esc(v) + '">' + esc(v) + "</a>" : esc(v);
+        } else if (key === "email") {  // only plain addresses (model.is_plain_email)
+            v = '<a href="mailto:' + esc(v) + '">' + esc(v) + "</a>";
         } else {
             v = esc(v).replace(/\\n/g, "<br>");
         }

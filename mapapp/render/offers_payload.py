@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mapapp.model import OfferCategory
+from mapapp.model import OfferCategory, is_http_url, is_plain_email
 from mapapp.offers_model import Accessibility, Offer, Precision
 from mapapp.text import date, label, language_name, t
 
@@ -79,8 +79,9 @@ def _field_values(o: Offer, lang: str) -> dict[str, str]:
         "addr": o.address,
         "hours": o.opening_hours or "",
         "phone": o.phone or "",
-        "email": o.email or "",
-        "web": o.website or "",
+        # only what may become a link (the model's one check each); the script links these as given
+        "email": o.email if o.email and is_plain_email(o.email) else "",
+        "web": o.website if o.website and is_http_url(o.website) else "",
         "lang": ", ".join(language_name(code, lang) for code in o.languages),
         "tg": ", ".join(label("target_group", g, lang) for g in o.target_groups),
         "src": o.source or "",

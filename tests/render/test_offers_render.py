@@ -169,3 +169,15 @@ def test_public_map_draws_only_nearby_offers_when_there_are_very_many(monkeypatc
 
     assert count(small) == 4
     assert count(big) == len(inside) >= 1
+
+
+def test_payload_carries_only_links_the_model_allows() -> None:
+    ok = make(0, website="https://example.org/a", email="info@example.org")
+    bad = make(1, website="javascript:alert(1)", email="info@example.org?subject=x&body=y")
+    data = offers_payload([ok, bad], detail="full")
+
+    def column(key: str) -> list[str]:
+        return data["v"][key] if key in data["v"] else [data["s"][i] for i in data["f"][key]]
+
+    assert column("web") == ["https://example.org/a", ""]
+    assert column("email") == ["info@example.org", ""]
