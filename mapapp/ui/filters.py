@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from mapapp.analysis.offers import OfferFilter
 from mapapp.model import OfferCategory
 from mapapp.offers_model import TargetGroup
-from mapapp.ui.markdown import md as md  # re-exported: the escaping lives in ui.markdown
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from mapapp.model import OfferCategory
 from mapapp.offers_model import TargetGroup
-from mapapp.ui.filters import DEFAULT_LIMIT, MAX_LIMIT, md, parse_params, to_params
+from mapapp.ui.filters import DEFAULT_LIMIT, MAX_LIMIT, parse_params, to_params
+from mapapp.ui.markdown import md
 
 
 def test_round_trip_of_a_full_search() -> None:
