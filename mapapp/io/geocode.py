@@ -7,8 +7,7 @@ out, and caches every answer (also "not found") as JSON files under ``<data_dir>
 so a re-import asks nothing twice.
 
 The offline tools used before it are :mod:`mapapp.io.gazetteer` (Gemeinde names and seat PLZ) and
-:mod:`mapapp.io.locator` (NRW check, AGS by point-in-polygon, projections); their names are
-re-exported here for the callers that import them from this module.
+:mod:`mapapp.io.locator` (NRW check, AGS by point-in-polygon, projections).
 """
 
 from __future__ import annotations
