@@ -49,9 +49,9 @@ from gen_synthetic_offers import synthetic_offers, to_import_csv
 from mapapp.analysis.offers import OfferFilter, OfferIndex
 from mapapp.config import get_settings
 from mapapp.io.datasets import load_boundaries
-from mapapp.io.locator import to_metric
 from mapapp.io.offers import load_geo_context, parse_offers
 from mapapp.offers_model import Offer
+from mapapp.projection import to_metric
 from mapapp.render.offers_layer import add_offers_layer
 from mapapp.services.offers import build_index
 from mapapp.store import SqliteOfferStore

@@ -27,9 +27,9 @@ try:
 except ModuleNotFoundError:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mapapp.io.locator import to_web
 from mapapp.model import OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Offer, Precision, TargetGroup
+from mapapp.projection import to_web
 
 SYNTHETIC_SOURCE = "SYNTHETIC (scripts/gen_synthetic_offers.py) – keine echten Angebote"
 #: Fallback area (EPSG:25832 metres) when no boundaries are at hand: a box over NRW's extent.

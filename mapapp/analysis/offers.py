@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from mapapp.analysis.projection import to_metric
 from mapapp.config import CRS_METRIC
 from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import (
@@ -35,6 +34,7 @@ from mapapp.offers_model import (
     TargetGroup,
     offers_table_rows,
 )
+from mapapp.projection import to_metric
 
 # --------------------------------------------------------------------------------------------
 # Frames

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 
-from mapapp.config import CRS_METRIC, CRS_WEB
+from mapapp.config import CRS_METRIC
 from mapapp.io.boundaries import Boundaries
 from mapapp.model import COL_AGS, DataError
+from mapapp.projection import to_web
 
 # --------------------------------------------------------------------------------------------
 # Locator: projection, NRW check, AGS by point-in-polygon
@@ -25,21 +25,6 @@ from mapapp.model import COL_AGS, DataError
 #: Tolerance (metres) around the Land polygon, by boundary product: VG5000 is generalised for
 #: 1:5 000 000 (borders move by up to a few km), VG250 for 1:250 000.
 NRW_TOLERANCE_M = {"VG5000": 5000.0, "VG250": 500.0}
-
-_TO_METRIC = Transformer.from_crs(CRS_WEB, CRS_METRIC, always_xy=True)
-_TO_WEB = Transformer.from_crs(CRS_METRIC, CRS_WEB, always_xy=True)
-
-
-def to_metric(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 degrees -> EPSG:25832 metres (arrays)."""
-    x, y = _TO_METRIC.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-
-
-def to_web(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """EPSG:25832 metres -> WGS84 lon, lat degrees (arrays)."""
-    lon, lat = _TO_WEB.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
 class Locator:

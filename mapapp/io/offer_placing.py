@@ -13,8 +13,9 @@ from mapapp.ingest.offers import Draft
 from mapapp.ingest.report import ImportReport
 from mapapp.io.gazetteer import Gazetteer
 from mapapp.io.geocode import GeocoderError, OnlineGeocoder
-from mapapp.io.locator import Locator, to_metric, to_web
+from mapapp.io.locator import Locator
 from mapapp.offers_model import CoordSource, Precision
+from mapapp.projection import to_metric, to_web
 
 #: After this many consecutive online-geocoder failures the rest of the file stays offline.
 GEOCODER_MAX_FAILURES = 3

@@ -26,7 +26,6 @@ from mapapp.analysis.offers import (
     parse_latlon,
     search_candidates,
 )
-from mapapp.analysis.projection import to_metric
 from mapapp.config import Settings
 from mapapp.ingest.report import ImportReport
 from mapapp.io.gazetteer import Place
@@ -40,6 +39,7 @@ from mapapp.io.offers import (
 )
 from mapapp.model import DataError
 from mapapp.offers_model import Offer
+from mapapp.projection import to_metric
 from mapapp.store import OfferStore, ensure_seeded, open_offer_store
 
 # --------------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from mapapp.analysis.offers import (
     nearest_offers,
     offers_frame,
 )
-from mapapp.io.locator import to_metric
 from mapapp.model import OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Offer, Precision, TargetGroup
+from mapapp.projection import to_metric
 from mapapp.store import SqliteOfferStore
 from tests.fixtures.offers_geography import lonlat
 

@@ -20,10 +20,10 @@ import shapely
 from mapapp.config import USER_AGENT, Settings
 from mapapp.io.gazetteer import Gazetteer
 from mapapp.io.geocode import GeocoderError, OnlineGeocoder, RateLimiter
-from mapapp.io.locator import to_metric
 from mapapp.io.offers import parse_offers
 from mapapp.model import DataError
 from mapapp.offers_model import CoordSource, Precision
+from mapapp.projection import to_metric
 from tests.fixtures.offers_geography import centre, context, gvisys_frame, kreise_frame, lonlat
 
 # ---- offline gazetteer ------------------------------------------------------------------------
