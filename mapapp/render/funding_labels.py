@@ -144,7 +144,6 @@ def _try_spot(
         va=cand.va,
         family=FONT,
         color=INK,
-        parse_math=False,
         zorder=8,
         **style,
     )
@@ -184,7 +183,6 @@ def _add_with_halo(ax: Any, label: Text, text: str, style: dict[str, Any]) -> No
         va=label.get_verticalalignment(),
         family=FONT,
         color="white",
-        parse_math=False,
         zorder=7,
         path_effects=[Stroke(linewidth=2.2, foreground="white")],
         **style,
@@ -219,7 +217,6 @@ def rb_names(
             size=7.5,
             color="#8a8a8a",
             family=FONT,
-            parse_math=False,
             zorder=6,
         )
         t.set_position(_rb_spot(ax, t, poly, funded_union, renderer))

@@ -184,7 +184,6 @@ def _note(panel: Any, note: str, renderer: RendererAgg) -> float:
         style="italic",
         linespacing=1.3,
         family=FONT,
-        parse_math=False,
     )
     return _panel_y(panel, t.get_window_extent(renderer).y1) + 0.015
 
@@ -287,7 +286,6 @@ def _panel_text(
         va="top",
         ha=ha,
         family=FONT,
-        parse_math=False,
         **kwargs,
     )
     box = t.get_window_extent(renderer)

@@ -93,7 +93,7 @@ class Page:
         """Text at a page position in millimetres, in the house font, without mathtext."""
         kwargs.setdefault("color", INK)
         x, y = x_mm / PAGE_MM[0], y_mm / PAGE_MM[1]
-        return self.fig.text(x, y, s, parse_math=False, family=FONT, **kwargs)
+        return self.fig.text(x, y, s, family=FONT, **kwargs)  # literal: save() calls plain_texts
 
     def axes(self, mm: tuple[float, float, float, float]) -> Any:
         """Map or panel axes in a box given in millimetres, without frame and ticks."""
@@ -187,8 +187,6 @@ def legend(
         handler_map={tuple: HandlerTuple(ndivide=1)},
         **kwargs,
     )
-    for t in result.get_texts():
-        t.set_parse_math(False)
     return result
 
 
@@ -239,6 +237,5 @@ def north_arrow(ax: Any) -> None:
         weight="bold",
         color=INK,
         family=FONT,
-        parse_math=False,
         zorder=6,
     )
