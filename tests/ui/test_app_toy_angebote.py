@@ -13,20 +13,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import toy_world as toy
+from tests.fixtures.pages import run_page
 from tests.fixtures.toy_files import ToyData
 from tests.fixtures.toy_world import distance_km
 
-TIMEOUT = 30
-SCRIPT = "from mapapp.ui.pages import angebote\nangebote.render()\n"
-
 
 def run(**params: str) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("angebote", **params)
 
 
 def cards(at: AppTest) -> list[str]:

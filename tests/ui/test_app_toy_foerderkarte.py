@@ -15,20 +15,15 @@ from streamlit.testing.v1 import AppTest
 
 from mapapp.config import REPO_ROOT
 from tests.fixtures import toy_world as toy
+from tests.fixtures.pages import run_page
 from tests.fixtures.toy_files import ToyData
 
 TIMEOUT = 30  # seconds; the toy world renders in about a second
-SCRIPT = "from mapapp.ui.pages import foerderkarte\nfoerderkarte.render()\n"
 COUNTS = ["Kreise", "Städte", "Kommunen", "Projekte"]
 
 
 def page(**params: str) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("foerderkarte", **params)
 
 
 def counts_table(at: AppTest) -> pd.DataFrame:

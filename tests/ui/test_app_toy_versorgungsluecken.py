@@ -17,21 +17,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import toy_world as toy
+from tests.fixtures.pages import run_page
 from tests.fixtures.toy_files import ToyData
 from tests.fixtures.toy_world import distance_km
 
-TIMEOUT = 30
-SCRIPT = "from mapapp.ui.pages import versorgungsluecken\nversorgungsluecken.render()\n"
 ABH = "auslaenderbehoerde"
 
 
 def page(lang: str | None = None) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
-    if lang:
-        at.query_params["lang"] = lang
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("versorgungsluecken", **({"lang": lang} if lang else {}))
 
 
 @dataclass
