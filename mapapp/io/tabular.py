@@ -24,15 +24,20 @@ def neutralize_cell(value: object) -> object:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with every text cell neutralised (see :func:`neutralize_cell`)."""
+    """Copy of ``frame`` with every text cell neutralised (see :func:`neutralize_cell`): text and
+    categorical columns, the column names and a text index; numbers stay numbers."""
     # pandas on call only: ``mapapp coverage`` imports FORMULA_PREFIXES without loading pandas
     import pandas as pd
 
     out = frame.copy()
     for col in out.columns:
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object)
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralize_cell)
     out.columns = [str(neutralize_cell(str(c))) for c in out.columns]
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
+        out.index = out.index.map(neutralize_cell)
     return out
 
 

@@ -15,20 +15,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from mapapp.io.tabular import neutralize_cell, safe_frame
+from mapapp.io.tabular import safe_frame
 
 
 def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as the table widget gets it: text cells, categories, column names and a text
     index neutralised; numbers unchanged."""
-    out = frame.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype(object)  # safe_frame only looks at text columns
-    out = safe_frame(out)
-    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
-        out.index = out.index.map(neutralize_cell)
-    return out
+    return safe_frame(frame)
 
 
 def show_table(frame: pd.DataFrame, *, where: DeltaGenerator | None = None, **kwargs: Any) -> None:

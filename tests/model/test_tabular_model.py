@@ -149,3 +149,17 @@ def test_no_payload_becomes_a_link() -> None:
 
     assert not [p for p in PAYLOADS if is_http_url(p) and not p.startswith(("http://", "https://"))]
     assert not [p for p in PAYLOADS if is_plain_email(p) and ("?" in p or "<" in p)]
+
+
+def test_safe_csv_neutralises_categories_and_keeps_numbers() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "kat": pd.Categorical(['=HYPERLINK("http://127.0.0.1:9";"x")', "Kurs"]),
+            "n": [-1, 2],
+        }
+    )
+    rows = to_safe_csv(frame).splitlines()
+    assert rows[1].startswith("\"'=HYPERLINK(") and rows[1].endswith(",-1")
+    assert rows[2] == "Kurs,2"
