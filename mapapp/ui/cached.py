@@ -161,11 +161,6 @@ def coverage_population_grid_stamp() -> str:
     return coverage.population_grid_stamp(settings())
 
 
-def coverage_store_key() -> tuple[str, str]:
-    """(location, data version) of the seeded offer store: the offers part of the cache key."""
-    return offer_store_key()
-
-
 @st.cache_data(show_spinner=False, max_entries=2)
 def _inkar_years(stamp: str) -> list[int]:
     from mapapp.services import coverage

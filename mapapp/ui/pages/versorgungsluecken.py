@@ -31,7 +31,7 @@ def render() -> None:
     if not stamp:
         st.info(t("gap.foreign_unknown", lang))
     with state.stop_on_data_error(lang):
-        store_key = cached.coverage_store_key()
+        store_key = cached.offer_store_key()
         grid_stamp = cached.coverage_population_grid_stamp()  # "" = no Zensus grid file
         choice = coverage_controls(
             lang,
