@@ -14,6 +14,7 @@ import pytest
 from mapapp.cli import main
 from mapapp.config import REPO_ROOT, get_settings
 from mapapp.io.funding import SHOW_COLUMNS, imported_registry_path
+from tests.fixtures.documented_list import documented_rows
 
 DOCUMENTED = REPO_ROOT / "geodata" / "reference" / "kommin_funding_documented.csv"
 
@@ -149,7 +150,7 @@ def test_reset_goes_back_to_the_documented_list(
     assert "Gelöscht" in capsys.readouterr().out
     assert not stored(data_dir).exists()
     assert main(["funding", "show", "--format", "csv"]) == 0
-    assert len(read_csv_output(capsys.readouterr().out)) == 50
+    assert len(read_csv_output(capsys.readouterr().out)) == len(documented_rows())
     assert main(["funding", "reset"]) == 0
     assert "Keine importierte Liste" in capsys.readouterr().out
 
@@ -166,7 +167,7 @@ def test_show_csv_documented_list(data_dir: Path, capsys: pytest.CaptureFixture[
     assert main(["funding", "show", "--format", "csv", "--boundaries", "off"]) == 0
     frame = read_csv_output(capsys.readouterr().out)
     assert frame.columns.tolist() == list(SHOW_COLUMNS)
-    assert len(frame) == 50
+    assert len(frame) == len(documented_rows())
     kreis = frame["unit_type"] == "Kreis"
     assert frame.loc[kreis, "ags"].str.len().eq(5).all()
     assert frame.loc[~kreis, "ags"].str.len().eq(8).all()
@@ -198,7 +199,11 @@ def test_show_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_table(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["funding", "show"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1].startswith("50 Projekte, ")
+    # every row of the committed list, and its distinct Kommunen (counted with plain csv)
+    rows = documented_rows()
+    n_kommunen = len({r["ags"] for r in rows})
+    assert out.splitlines()[-1].startswith(f"{len(rows)} Projekte, {n_kommunen} Kommunen")
+    assert "Münster, Stadt" in out
     assert "dokumentierte Liste" in out
     assert "Solingen, Klingenstadt" in out
 
@@ -251,7 +256,7 @@ def test_show_joins_to_the_real_boundaries(
     shutil.copy(archive, data_dir / "raw" / "bkg" / archive.name)
     assert main(["funding", "show", "--format", "csv", "--boundaries", "require"]) == 0
     frame = read_csv_output(capsys.readouterr().out)
-    assert len(frame) == 50
+    assert len(frame) == len(documented_rows())
 
 
 def test_import_of_a_list_over_the_row_limit_exits_2_with_one_sentence(

@@ -19,6 +19,7 @@ from mapapp.ingest.registry import REGISTRY_COLUMNS
 from mapapp.ingest.units import UnitMatcher
 from mapapp.io.funding import join_units, read_registry_csv, save_registry
 from mapapp.model import DataError, UnitType
+from tests.fixtures.documented_list import documented_rows
 from tests.fixtures.files import billion_laughs_xlsx
 
 REFERENCE = REPO_ROOT / "geodata" / "reference"
@@ -707,7 +708,7 @@ def documented(status: pd.DataFrame) -> pd.DataFrame:
 def test_every_documented_row_joins_to_a_unit_of_its_level(status: pd.DataFrame) -> None:
     reg = documented(status)
     joined = join_units(reg, status)
-    assert len(joined) == 50
+    assert len(joined) == len(documented_rows())
     kreis = joined["unit_type"] == "Kreis"
     assert joined.loc[kreis, "ags"].str.len().eq(5).all()
     assert joined.loc[~kreis, "ags"].str.len().eq(8).all()
@@ -747,7 +748,7 @@ def test_every_documented_row_joins_to_the_real_bkg_boundaries(status: pd.DataFr
     joined = join_units(
         reg, status, kreis_keys=set(b.kreise["ags"]), gemeinde_keys=set(b.gemeinden["ags"])
     )
-    assert len(joined) == 50
+    assert len(joined) == len(documented_rows())
     kreis_rows = joined[joined["unit_type"] == "Kreis"]
     stadt_rows = joined[joined["unit_type"] != "Kreis"]
     assert set(kreis_rows["ags"]) <= set(b.kreise["ags"])
