@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "fetch-data": "mapapp.commands.data",
     "funding": "mapapp.commands.funding",
     "offers": "mapapp.commands.offers",
+    "serve-api": "mapapp.commands.serve_api",
 }
 #: The command modules (one line each), as before.
 COMMAND_MODULES: tuple[str, ...] = tuple(sorted(set(COMMANDS.values())))
