@@ -26,6 +26,7 @@ run: data
 
 browser-deps:
 	@bash scripts/install_browser.sh
+	@bash scripts/install_pdf.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -133,6 +133,9 @@ ATTRIBUTION_OSM = "© OpenStreetMap-Mitwirkende"
 
 #: Basemap tiles (optional; the maps stay readable without them).
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#: Address of the app as people reach it (``MAPAPP_PUBLIC_URL``): the printed Wegweiser's QR codes
+#: open the Angebote page under it.
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
 
 
 def bkg_attribution(year: int, modified: bool = True) -> str:
@@ -150,6 +153,7 @@ class Settings:
     geocoder_url: str | None = None
     editor_password: str | None = None
     reference_dir: Path = field(default=REPO_ROOT / "geodata" / "reference")
+    public_url: str = DEFAULT_PUBLIC_URL
 
     @property
     def raw_dir(self) -> Path:
@@ -185,6 +189,7 @@ def get_settings() -> Settings:
             if reference_env
             else REPO_ROOT / "geodata" / "reference"
         ),
+        public_url=os.environ.get("MAPAPP_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
     )
 
 
