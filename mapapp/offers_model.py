@@ -48,7 +48,9 @@ from mapapp.model import OfferCategory
 class Precision(StrEnum):
     """How exactly an offer's point is known.
 
-    ``street`` = a geocoder found the street but not the house number. ``kreis_seat_centre`` =
+    ``street`` = a geocoder found the street but not the house number. ``plz_area`` = the
+    centre of the postcode area (offline PLZ centroids, :mod:`mapapp.io.plz`); ``postcode`` = an
+    online geocoder's postcode answer. ``kreis_seat_centre`` =
     the GV-ISys centre of the Gemeinde that is the seat of the Kreis administration
     (``nrw_kreis_seats.csv``): where a Kreis's own office without an address usually is, an
     approximation. ``kreis_area`` = only the responsible Kreis is known, not where in it: such an
@@ -58,6 +60,7 @@ class Precision(StrEnum):
     ADDRESS = "address"
     STREET = "street"
     POSTCODE = "postcode"
+    PLZ_AREA = "plz_area"
     GEMEINDE_CENTRE = "gemeinde_centre"
     KREIS_SEAT_CENTRE = "kreis_seat_centre"
     KREIS_AREA = "kreis_area"
@@ -147,6 +150,9 @@ class Offer:
         comes from. Both ``None`` = no location (:attr:`located` is false): only the Kreis is
         known (precision ``kreis_area``). Such an offer is never drawn as a point and never gets
         a distance.
+    opening_hours, appointment_only
+        Opening hours in the OpenStreetMap ``opening_hours`` syntax (checked on import,
+        :mod:`mapapp.ingest.hours`); whether a visit needs an appointment (``None`` = not known).
     capacity
         Places or counsellor hours per week (``capacity_unit``); optional, used by coverage analysis.
     category_original
@@ -172,6 +178,7 @@ class Offer:
     languages: tuple[str, ...] = ()
     target_groups: tuple[TargetGroup, ...] = ()
     opening_hours: str | None = None
+    appointment_only: bool | None = None
     phone: str | None = None
     email: str | None = None
     website: str | None = None
@@ -241,6 +248,8 @@ class Offer:
         except KeyError as exc:
             raise ValueError(f"unbekannter Wert {exc} im Angebot {rec.get('id')!r}") from exc
         data["languages"] = tuple(data.get("languages") or ())
+        appointment = data.get("appointment_only")
+        data["appointment_only"] = None if appointment is None else bool(appointment)
         lv = data.get("last_verified")
         data["last_verified"] = date.fromisoformat(lv) if isinstance(lv, str) and lv else None
         unlocated = data["precision"] is Precision.KREIS_AREA  # older stores kept a Kreis point
@@ -265,8 +274,8 @@ _TARGET_BY_VALUE = {t.value: t for t in TargetGroup}
 OFFER_COLUMNS: tuple[str, ...] = (
     "id", "name", "category", "category_label", "provider", "street", "postcode", "city", "ags",
     "kreis_ags", "lat", "lon", "precision", "coord_source", "languages", "target_groups",
-    "opening_hours", "phone", "email", "website", "barrier_free", "capacity", "capacity_unit",
-    "source", "source_date", "last_verified", "note", "category_original",
+    "opening_hours", "appointment_only", "phone", "email", "website", "barrier_free", "capacity",
+    "capacity_unit", "source", "source_date", "last_verified", "note", "category_original",
 )  # fmt: skip
 
 
@@ -278,5 +287,6 @@ def offers_table_rows(offers: Iterable[Offer]) -> list[dict[str, Any]]:
         rec["category_label"] = o.category_label
         rec["languages"] = ";".join(o.languages)
         rec["target_groups"] = ";".join(str(t) for t in o.target_groups)
+        rec["appointment_only"] = {True: "ja", False: "nein", None: ""}[o.appointment_only]
         rows.append({c: rec.get(c) for c in OFFER_COLUMNS})
     return rows

@@ -17,6 +17,7 @@ from typing import Any
 from mapapp.ingest.columns import ColumnMap, map_columns
 from mapapp.ingest.coords import parse_coordinate, parse_coordinate_pair
 from mapapp.ingest.fold import fold
+from mapapp.ingest.hours import check_opening_hours
 from mapapp.ingest.offer_terms import (
     parse_accessibility,
     parse_category,
@@ -136,8 +137,9 @@ class RowReader:
         f: dict[str, Any] = {"name": name}
         if not self._category(raw, f):
             return None
-        for fld in ("provider", "opening_hours", "phone", "source", "source_date", "note", "id"):
+        for fld in ("provider", "phone", "source", "source_date", "note", "id"):
             f[fld] = self.text(raw, fld)
+        self._hours(raw, f)
         f.update(self._address(raw))
         self._lists(raw, f)
         self._contact(raw, f)
@@ -238,6 +240,27 @@ class RowReader:
                 )
                 web = None
         f["website"] = web
+
+    def _hours(self, raw: RawRow, f: dict[str, Any]) -> None:
+        """Opening hours in the OpenStreetMap syntax (a rule the parser cannot read is reported
+        and left out; the row is kept) and whether a visit needs an appointment."""
+        hours = self.text(raw, "opening_hours")
+        if hours:
+            try:
+                hours = check_opening_hours(hours)
+            except ValueError as exc:
+                self.report.warn(
+                    raw.row, "opening_hours", f"{exc} – ohne Öffnungszeiten übernommen"
+                )
+                hours = None
+        f["opening_hours"] = hours
+        cell = self.cell(raw, "appointment_only")
+        answer = parse_accessibility(None if is_blank(cell) else cell)
+        if answer is None:
+            self.report.warn(raw.row, "appointment_only", f"'{cell}' unklar (ja/nein) – ignoriert")
+        f["appointment_only"] = {Accessibility.YES: True, Accessibility.NO: False}.get(
+            answer or Accessibility.UNKNOWN
+        )
 
     def _details(self, raw: RawRow, f: dict[str, Any]) -> None:
         """Accessibility, capacity and the date of the last check."""

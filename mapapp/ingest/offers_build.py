@@ -18,7 +18,7 @@ def offer_from_draft(d: Draft, default_source: str) -> Offer:
     oid = f["id"] or offer_id(cat.value, f["name"], f["street"], f["postcode"], f["city"])
     assert d.lon is not None and d.lat is not None and d.precision and d.coord_source
     plain = ("provider", "street", "postcode", "city", "languages", "target_groups")
-    more = ("opening_hours", "phone", "email", "website", "barrier_free", "capacity")
+    more = ("opening_hours", "appointment_only", "phone", "email", "website", "barrier_free")
     return Offer(
         id=oid,
         name=f["name"],
@@ -29,7 +29,8 @@ def offer_from_draft(d: Draft, default_source: str) -> Offer:
         coord_source=d.coord_source,
         ags=d.ags,
         kreis_ags=d.ags[:5] if d.ags else None,
-        **{k: f[k] for k in (*plain, *more, "capacity_unit", "source_date", "last_verified")},
+        **{k: f[k] for k in (*plain, *more, "capacity", "capacity_unit", "source_date")},
+        last_verified=f["last_verified"],
         source=f["source"] or default_source,
         note=f["note"],
         category_original=f.get("category_original"),

@@ -43,6 +43,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
                       "target_groups"),
     "opening_hours": ("öffnungszeiten", "oeffnungszeiten", "sprechzeiten", "opening hours",
                       "opening_hours", "hours"),
+    "appointment_only": ("nur mit termin", "termin", "terminvereinbarung", "nach vereinbarung",
+                         "appointment", "appointment only", "appointment_only", "by appointment"),
     "phone": ("telefon", "tel", "telefonnummer", "phone", "telephone", "fon"),
     "email": ("e-mail", "email", "mail", "e mail", "emailadresse"),
     "website": ("web", "website", "webseite", "internet", "homepage", "url", "internetseite"),

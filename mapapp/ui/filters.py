@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from mapapp.analysis.offers import OfferFilter
 from mapapp.model import OfferCategory
 from mapapp.offers_model import TargetGroup
+from mapapp.text import label, language_name, t
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -71,3 +72,15 @@ def to_params(state: SearchState) -> dict[str, str]:
     if state.limit != DEFAULT_LIMIT:
         out["n"] = str(state.limit)
     return out
+
+
+def active_filter_names(flt: OfferFilter, lang: str = "de") -> list[str]:
+    """The active filters in words, in a stable order (categories, languages, target groups,
+    barrier-free): ``["Sprachkurs", "Arabisch", "nur barrierefrei"]``; names come from the
+    catalogue and Babel, never from the URL text itself."""
+    names = [label("category", c, lang) for c in OfferCategory if c in flt.categories]
+    names += [language_name(code, lang) for code in sorted(flt.languages)]
+    names += [label("target_group", g, lang) for g in TargetGroup if g in flt.target_groups]
+    if flt.barrier_free:
+        names.append(t("of.filter.barrierfree", lang))
+    return names

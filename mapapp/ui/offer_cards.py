@@ -1,37 +1,75 @@
-"""The offer result list: a heading naming the place and one card per nearest offer."""
+"""The offer result list: a heading naming the place and the active filters, and one card per
+nearest offer with what a person needs to act: address, phone (a ``tel:`` link), opening hours
+("jetzt geschlossen, öffnet Di 09:00"), "nur mit Termin", the source's date, and every other
+detail folded (:mod:`mapapp.render.offer_card` decides what may become a link)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
 from mapapp.analysis.offers import NearestOffer, SearchPoint
-from mapapp.model import COL_AGS, COL_NAME, is_http_url
-from mapapp.offers_model import Accessibility, Offer, Precision
-from mapapp.text import date, label, language_name, number
+from mapapp.ingest.hours import OFFER_TIMEZONE
+from mapapp.model import COL_AGS, COL_NAME
+from mapapp.offers_model import Offer, Precision
+from mapapp.render.offer_card import CardContent, CardLine, card_content
+from mapapp.text import label, number
 from mapapp.ui import cached
 from mapapp.ui.markdown import md
+from mapapp.ui.offer_search import OfferQuery
 from mapapp.ui.texts import t
 
 
-def result_list(point: SearchPoint | None, hits: list[NearestOffer], lang: str) -> None:
-    """What to do (no place yet), that nothing matched, or the numbered cards."""
+def result_list(
+    query: OfferQuery, hits: list[NearestOffer], lang: str, now: dt.datetime | None = None
+) -> None:
+    """What to do (no place yet), that nothing matched (and why), or the numbered cards.
+
+    ``now`` is the moment the opening hours are read at (default: the current time in
+    Europe/Berlin; tests pass a fixed one).
+    """
+    point = query.point
     if point is None:
         st.write(t("of.noplace", lang))
         return
+    filters = ", ".join(query.filter_names)
     if not hits:
-        st.write(t("of.results.none", lang))
+        none = "of.results.none_filtered" if filters else "of.results.none"
+        st.write(t(none, lang, filters=filters))
+        for reason in query.reasons:
+            st.info(md(reason))
         return
+    heading = t("of.results", lang, n=len(hits), place=_where(point, lang))
+    if filters:
+        heading += " – " + t("of.results.filters", lang, filters=filters)
+    st.subheader(heading)
+    moment = now or dt.datetime.now(OFFER_TIMEZONE)
+    for i, hit in enumerate(hits, start=1):
+        offer_card(i, hit, lang, moment)
+
+
+def _where(point: SearchPoint, lang: str) -> str:
     where = point.name or point.label
     if point.approximate:
         where = f"{where} – {label('precision', Precision.GEMEINDE_CENTRE, lang)}"
-    st.subheader(t("of.results", lang, n=len(hits), place=where))
-    for i, hit in enumerate(hits, start=1):
-        offer_card(i, hit, lang)
+    return where
 
 
-def offer_card(i: int, hit: NearestOffer, lang: str) -> None:
-    """Name, category and distance; a warning for an approximate location; details folded."""
+def _value(line: CardLine) -> str:
+    """A card line's value as markdown: a link only for the safe ``href`` the card content
+    made (``tel:``, ``mailto:``, ``http(s)``; none holds ``<``, ``>`` or whitespace), the text
+    always escaped."""
+    if line.href:
+        return f"[{md(line.text)}](<{line.href}>)"
+    return md(line.text)
+
+
+def offer_card(i: int, hit: NearestOffer, lang: str, now: dt.datetime) -> None:
+    """Name, category, distance; address, phone, opening hours and the source's date at once;
+    everything else in the folded details."""
     o: Offer = hit.offer
+    card = card_content(o, now, lang)
     with st.container(border=True):
         st.markdown(f"**{i}\\. {md(o.name)}**  \n{md(label('category', o.category, lang))}")
         if hit.distance_m is None:  # no location: never a distance
@@ -40,12 +78,33 @@ def offer_card(i: int, hit: NearestOffer, lang: str) -> None:
             st.caption(t("of.distance", lang, km=number(hit.distance_m / 1000, lang, 1)))
         if o.precision is not Precision.ADDRESS and hit.distance_m is not None:
             st.warning(t("offer.location", lang, precision=label("precision", o.precision, lang)))
-        with st.expander(t("of.card.address", lang) + " …"):
-            for key, value in _detail_rows(o, lang):
-                if value:
-                    st.markdown(f"**{md(t(key, lang))}:** {md(value)}")
-            if o.website and is_http_url(o.website):
-                st.link_button(t("of.card.web", lang), o.website)
+        _summary(o, card, lang)
+        with st.expander(t("of.card.details", lang)):
+            for line in card.lines:
+                st.markdown(f"**{md(line.label)}:** {_value(line)}")
+            if card.week:
+                st.markdown(f"**{md(t('oh.week', lang))}**")
+                st.markdown("  \n".join(f"{md(day)}: {md(hours)}" for day, hours in card.week))
+
+
+def _summary(o: Offer, card: CardContent, lang: str) -> None:
+    """The lines a person acts on: address, phone, opening hours, appointment, source date."""
+    rows = []
+    for key, known in (("address", o.address), ("phone", o.phone)):
+        line = card.line(key)
+        if known and line is not None:
+            rows.append(f"**{md(line.label)}:** {_value(line)}")
+    if card.hours:
+        rows.append(f"**{md(t('of.card.hours', lang))}:** {md(card.hours)}")
+    if card.appointment_only:
+        rows.append(f"**{md(t('of.card.appointment', lang))}**")
+    if rows:
+        st.markdown("  \n".join(rows))
+    if card.source_date:
+        if card.source_old:
+            st.warning(md(card.source_date))
+        else:
+            st.caption(md(card.source_date))
 
 
 def _kreis_name(kreis_ags: str | None) -> str:
@@ -55,20 +114,3 @@ def _kreis_name(kreis_ags: str | None) -> str:
     status = cached.status(str(cached.settings().reference_dir))
     names = status.loc[status[COL_AGS] == kreis_ags, COL_NAME]
     return str(names.iloc[0]) if len(names) else kreis_ags
-
-
-def _detail_rows(o: Offer, lang: str) -> list[tuple[str, str | None]]:
-    """(catalogue key of the label, value in ``lang``) of a card's details; empty values are
-    left out by the caller."""
-    return [
-        ("of.card.address", o.address),
-        ("of.card.provider", o.provider),
-        ("of.card.languages", ", ".join(language_name(c, lang) for c in o.languages)),
-        ("of.card.targets", ", ".join(label("target_group", g, lang) for g in o.target_groups)),
-        ("of.card.hours", o.opening_hours),
-        ("of.card.phone", o.phone),
-        ("of.card.email", o.email),
-        ("of.card.barrierfree", label("accessibility", Accessibility(o.barrier_free), lang)),
-        ("of.card.source", o.source),
-        ("of.card.verified", date(o.last_verified, lang)),
-    ]

@@ -10,19 +10,27 @@ after each search, and Streamlit would drop every second input.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
-from mapapp.analysis.offers import OfferFilter, SearchPoint
+from mapapp.analysis.offer_counts import NEAR_RADIUS_M, FilterCounts, filter_counts
+from mapapp.analysis.offers import OfferFilter, OfferIndex, SearchPoint
 from mapapp.io.offer_placing import GeoContext
 from mapapp.model import DataError, OfferCategory
 from mapapp.offers_model import TargetGroup
 from mapapp.services.offers import resolve_search
-from mapapp.text import label, language_name
+from mapapp.text import integer, label, language_name
 from mapapp.ui import state
 from mapapp.ui.events import clicked_latlon
-from mapapp.ui.filters import MAX_LIMIT, SearchState, parse_params, to_params
+from mapapp.ui.filters import (
+    MAX_LIMIT,
+    SearchState,
+    active_filter_names,
+    parse_params,
+    to_params,
+)
 from mapapp.ui.markdown import md
 from mapapp.ui.texts import plain, t
 
@@ -64,8 +72,22 @@ def seed_from_url(languages: list[str]) -> None:
     st.session_state[URL_SEEN_KEY] = url
 
 
-def search_form(languages: list[str], lang: str) -> SearchState:
-    """The search form (place text) and the filters; the URL seeds them (:func:`seed_from_url`)."""
+@dataclass(frozen=True)
+class OfferQuery:
+    """What the page searches: the search (place text, filters, limit), the place as a point
+    (``None`` without a search or when not found), and the active filters in words with the
+    reasons a filter cannot find anything (for the result heading)."""
+
+    search: SearchState
+    point: SearchPoint | None
+    filter_names: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+def search_form(index: OfferIndex, ctx: GeoContext, lang: str) -> OfferQuery:
+    """The search form (place text), the searched place, and the filters with their counts
+    around it; the URL seeds them (:func:`seed_from_url`)."""
+    languages = index.languages
     seed_from_url(languages)
     with st.form("offer_search"):
         place = st.text_input(
@@ -74,47 +96,144 @@ def search_form(languages: list[str], lang: str) -> SearchState:
             key=PLACE_KEY,
         )
         st.form_submit_button(t("of.search.button", lang))
-    return _filters(place.strip(), languages, lang)
+    point = searched_point(place.strip(), ctx, lang)
+    kreis = point.ags[:5] if point and point.ags else None
+    counts = filter_counts(
+        index, _session_filter(), (point.lon, point.lat) if point else None, kreis
+    )
+    search = _filters(place.strip(), languages, counts, point, lang)
+    return OfferQuery(
+        search,
+        point,
+        tuple(active_filter_names(search.flt, lang)),
+        tuple(_reasons(search.flt, counts, lang)),
+    )
 
 
-def _filters(place: str, languages: list[str], lang: str) -> SearchState:
+def _session_filter() -> OfferFilter:
+    """The filter as the widgets hold it before they are drawn (for the option counts)."""
+    ss = st.session_state
+    return OfferFilter(
+        frozenset(ss.get(CATEGORIES_KEY) or ()),
+        frozenset(ss.get(LANGUAGES_KEY) or ()),
+        frozenset(ss.get(GROUPS_KEY) or ()),
+        bool(ss.get(BARRIER_FREE_KEY)),
+    )
+
+
+def _option(name: str, count: int, in_data: int, lang: str) -> str:
+    """``"Sprachkurs (3)"``, or the reason it cannot find anything."""
+    if in_data == 0:
+        return plain("of.filter.none_in_data", lang, label=name)
+    return f"{name} ({count})"
+
+
+def _filters(
+    place: str,
+    languages: list[str],
+    counts: FilterCounts,
+    point: SearchPoint | None,
+    lang: str,
+) -> SearchState:
+    """The filter widgets; each option with its count around the place (module docstring)."""
     with st.expander(t("of.filter.category", lang) + " · " + t("of.filter.language", lang)):
+        if point is not None:
+            where = point.name or point.label
+            st.caption(
+                t(
+                    "of.filter.counts_near",
+                    lang,
+                    km=integer(NEAR_RADIUS_M / 1000, lang),
+                    place=where,
+                )
+            )
+        else:
+            st.caption(t("of.filter.counts_all", lang))
         cats = st.multiselect(
             t("of.filter.category", lang),
             list(OfferCategory),
-            format_func=lambda c: label("category", c, lang),
+            format_func=lambda c: _option(
+                label("category", c, lang),
+                counts.categories.get(c.value, 0),
+                counts.in_data_categories.get(c.value, 0),
+                lang,
+            ),
             placeholder=plain("of.filter.placeholder", lang),
+            select_all=False,  # Streamlit's "Select all" option is English only
             key=CATEGORIES_KEY,
         )
         langs = st.multiselect(
             t("of.filter.language", lang),
             languages,
-            format_func=lambda code: f"{language_name(code, lang)} ({code})",
+            format_func=lambda code: (
+                f"{language_name(code, lang)} ({code}) ({counts.languages.get(code, 0)})"
+            ),
             placeholder=plain("of.filter.placeholder", lang),
+            select_all=False,  # Streamlit's "Select all" option is English only
             key=LANGUAGES_KEY,
+            disabled=not languages,
         )
+        if not languages:
+            st.caption(t("of.filter.no_language_data", lang))
         groups = st.multiselect(
             t("of.filter.target", lang),
             list(TargetGroup),
-            format_func=lambda g: label("target_group", g, lang),
+            format_func=lambda g: _option(
+                label("target_group", g, lang),
+                counts.target_groups.get(g.value, 0),
+                counts.in_data_target_groups.get(g.value, 0),
+                lang,
+            ),
             placeholder=plain("of.filter.placeholder", lang),
+            select_all=False,  # Streamlit's "Select all" option is English only
             key=GROUPS_KEY,
         )
-        bf = st.checkbox(t("of.filter.barrierfree", lang), key=BARRIER_FREE_KEY)
+        bf = st.checkbox(
+            f"{plain('of.filter.barrierfree', lang)} ({counts.barrier_free})",
+            key=BARRIER_FREE_KEY,
+            disabled=counts.barrier_free_yes == 0 and not st.session_state.get(BARRIER_FREE_KEY),
+        )
+        why = _barrier_free_reason(counts, lang)
+        if why:
+            st.caption(md(why))
         limit = st.slider(t("of.filter.limit", lang), 1, MAX_LIMIT, key=LIMIT_KEY)
     flt = OfferFilter(frozenset(cats), frozenset(langs), frozenset(groups), bf)
     return SearchState(place, flt, limit)
 
 
-def searched_point(search: SearchState, ctx: GeoContext, lang: str) -> SearchPoint | None:
+def _barrier_free_reason(counts: FilterCounts, lang: str) -> str:
+    """Why "nur barrierefrei" finds nothing in the data (plain text), or ``""``."""
+    name = plain("of.filter.barrierfree", lang)
+    if counts.barrier_free_known == 0:
+        return plain("of.filter.bf_no_data", lang, filter=name)
+    if counts.barrier_free_yes == 0:
+        return plain("of.filter.bf_none_yes", lang, filter=name)
+    return ""
+
+
+def _reasons(flt: OfferFilter, counts: FilterCounts, lang: str) -> list[str]:
+    """Why the active filters cannot find anything in the data (plain texts)."""
+    out = [
+        plain("of.filter.none_in_data", lang, label=label("category", c, lang))
+        for c in OfferCategory
+        if c in flt.categories and counts.in_data_categories.get(c.value, 0) == 0
+    ]
+    if flt.barrier_free:
+        why = _barrier_free_reason(counts, lang)
+        if why:
+            out.append(why)
+    return out
+
+
+def searched_point(place: str, ctx: GeoContext, lang: str) -> SearchPoint | None:
     """The searched place as a point; ``None`` without a search or (with an error shown) when
     the place is not found."""
-    if not search.place:
+    if not place:
         return None
     try:
-        return resolve_search(search.place, ctx)
+        return resolve_search(place, ctx)
     except DataError as exc:
-        st.error(t("of.search.notfound", lang, q=search.place) + " – " + md(exc.message))
+        st.error(t("of.search.notfound", lang, q=place) + " – " + md(exc.message))
         return None
 
 

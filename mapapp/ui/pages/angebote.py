@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from mapapp.analysis.responsibility import TERRITORIAL
 from mapapp.ui import cached, state
 from mapapp.ui.offer_cards import result_list
 from mapapp.ui.offer_downloads import offer_downloads
 from mapapp.ui.offer_map import offer_map
-from mapapp.ui.offer_search import follow_click, search_form, searched_point, sync_url
+from mapapp.ui.offer_responsible import offer_responsible
+from mapapp.ui.offer_search import follow_click, search_form, sync_url
 from mapapp.ui.texts import t
 
 #: Streamlit's own English hint under a text input in a form ("Press Enter to submit form") is
@@ -26,14 +28,21 @@ def render() -> None:
     store = cached.offer_store(version)
     index = cached.offer_index((store.location, store.data_version()))
 
-    search = search_form(index.languages, lang)
-    point = searched_point(search, ctx, lang)
+    query = search_form(index, ctx, lang)  # place, point and filters (with counts around it)
+    search, point = query.search, query.point
     sync_url(search)
 
     # offers of the searched Kreis known only by their Kreis follow the measured ones, undistanced
     kreis = point.ags[:5] if point and point.ags else None
     hits = (
-        index.nearest(point.lon, point.lat, limit=search.limit, flt=search.flt, kreis_ags=kreis)
+        index.nearest(
+            point.lon,
+            point.lat,
+            limit=search.limit,
+            flt=search.flt,
+            kreis_ags=kreis,
+            exclude=TERRITORIAL,  # offices with a territory: in the "responsible" section
+        )
         if point
         else []
     )
@@ -42,7 +51,8 @@ def render() -> None:
 
     list_col, map_col = st.columns([2, 3])
     with list_col:
-        result_list(point, hits, lang)
+        offer_responsible(point, ctx, index, lang)
+        result_list(query, hits, lang)
     with map_col:
         returned = offer_map(version, shown, point, hits, lang)
     follow_click(returned)
