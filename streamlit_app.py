@@ -15,7 +15,7 @@ import streamlit as st
 
 from mapapp.ui import state
 from mapapp.ui.errors import configure_server_log, run_guarded
-from mapapp.ui.texts import direction, t
+from mapapp.ui.texts import t
 
 configure_server_log()  # logins and page errors (with tracebacks) go to the server log
 st.set_page_config(page_title="KOMM-IN NRW", page_icon="🗺️", layout="wide")
@@ -34,12 +34,7 @@ def _page(module: str) -> Callable[[], None]:
 
 
 lang = state.language_selector()
-if direction(lang) == "rtl":
-    # Right-to-left layout for the main area (the map itself stays left-to-right).
-    st.html(
-        "<style>[data-testid='stMain'] {direction: rtl; text-align: right;}"
-        " iframe {direction: ltr;}</style>"
-    )
+state.document_language(lang)  # <html lang dir>, right-to-left layout for Arabic
 
 pages = [
     st.Page(

@@ -55,6 +55,7 @@ def coverage_controls(
         t("gap.method", lang),
         [m.value for m in Method],
         format_func=lambda m: label("method", m, lang),
+        placeholder=plain("of.filter.placeholder", lang),
         key="gap_method",
     )
     demand = _demand(c3, foreign_known or bool(foreign_years), lang)
@@ -101,6 +102,8 @@ def _categories(col: Column, counts: dict[str, int], lang: str) -> list[str]:
             ),
             key="gap_cats",
             help=t("gap.categories.help", lang),
+            placeholder=plain("of.filter.placeholder", lang),
+            select_all=False,  # Streamlit's "Select all" option is English only
         )
     )
 
@@ -143,6 +146,7 @@ def _cell_size(col: Column, use_grid: bool, lang: str) -> float:
             index=0 if use_grid else CELL_SIZES_M.index(DEFAULT_CELL_SIZE_M),
             format_func=lambda s: plain("fmt.m", lang, value=integer(s, lang)),
             key="gap_cell_grid" if use_grid else "gap_cell",
+            placeholder=plain("of.filter.placeholder", lang),
             disabled=use_grid,
             help=t("gap.cell.grid", lang) if use_grid else None,
         )
@@ -159,6 +163,7 @@ def _foreign_year(
         t("gap.foreign_year", lang),
         options,
         index=options.index(2006) if not foreign_known and 2006 in options else 0,
+        placeholder=plain("of.filter.placeholder", lang),
         format_func=lambda y: (
             t("gap.foreign_year.zensus", lang)
             if y is None

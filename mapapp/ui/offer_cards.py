@@ -18,7 +18,7 @@ from mapapp.text import label, number
 from mapapp.ui import cached
 from mapapp.ui.markdown import md
 from mapapp.ui.offer_search import OfferQuery
-from mapapp.ui.texts import t
+from mapapp.ui.texts import isolate, t
 
 
 def result_list(
@@ -50,7 +50,7 @@ def result_list(
 
 
 def _where(point: SearchPoint, lang: str) -> str:
-    where = point.name or point.label
+    where = isolate(point.name or point.label, lang)
     if point.approximate:
         where = f"{where} – {label('precision', Precision.GEMEINDE_CENTRE, lang)}"
     return where
@@ -71,7 +71,8 @@ def offer_card(i: int, hit: NearestOffer, lang: str, now: dt.datetime) -> None:
     o: Offer = hit.offer
     card = card_content(o, now, lang)
     with st.container(border=True):
-        st.markdown(f"**{i}\\. {md(o.name)}**  \n{md(label('category', o.category, lang))}")
+        name = isolate(md(o.name), lang)  # the number stays at the start in right-to-left
+        st.markdown(f"**{i}\\. {name}**  \n{md(label('category', o.category, lang))}")
         if hit.distance_m is None:  # no location: never a distance
             st.caption(t("of.kreis_unlocated", lang, kreis=_kreis_name(o.kreis_ags)))
         else:

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import streamlit as st
 
+from mapapp.config import PACKAGE_DIR
 from mapapp.io.datasets import DataVersion
 from mapapp.model import DataError, DataMissingError
 from mapapp.ui import cached
 from mapapp.ui.errors import data_error_text
-from mapapp.ui.texts import LANG_PARAM, available_languages, page_language, t
+from mapapp.ui.texts import (
+    LANG_PARAM,
+    available_languages,
+    direction,
+    normalize_lang,
+    page_language,
+    plain,
+    t,
+)
+
+#: Right-to-left layout of the app's own parts (the maps inside their iframes stay left-to-right).
+RTL_CSS = PACKAGE_DIR / "static" / "css" / "rtl.css"
+#: Sets ``lang`` and ``dir`` of the page's ``<html>`` element. Streamlit serves one ``index.html``
+#: with ``lang="en"`` for every app; ``st.html`` runs this script in that document itself (no
+#: iframe), on the first run and whenever the language changes.
+_DOCUMENT_LANG_JS = (
+    "<script>(() => {{ const root = document.documentElement;"
+    " root.lang = {lang}; root.dir = {dir}; }})();</script>"
+)
 
 
 def language() -> str:
@@ -45,10 +65,23 @@ def language_selector() -> str:
         codes,
         index=codes.index(current),
         format_func=lambda c: langs[c][0],
+        placeholder=plain("of.filter.placeholder", current),
         key="ui_lang",
     )
     set_query(LANG_PARAM, None if choice == "de" else choice)
     return str(choice)
+
+
+def document_language(lang: str) -> None:
+    """Give the page's document the UI language: ``<html lang=… dir=…>`` (screen readers,
+    hyphenation, fonts), and right-to-left CSS for a right-to-left language."""
+    code, dir_ = normalize_lang(lang), direction(lang)
+    st.html(
+        _DOCUMENT_LANG_JS.format(lang=json.dumps(code), dir=json.dumps(dir_)),
+        unsafe_allow_javascript=True,
+    )
+    if dir_ == "rtl":
+        st.html(RTL_CSS)
 
 
 @contextmanager

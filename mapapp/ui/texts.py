@@ -33,6 +33,7 @@ __all__ = [
     "LANG_PARAM",
     "available_languages",
     "direction",
+    "isolate",
     "normalize_lang",
     "page_language",
     "plain",
@@ -41,6 +42,16 @@ __all__ = [
 
 #: URL parameter of the UI language (``?lang=ar``).
 LANG_PARAM = "lang"
+#: Unicode direction isolates (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE), invisible.
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def isolate(value: str, lang: str) -> str:
+    """``value`` (a data text: a name, a place, a point ``51.48, 7.21``) as a direction isolate
+    in a right-to-left language, so it keeps its own direction and leaves the sentence's alone:
+    "1. Ausländerbehörde Bochum" keeps its number at the start of the line, a point's two
+    numbers their order, a closing bracket its place. Unchanged in left-to-right languages."""
+    return f"{_FSI}{value}{_PDI}" if value and direction(lang) == "rtl" else value
 
 
 def page_language() -> str:

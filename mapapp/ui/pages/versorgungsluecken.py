@@ -16,7 +16,7 @@ from mapapp.ui.coverage_controls import CoverageChoice, coverage_controls
 from mapapp.ui.coverage_downloads import coverage_downloads
 from mapapp.ui.coverage_summary import data_warning, headline, method_panel
 from mapapp.ui.coverage_tables import funding_comparison, ranking
-from mapapp.ui.texts import t
+from mapapp.ui.texts import plain, t
 
 MAP_KEY = "gap_map"
 _YEARS = {"2005–2007": SLIDE_YEARS, "2005–2012": PROGRAMME_YEARS}
@@ -68,7 +68,12 @@ def _funding(
 ) -> None:
     """Funded Kommunen against the others for the chosen programme years (key ``gap_years``)."""
     st.subheader(t("gap.funding", lang))
-    years_label = st.selectbox(t("gap.funding.years", lang), list(_YEARS), key="gap_years")
+    years_label = st.selectbox(
+        t("gap.funding.years", lang),
+        list(_YEARS),
+        key="gap_years",
+        placeholder=plain("of.filter.placeholder", lang),
+    )
     info = cached.current_registry_info()
     years = tuple(_YEARS[years_label])
     params = choice.params
