@@ -14,18 +14,20 @@ import geopandas as gpd
 import numpy as np
 
 from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASSES
-from mapapp.config import CRS_WEB
 from mapapp.io.boundaries import Boundaries
 from mapapp.model import is_http_url
 from mapapp.render.assets import standalone_html
 from mapapp.render.captions import funding_attribution, funding_title
+from mapapp.render.funding_hatch import HatchPatterns, hatch_fill, hatch_swatch
 from mapapp.render.legend import Legend, Row, box_swatch, legend_html
-from mapapp.render.maps import COORD_DECIMALS, base_map, outline_features, web_features
-from mapapp.render.safe import HtmlTooltip, esc, with_tooltip
+from mapapp.render.maps import base_map, outline_features, web_features
+from mapapp.render.safe import esc
 from mapapp.render.style import FUNDING_STYLES, GEMEINDE_OUTLINE, RB_OUTLINE
 from mapapp.text import integer, label, t
 
 RB_PANE = "mapapp-rb"
+#: Maps at least this wide show the legend unfolded; narrower ones (phones) show its title only.
+LEGEND_OPEN_FROM_PX = 600
 
 
 def _years_text(years: Iterable[int]) -> str:
@@ -69,8 +71,15 @@ def unit_popup(rec: dict[str, Any], lang: str = "de") -> str:
     return "<br>".join(lines)
 
 
-def funding_legend_html(title: str, counts: dict[str, int] | None = None, lang: str = "de") -> str:
-    """Escaped legend HTML: one swatch per class, differing by fill, border and symbol."""
+def funding_legend_html(
+    title: str,
+    counts: dict[str, int] | None = None,
+    lang: str = "de",
+    *,
+    collapsible: bool = False,
+) -> str:
+    """Escaped legend HTML: one swatch per class, differing by fill, hatch, border and symbol
+    (the hatched swatch is filled with the map's own pattern, :mod:`.funding_hatch`)."""
     rows = []
     for cls in CLASSES:
         st = FUNDING_STYLES[cls]
@@ -79,11 +88,6 @@ def funding_legend_html(title: str, counts: dict[str, int] | None = None, lang: 
             f"background:{st.fill};opacity:{max(st.fill_opacity, 0.15) if st.fill_opacity else 1};"
             f"border:{border};"
         )
-        if st.hatch:
-            css += (
-                "background-image:repeating-linear-gradient(45deg,rgba(255,255,255,.6) 0 2px,"
-                "transparent 2px 5px);"
-            )
         symbol = (
             "<span style='display:inline-block;width:8px;height:8px;border-radius:50%;"
             f"background:#fff;border:2px solid {st.edge};margin-left:-20px;margin-right:14px;"
@@ -92,15 +96,18 @@ def funding_legend_html(title: str, counts: dict[str, int] | None = None, lang: 
             else ""
         )
         n = f" ({counts[cls]})" if counts and cls in counts else ""
-        rows.append(Row(box_swatch(css) + symbol, class_label(cls, lang) + n))
-    return legend_html(title, rows)
+        swatch = hatch_swatch(cls) if st.hatch else box_swatch(css)
+        rows.append(Row(swatch + symbol, class_label(cls, lang) + n))
+    return legend_html(title, rows, collapsible=collapsible)
 
 
 def _style_for(cls: str) -> dict[str, Any]:
     st = FUNDING_STYLES[cls]
+    hatched = bool(st.hatch)
     style: dict[str, Any] = {
-        "fillColor": st.fill,
-        "fillOpacity": st.fill_opacity,
+        # a hatched class is painted with its pattern, which carries the fill opacity itself
+        "fillColor": hatch_fill(cls) if hatched else st.fill,
+        "fillOpacity": 1.0 if hatched else st.fill_opacity,
         "color": st.edge,
         "weight": st.weight,
         "opacity": 1.0,
@@ -115,42 +122,56 @@ class FundingLayers:
     """Web-ready (EPSG:4326, escaped) data of the Förderkarte; plain data, so it can be cached.
 
     ``gemeinden`` and ``rb`` depend on the boundaries only; ``units``, ``stadt_points`` and
-    ``counts`` on the year selection.
+    ``counts`` on the year selection. ``units`` features carry ``ags``, ``map_class``,
+    ``tooltip`` (``popup``) and ``inert`` (see :func:`unit_features`); ``stadt_points`` is a
+    FeatureCollection of the Stadt symbols with ``ags`` and ``tooltip`` (``popup``).
     """
 
     gemeinden: dict[str, Any]
     rb: dict[str, Any]
     units: dict[str, Any]
-    stadt_points: list[tuple[float, float, str]]  # lat, lon, escaped tooltip
+    stadt_points: dict[str, Any]
     counts: dict[str, int]
+
+
+def inert_units(units: gpd.GeoDataFrame) -> list[bool]:
+    """Per unit: an unfunded Gemeinde inside a funded Kreis.
+
+    Such a Gemeinde is drawn as a dashed outline only and takes no clicks, so a click anywhere
+    in the funded Kreis selects the Kreis; a funded Stadt inside it stays clickable (its area
+    and its symbol).
+    """
+    funded_kreise = set(units.loc[units["map_class"] == CLASS_FUNDED_KREIS, "ags"].str[:5])
+    level = units["level"] if "level" in units else ["gemeinde"] * len(units)
+    return [
+        lv == "gemeinde" and cls != CLASS_FUNDED_STADT and str(ags)[:5] in funded_kreise
+        for lv, cls, ags in zip(level, units["map_class"], units["ags"], strict=True)
+    ]
 
 
 def unit_features(
     units: gpd.GeoDataFrame, *, popups: bool = False, lang: str = "de"
-) -> tuple[dict[str, Any], list[tuple[float, float, str]], dict[str, int]]:
-    """Classified units as GeoJSON (escaped tooltip/popup), Stadt symbol points, class counts."""
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+    """Classified units as GeoJSON (escaped tooltip/popup, ``inert`` flag), the Stadt symbols as
+    GeoJSON points (same ``ags``, so a click on a symbol selects its Stadt), class counts."""
     records = units.drop(columns="geometry").to_dict("records")
     props = units[["ags", "map_class"]].copy()
     props["tooltip"] = [unit_tooltip(r, lang) for r in records]
     if popups:
         props["popup"] = [unit_popup(r, lang) for r in records]
+    props["inert"] = inert_units(units)
     web_units = gpd.GeoDataFrame(props, geometry=units.geometry.values, crs=units.crs)
-    stadt = units[units["map_class"] == CLASS_FUNDED_STADT]
-    points: list[tuple[float, float, str]] = []
-    if len(stadt):
-        pts = stadt.geometry.representative_point().to_crs(CRS_WEB)
-        for geom, rec in zip(pts, stadt.drop(columns="geometry").to_dict("records"), strict=True):
-            points.append(
-                (
-                    round(geom.y, COORD_DECIMALS),
-                    round(geom.x, COORD_DECIMALS),
-                    unit_tooltip(rec, lang),
-                )
-            )
+    is_stadt = (units["map_class"] == CLASS_FUNDED_STADT).to_numpy()
+    symbols = gpd.GeoDataFrame(
+        props.loc[is_stadt, ["ags", "tooltip"] + (["popup"] if popups else [])],
+        geometry=units.geometry[is_stadt].representative_point().values,
+        crs=units.crs,
+    )
     counts = {
         cls: int((units["map_class"] == cls).sum())
         for cls in (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT)
     }
+    points = web_features(symbols, [c for c in symbols.columns if c != "geometry"])
     return web_features(web_units, list(props.columns)), points, counts
 
 
@@ -231,37 +252,68 @@ def funding_base_map(
         control=False,
         pane=RB_PANE,
     ).add_to(m)
-    m.add_child(Legend(funding_legend_html(legend_title, counts, lang)))
+    m.add_child(HatchPatterns())
+    # folded on narrow maps (phones), open on wide ones (:class:`mapapp.render.legend.Legend`)
+    legend = funding_legend_html(legend_title, counts, lang, collapsible=True)
+    m.add_child(Legend(legend, open_from_px=LEGEND_OPEN_FROM_PX))
     return m
 
 
 def funding_feature_group(
     layers: FundingLayers, *, popups: bool = False, lang: str = "de"
 ) -> folium.FeatureGroup:
-    """The year-dependent part: classified units (escaped tooltips) and the Stadt symbols."""
+    """The year-dependent part: classified units (escaped tooltips), the inert Gemeinden inside
+    funded Kreise (outline only, no clicks) and the Stadt symbols (clickable like their Stadt)."""
     group = folium.FeatureGroup(name=t("map.layer.units", lang))
+    active, inert = _split_inert(layers.units)
     folium.GeoJson(
-        layers.units,
+        active,
         name=t("map.layer.units", lang),
         style_function=lambda f: _style_for(f["properties"]["map_class"]),
         highlight_function=lambda _f: {"weight": 3.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False) if popups else None,
     ).add_to(group)
-    for lat, lon, tip in layers.stadt_points:
-        with_tooltip(
-            folium.CircleMarker(
-                location=[lat, lon],
-                radius=5,
-                color=FUNDING_STYLES[CLASS_FUNDED_STADT].edge,
-                weight=2,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1.0,
-            ),
-            HtmlTooltip(tip, sticky=True),
+    if inert["features"]:
+        folium.GeoJson(
+            inert,
+            style_function=lambda f: {
+                **_style_for(f["properties"]["map_class"]),
+                "fillOpacity": 0.0,
+                "fill": False,
+            },
+            interactive=False,
+            control=False,
+        ).add_to(group)
+    if layers.stadt_points["features"]:
+        stadt = FUNDING_STYLES[CLASS_FUNDED_STADT]
+        folium.GeoJson(
+            layers.stadt_points,
+            marker=folium.CircleMarker(radius=6),
+            style_function=lambda _f: {
+                "color": stadt.edge,
+                "weight": 2,
+                "fill": True,
+                "fillColor": "#ffffff",
+                "fillOpacity": 1.0,
+            },
+            highlight_function=lambda _f: {"weight": 3.5, "color": "#000000"},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False) if popups else None,
+            control=False,
         ).add_to(group)
     return group
+
+
+def _split_inert(units: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The units FeatureCollection split into clickable and inert features (same order)."""
+    features = units["features"]
+    inert = [f for f in features if f["properties"].get("inert")]
+    active = [f for f in features if not f["properties"].get("inert")]
+    return (
+        {"type": "FeatureCollection", "features": active},
+        {"type": "FeatureCollection", "features": inert},
+    )
 
 
 def funding_map_from_layers(

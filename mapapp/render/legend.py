@@ -53,7 +53,9 @@ class Legend(MacroElement):
     """A static legend box at ``position`` (``"topright"``, ``"bottomright"``, …).
 
     ``content`` is escaped HTML (:func:`legend_html`); ``css_class`` names the box for page CSS
-    and scripts (the Förderkarte keeps its fitted area clear of ``.mapapp-legend``).
+    and scripts (the Förderkarte keeps its fitted area clear of ``.mapapp-legend``). A
+    collapsible legend (``legend_html(..., collapsible=True)``) opens when the map is at least
+    ``open_from_px`` wide and stays folded (title only, click to open) on narrower maps.
     """
 
     _template = Template(
@@ -61,6 +63,7 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
           var legend = L.control({position: {{ this.position_json }}});
+          var map = {{ this._parent.get_name() }};
           legend.onAdd = function () {
             var div = L.DomUtil.create('div', {{ this.class_json }});
             div.innerHTML = {{ this.content_json }};
@@ -72,18 +75,31 @@ class Legend(MacroElement):
             div.style.maxWidth = '260px';
             div.style.maxHeight = '60vh';
             div.style.overflow = 'auto';
+            var folded = div.querySelector('details');
+            var openFrom = {{ this.open_from_json }};
+            if (folded && openFrom !== null) {
+              // folded (title only) on narrow maps, so it does not cover a phone's map
+              folded.open = map.getSize().x >= openFrom;
+              div.querySelector('summary').style.cursor = 'pointer';
+            }
             return div;
           };
-          legend.addTo({{ this._parent.get_name() }});
+          legend.addTo(map);
         })();
         {% endmacro %}"""
     )
 
     def __init__(
-        self, content: str, *, position: str = "topright", css_class: str = "mapapp-legend"
+        self,
+        content: str,
+        *,
+        position: str = "topright",
+        css_class: str = "mapapp-legend",
+        open_from_px: int | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
+        self.open_from_json = json_for_script(open_from_px)
         self.content_json = json_for_script(content)
         self.position_json = json_for_script(position)
         self.class_json = json_for_script(css_class)

@@ -22,6 +22,13 @@ from mapapp.text import t
 
 NRW_BOUNDS = [[50.32, 5.86], [52.53, 9.46]]  # south-west, north-east (lat, lon)
 COORD_DECIMALS = 5  # ~1 m; keeps the payload small
+#: Light background (readable without tiles), small attribution, the tiles-failed note.
+_BASE_CSS = (
+    ".leaflet-container{background:#f4f6f8}"
+    ".leaflet-control-attribution{font-size:11px;line-height:1.3}"
+    ".mapapp-tiles-note{background:rgba(255,255,255,.9);padding:2px 6px;font:11px/1.3 sans-serif;"
+    "border-radius:3px;max-width:70vw}"
+)
 
 
 def web_features(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> dict[str, Any]:
@@ -69,6 +76,71 @@ class _Attribution(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
         self.text_json = json_for_script(text)
+
+
+class _MetricScale(MacroElement):
+    """A metric-only scale bar (Leaflet's default also shows miles).
+
+    On a narrow map (a phone) the attribution wraps over the whole width; the scale bar then
+    moves up above it instead of being hidden under it.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (m) {
+          var scale = L.control.scale({imperial: false, metric: true, position: 'bottomleft'});
+          scale.addTo(m);
+          function lift() {
+            var c = m.getContainer();
+            var attr = c.querySelector('.leaflet-control-attribution');
+            var corner = c.querySelector('.leaflet-bottom.leaflet-left');
+            if (!attr || !corner) { return; }
+            corner.style.bottom = '0px';
+            var a = attr.getBoundingClientRect();
+            var s = scale.getContainer().getBoundingClientRect();
+            var overlap = a.left < s.right && a.top < s.bottom;
+            corner.style.bottom = overlap ? attr.offsetHeight + 'px' : '0px';
+          }
+          setTimeout(lift, 0);  // after the attribution texts added later in this script
+          m.on('layeradd layerremove resize', function () { setTimeout(lift, 0); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MetricScale"
+
+
+class _TilesFallback(MacroElement):
+    """When the background tiles fail to load (offline), remove the tile layer (its credit goes
+    with it) and say so in one line at the bottom of the map; the map stays as without tiles."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (m, layer, note) {
+          var failed = false;
+          layer.on('tileerror', function () {
+            if (failed) { return; }
+            failed = true;
+            m.removeLayer(layer);
+            var box = L.control({position: 'bottomleft'});
+            box.onAdd = function () {
+              var div = L.DomUtil.create('div', 'mapapp-tiles-note');
+              div.textContent = note;
+              return div;
+            };
+            box.addTo(m);
+          });
+        })({{ this._parent.get_name() }}, {{ this.layer_name }}, {{ this.note_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, layer: folium.TileLayer, note: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TilesFallback"
+        self.layer_name = layer.get_name()
+        self.note_json = json_for_script(note)
 
 
 class _FitOnResize(MacroElement):
@@ -119,32 +191,36 @@ def base_map(
     lang: str = "de",
 ) -> folium.Map:
     """Empty map fitted to ``bounds`` ([[south, west], [north, east]], default NRW); boundaries
-    stay readable without tiles (light background). ``lang``: the tile layer's name and credit."""
+    stay readable without tiles (light background). ``lang``: the tile layer's name and credit.
+
+    Without ``tiles`` no tile layer exists, so the browser requests no tile at all. With
+    ``tiles``, the OpenStreetMap credit belongs to the tile layer and leaves the attribution
+    with it when the tiles fail to load (:class:`_TilesFallback`). The scale bar is metric only.
+    """
     m = folium.Map(
         location=[51.45, 7.6],
         zoom_start=7,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         prefer_canvas=False,
         zoom_snap=0.25,
     )
     # markercluster needs maxZoom on the map even when no tile layer is shown
     m.options.update({"maxZoom": 18, "minZoom": 6})
     m.get_root().header.add_child(  # type: ignore[attr-defined]
-        RawHtml(
-            "<style>.leaflet-container{background:#f4f6f8}"
-            ".leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"
-        ),
-        name="mapapp_bg",
+        RawHtml(f"<style>{_BASE_CSS}</style>"), name="mapapp_bg"
     )
+    m.add_child(_MetricScale())
     if tiles:
-        folium.TileLayer(
+        layer = folium.TileLayer(
             tiles=TILE_URL,
             attr=esc(t("map.osm", lang)),
             name=t("map.layer.tiles", lang),
             max_zoom=18,
             opacity=0.6,
-        ).add_to(m)
+        )
+        layer.add_to(m)
+        m.add_child(_TilesFallback(layer, t("map.tiles.failed", lang)))
     if attribution:
         m.add_child(_Attribution(esc(attribution)))
     m.add_child(_FitOnResize(bounds or NRW_BOUNDS))

@@ -62,6 +62,7 @@ CONCEPTS = {
     "unit_type": "unit",
     "comparison": "cmp",
     "comparison_group": "cmp.group",
+    "year_confidence": "yconf",
 }
 
 

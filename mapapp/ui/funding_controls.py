@@ -1,4 +1,5 @@
-"""Förderkarte controls: the year choice (kept in the URL as ``jahre``) and the two map toggles."""
+"""Förderkarte controls: the year choice (kept in the URL as ``jahre``) and the two map toggles
+(the background map's choice kept in the URL as ``hintergrund``, :mod:`mapapp.ui.map_tiles`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 
 from mapapp.ingest.values import parse_years
 from mapapp.ui import state
+from mapapp.ui.map_tiles import tiles_toggle
 from mapapp.ui.texts import t
 
 #: The slide's programme years, shown when the URL names no (known) choice.
@@ -32,15 +34,16 @@ def year_options(registry_years: list[int]) -> list[str]:
 
 
 def funding_controls(registry_years: list[int], lang: str) -> FundingChoice:
-    """Year buttons (key ``fk_years``, URL ``jahre``) left; unknown-year and tiles toggles right."""
+    """Year buttons (key ``fk_years``, URL ``jahre``) over the whole width (so the last ones are
+    not cut off), then the unknown-year and background-map toggles (URL ``hintergrund``)."""
     options = year_options(registry_years)
     choice = state.query_choice("jahre", options, default=DEFAULT_YEARS)
-    left, right = st.columns([3, 2])
+    picked = st.segmented_control(t("fk.years", lang), options, default=choice, key="fk_years")
+    choice = picked or DEFAULT_YEARS
+    state.set_query("jahre", choice)
+    left, right = st.columns(2)
     with left:
-        picked = st.segmented_control(t("fk.years", lang), options, default=choice, key="fk_years")
-        choice = picked or DEFAULT_YEARS
-        state.set_query("jahre", choice)
-    with right:
         include_unknown = st.toggle(t("fk.include_unknown", lang), value=False)
-        tiles = st.toggle(t("map.tiles.toggle", lang), value=True)
+    with right:
+        tiles = tiles_toggle(lang, key="fk_tiles")
     return FundingChoice(choice, parse_years(choice), include_unknown, tiles)

@@ -14,6 +14,7 @@ from mapapp.offers_model import Offer
 from mapapp.render.assets import localize_assets
 from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
 from mapapp.ui import cached
+from mapapp.ui.map_tiles import tiles_toggle
 from mapapp.ui.texts import plain, t
 
 MAP_KEY = "angebote_map"
@@ -28,7 +29,7 @@ def offer_map(
 ) -> dict[str, Any] | None:
     """Toggles (``of_tiles``, ``of_funding``), hints and the map; what st_folium returns (the
     last click)."""
-    tiles = st.toggle(t("map.tiles.toggle", lang), value=True, key="of_tiles")
+    tiles = tiles_toggle(lang, key="of_tiles")
     funding = st.toggle(t("of.layer.funding", lang), value=False, key="of_funding")
     b = cached.boundaries(version)
     units = None
@@ -44,6 +45,7 @@ def offer_map(
         tiles=tiles,
         funding_units=units,
         lang=lang,
+        place=(point.name or point.label) if point else "",
     )
     localize_assets(fmap)
     st.caption(t("of.search.hint", lang))
