@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from mapapp.config import Settings
+from mapapp.ingest.hsds import is_package
 from mapapp.ingest.offers import Draft, RowReader
 from mapapp.ingest.offers_build import dedupe_offers
 from mapapp.ingest.offers_table import read_offer_rows
@@ -46,6 +47,7 @@ from mapapp.io.datasets import (
 )
 from mapapp.io.gazetteer import Gazetteer
 from mapapp.io.geocode import online_geocoder
+from mapapp.io.hsds_import import parse_hsds
 from mapapp.io.locator import Locator
 from mapapp.io.offer_placing import Geocoding, GeoContext, locate_coordinates
 from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory
@@ -109,7 +111,8 @@ def parse_offers(
     ----------
     data, filename
         File content and its name (the suffix selects the reader: ``.csv``/``.txt``/``.tsv``,
-        ``.xlsx``, ``.geojson``/``.json``; unknown suffixes are sniffed).
+        ``.xlsx``, ``.geojson``/``.json``; unknown suffixes are sniffed; a zip holding an Open
+        Referral HSDS package is read by :func:`mapapp.io.hsds_import.parse_hsds`).
     ctx
         Gazetteer, locator and optional online geocoder (:func:`load_geo_context`).
     max_bytes, max_rows
@@ -128,6 +131,11 @@ def parse_offers(
         The file itself is unusable (type, size, encoding, structure, no name column ...).
     """
     name = Path(filename).name
+    if is_package(name, data):  # an Open Referral HSDS package (zip)
+        offers, hsds_report = parse_hsds(
+            data, name, ctx, max_bytes=max_bytes, max_rows=max_rows, default_source=default_source
+        )
+        return ImportResult(offers=offers, report=hsds_report)
     table = read_offer_rows(data, name, max_bytes=max_bytes, max_rows=max_rows)
     report = ImportReport(file=name, encoding=table.encoding, delimiter=table.delimiter)
     report.rows_read = len(table.rows)
