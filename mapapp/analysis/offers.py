@@ -284,25 +284,45 @@ class OfferIndex:
         flt: OfferFilter | None = None,
         max_distance_m: float | None = None,
         kreis_ags: str | None = None,
+        exclude: frozenset[OfferCategory] = frozenset(),
     ) -> list[NearestOffer]:
         """The ``limit`` nearest offers to a WGS84 point, nearest first (distance in metres);
         then, when ``kreis_ags`` (the searched place's Kreis) is given, the matching offers of
-        that Kreis without a location (distance ``None``, not counted in ``limit``)."""
+        that Kreis without a location (distance ``None``, not counted in ``limit``). Offers of the
+        ``exclude`` categories are left out (offices with a territory are no alternatives:
+        :data:`mapapp.analysis.responsibility.TERRITORIAL`)."""
         x, y = to_metric([lon], [lat])
         hits = self.nearest_xy(
-            float(x[0]), float(y[0]), limit=limit, flt=flt, max_distance_m=max_distance_m
+            float(x[0]),
+            float(y[0]),
+            limit=limit,
+            flt=flt,
+            max_distance_m=max_distance_m,
+            exclude=exclude,
         )
         if kreis_ags:
-            hits += [NearestOffer(o, None) for o in self.unlocated(kreis_ags, flt)]
+            hits += [NearestOffer(o, None) for o in self.unlocated(kreis_ags, flt, exclude)]
         return hits
 
-    def unlocated(self, kreis_ags: str, flt: OfferFilter | None = None) -> list[Offer]:
-        """Offers of the Kreis ``kreis_ags`` (5 digits) that have no location, matching ``flt``."""
+    def unlocated(
+        self,
+        kreis_ags: str,
+        flt: OfferFilter | None = None,
+        exclude: frozenset[OfferCategory] = frozenset(),
+    ) -> list[Offer]:
+        """Offers of the Kreis ``kreis_ags`` (5 digits) that have no location, matching ``flt``
+        and not of an ``exclude`` category."""
         keep = ~self.located
         if flt is not None and flt.active:
             keep &= self.mask(flt)
+        if exclude:
+            keep &= self._not_in(exclude)
         picked = (self.offers[int(i)] for i in np.flatnonzero(keep))
         return [o for o in picked if o.kreis_ags == kreis_ags]
+
+    def _not_in(self, exclude: frozenset[OfferCategory]) -> np.ndarray:
+        """Boolean array: offers whose category is not in ``exclude``."""
+        return ~np.isin(self._category, [str(c) for c in exclude])
 
     def nearest_xy(
         self,
@@ -312,6 +332,7 @@ class OfferIndex:
         limit: int = 10,
         flt: OfferFilter | None = None,
         max_distance_m: float | None = None,
+        exclude: frozenset[OfferCategory] = frozenset(),
     ) -> list[NearestOffer]:
         """As :meth:`nearest` for a point in EPSG:25832 metres (located offers only). Ties are
         ordered by offer position."""
@@ -320,6 +341,9 @@ class OfferIndex:
             return []
         bound = np.inf if max_distance_m is None else float(max_distance_m)
         mask = self.mask(flt)[self._tree_pos] if flt is not None and flt.active else None
+        if exclude:
+            kept = self._not_in(exclude)[self._tree_pos]
+            mask = kept if mask is None else mask & kept
         matching = n if mask is None else int(mask.sum())
         k = min(limit, matching)
         if k == 0:
@@ -360,11 +384,18 @@ def nearest_offers(
     flt: OfferFilter | None = None,
     max_distance_m: float | None = None,
     kreis_ags: str | None = None,
+    exclude: frozenset[OfferCategory] = frozenset(),
 ) -> list[NearestOffer]:
     """Convenience: nearest offers from a list (builds a throwaway index) or an index."""
     index = offers if isinstance(offers, OfferIndex) else OfferIndex(offers)
     return index.nearest(
-        lon, lat, limit=limit, flt=flt, max_distance_m=max_distance_m, kreis_ags=kreis_ags
+        lon,
+        lat,
+        limit=limit,
+        flt=flt,
+        max_distance_m=max_distance_m,
+        kreis_ags=kreis_ags,
+        exclude=exclude,
     )
 
 

@@ -13,21 +13,25 @@ from pathlib import Path
 from typing import Any
 
 from mapapp.analysis.offers import OfferFilter
+from mapapp.commands.offers_wegweiser import register_wegweiser
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import get_settings
 from mapapp.ingest.offer_terms import parse_category, parse_language
 from mapapp.ingest.report import ImportReport, unusable_report
 from mapapp.io.atomic import write_text
 from mapapp.io.datasets import WEB_SIMPLIFY_M, load_boundaries
+from mapapp.io.hsds import write_hsds
+from mapapp.io.hsds_import import zip_folder
 from mapapp.io.offers import DEFAULT_MAX_BYTES, read_offer_file
-from mapapp.io.offers_export import offers_attribution, offers_to_csv, offers_to_geojson
+from mapapp.io.offers_export import offers_attribution, offers_to_geojson
 from mapapp.model import DataError, DataMissingError, OfferCategory
-from mapapp.offers_model import TargetGroup
+from mapapp.offers_model import TargetGroup, category_label
 from mapapp.services.offers import (
     geo_context,
     import_exit_code,
     import_offers,
     open_store,
+    responsible,
     search_near,
 )
 
@@ -37,14 +41,17 @@ Beispiele:
   mapapp offers import angebote.xlsx --all-or-nothing
   mapapp offers near Münster --category migrationsberatung_erwachsene --limit 5 --format json
   mapapp offers near "51.96,7.63" --language ar
+  mapapp offers responsible Kerpen --format json
   mapapp offers export --format html --out angebote.html
+  mapapp offers export --format hsds --out hsds-paket/
+  mapapp offers import hsds-paket/        (oder hsds-paket.zip)
 
 Zeilennummern im Bericht: wie in der Tabellenkalkulation (Kopfzeile = 1), GeoJSON: Feature-Nummer ab 1.
 """
 
 
 def register(subparsers: Any) -> None:
-    """Add ``offers import|near|export``."""
+    """Add ``offers import|near|responsible|export``."""
     parser = subparsers.add_parser(
         "offers",
         help="Integrationsangebote importieren, suchen, exportieren",
@@ -55,15 +62,27 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="offers_command", required=True)
     _register_import(sub)
     _register_near(sub)
+    register_wegweiser(sub)
+    _register_responsible(sub)
     p_exp = sub.add_parser("export", help="gespeicherte Angebote exportieren")
-    p_exp.add_argument("--format", choices=("csv", "geojson", "html"), required=True)
-    p_exp.add_argument("--out", type=Path, required=True, help="Zieldatei")
+    p_exp.add_argument(
+        "--format",
+        choices=("csv", "csv-excel", "geojson", "gpkg", "hsds", "html"),
+        required=True,
+        help="csv: Komma, UTF-8, Spaltennamen für Skripte; csv-excel: für deutsches Excel "
+        "(;, UTF-8 mit BOM, Dezimalkomma, deutsche Spaltenköpfe); beide mit Quellenangabe in "
+        "<Name>.quellen.txt daneben; gpkg: GeoPackage für QGIS (EPSG:25832, mit Stil); hsds: "
+        "Open-Referral-HSDS-3.0-Datenpaket (--out ist ein Ordner)",
+    )
+    p_exp.add_argument("--out", type=Path, required=True, help="Zieldatei (hsds: Zielordner)")
     p_exp.set_defaults(func=_cmd_export)
 
 
 def _register_import(sub: Any) -> None:
     p_imp = sub.add_parser("import", help="Angebotsliste einlesen und speichern")
-    p_imp.add_argument("file", type=Path, help="CSV, XLSX oder GeoJSON")
+    p_imp.add_argument(
+        "file", type=Path, help="CSV, XLSX, GeoJSON oder ein HSDS-Datenpaket (Ordner oder Zip)"
+    )
     p_imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
     p_imp.add_argument(
         "--all-or-nothing",
@@ -142,7 +161,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     settings = get_settings()
     path: Path = args.file
     try:
-        data = read_offer_file(path, args.max_bytes)
+        data = (
+            zip_folder(path, args.max_bytes)
+            if path.is_dir()
+            else read_offer_file(path, args.max_bytes)
+        )
         ctx = geo_context(settings, online=not args.offline)
         store = None if args.dry_run else open_store(settings, ctx)
         report = import_offers(
@@ -230,6 +253,39 @@ def _cmd_near(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# responsible
+# --------------------------------------------------------------------------------------------
+
+
+def _register_responsible(sub: Any) -> None:
+    p_resp = sub.add_parser(
+        "responsible",
+        help="zuständige Ausländerbehörde und Kommunales Integrationszentrum für einen Wohnort",
+    )
+    p_resp.add_argument("place", help="Gemeindename, PLZ, Adresse oder 'lat,lon' (WGS84)")
+    p_resp.add_argument("--format", choices=("json", "text"), default="text")
+    p_resp.set_defaults(func=_cmd_responsible)
+
+
+def _cmd_responsible(args: argparse.Namespace) -> int:
+    found = responsible(get_settings(), args.place)
+    if args.format == "json":
+        print(json.dumps([r.to_dict() for r in found], ensure_ascii=False, indent=2))
+        return 0
+    first = found[0]
+    print(f"Zuständig für {first.responsible_for_name} (AGS {first.responsible_for_ags}):")
+    for r in found:
+        where = r.address or "Adresse nicht erfasst"
+        approx = ""
+        if r.precision is not None and r.precision.value != "address":
+            approx = f" [Lage ungefähr: {r.precision.value}]"
+        print(f"  {category_label(r.category)}: {r.name} – {where}{approx}")
+        if r.offer is not None and r.offer.phone:
+            print(f"      Telefon: {r.offer.phone}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
 # export
 # --------------------------------------------------------------------------------------------
 
@@ -251,9 +307,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     attribution = offers_attribution(
         offers, bkg_year=year, bkg_modified=args.format == "html" and background is not None
     )
-    if args.format == "csv":
-        text = offers_to_csv(offers, attribution)
-    elif args.format == "geojson":
+    if args.format == "hsds":
+        written = write_hsds(offers, args.out.expanduser(), attribution)
+        print(
+            f"{len(offers)} Angebote → {args.out}/ ({len(written)} Dateien, hsds)", file=sys.stderr
+        )
+        return 0
+    if args.format in ("csv", "csv-excel", "gpkg"):
+        from mapapp.services.offers_download import write_offer_files  # GDAL/openpyxl on use
+
+        written = write_offer_files(args.out.expanduser(), offers, args.format, attribution)
+        files = ", ".join(str(p) for p in written)
+        print(f"{len(offers)} Angebote → {files} ({args.format})", file=sys.stderr)
+        return 0
+    if args.format == "geojson":
         text = json.dumps(offers_to_geojson(offers, attribution), ensure_ascii=False)
     else:
         from mapapp.render.offers import export_offers_html  # map stack only when needed

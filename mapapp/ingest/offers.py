@@ -74,6 +74,7 @@ class Draft:
     ags: str | None = None
     ags_given: str | None = None
     coord_field: str = "lat"
+    kreis_ags: str | None = None  # set when only the Kreis is known (no location)
 
 
 class RowReader:
@@ -102,10 +103,11 @@ class RowReader:
                 row=1,
             )
         has_coords = {"lat", "lon"} <= have or {"x", "y"} <= have or "latlon" in have
-        has_place = bool({"city", "postcode", "address", "ags"} & have)
+        has_place = bool({"city", "postcode", "address", "ags", "kreis"} & have)
         if not (has_coords or has_place or self.table.kind == "geojson"):
             raise DataError(
-                "weder Koordinaten (lat/lon, Rechtswert/Hochwert) noch Ort/PLZ/Adresse als Spalten",
+                "weder Koordinaten (lat/lon, Rechtswert/Hochwert) noch Ort/PLZ/Adresse/Kreis als "
+                "Spalten",
                 file=self.file,
                 row=1,
             )
@@ -137,7 +139,7 @@ class RowReader:
         f: dict[str, Any] = {"name": name}
         if not self._category(raw, f):
             return None
-        for fld in ("provider", "phone", "source", "source_date", "note", "id"):
+        for fld in ("provider", "phone", "source", "source_date", "note", "id", "kreis"):
             f[fld] = self.text(raw, fld)
         self._hours(raw, f)
         f.update(self._address(raw))

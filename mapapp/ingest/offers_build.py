@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from mapapp.ingest.offers import Draft
 from mapapp.ingest.report import ImportReport
 from mapapp.model import OfferCategory
-from mapapp.offers_model import Offer, offer_id
+from mapapp.offers_model import Offer, Precision, offer_id
 
 
 def offer_from_draft(d: Draft, default_source: str) -> Offer:
@@ -16,19 +16,21 @@ def offer_from_draft(d: Draft, default_source: str) -> Offer:
     f = d.fields
     cat: OfferCategory = f["category"]
     oid = f["id"] or offer_id(cat.value, f["name"], f["street"], f["postcode"], f["city"])
-    assert d.lon is not None and d.lat is not None and d.precision and d.coord_source
+    assert d.precision and d.coord_source
+    # no location only when just the Kreis is known (precision kreis_area)
+    assert (d.lon is not None and d.lat is not None) or d.precision is Precision.KREIS_AREA
     plain = ("provider", "street", "postcode", "city", "languages", "target_groups")
     more = ("opening_hours", "appointment_only", "phone", "email", "website", "barrier_free")
     return Offer(
         id=oid,
         name=f["name"],
         category=cat,
-        lon=round(d.lon, 7),
-        lat=round(d.lat, 7),
+        lon=None if d.lon is None else round(d.lon, 7),
+        lat=None if d.lat is None else round(d.lat, 7),
         precision=d.precision,
         coord_source=d.coord_source,
         ags=d.ags,
-        kreis_ags=d.ags[:5] if d.ags else None,
+        kreis_ags=d.ags[:5] if d.ags else d.kreis_ags,
         **{k: f[k] for k in (*plain, *more, "capacity", "capacity_unit", "source_date")},
         last_verified=f["last_verified"],
         source=f["source"] or default_source,

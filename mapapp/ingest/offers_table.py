@@ -30,6 +30,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "postcode": ("plz", "postleitzahl", "postcode", "post code", "zip", "zip code", "postal code",
                  "addr:postcode"),
     "city": ("ort", "stadt", "gemeinde", "city", "town", "municipality", "kommune", "addr:city"),
+    "kreis": ("kreis", "kreis name", "kreis_name", "landkreis", "kreis_ags", "kreis ags",
+              "kreisschlüssel", "kreisschluessel", "district"),
     "ags": ("ags", "gemeindeschlüssel", "gemeindeschluessel", "gemeinde_ags", "ags_gemeinde"),
     "lat": ("lat", "latitude", "breite", "breitengrad", "geogr breite", "wgs84 lat", "lat wgs84",
             "y_wgs84"),
@@ -68,14 +70,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 
 #: Columns we recognise and deliberately do not use (no "unknown column" warning).
 IGNORED_COLUMNS = (
-    "kreis",
-    "kreis name",
-    "landkreis",
-    "kreis_name",
     "bundesland",
     "land",
     # written by our own exports (derived again on import)
-    "kreis_ags",
     "category_label",
     "coord_source",
     "category_original",

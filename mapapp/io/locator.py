@@ -8,14 +8,16 @@ by :mod:`mapapp.io.offers` after the gazetteer (:mod:`mapapp.io.gazetteer`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import shapely
 
 from mapapp.config import CRS_METRIC
+from mapapp.ingest.fold import fold
 from mapapp.io.boundaries import Boundaries
-from mapapp.model import COL_AGS, DataError
+from mapapp.model import COL_AGS, COL_NAME, DataError
 from mapapp.projection import to_web
 
 # --------------------------------------------------------------------------------------------
@@ -111,8 +113,36 @@ class Locator:
         lon, lat = to_web([pt.x], [pt.y])
         return float(lon[0]), float(lat[0])
 
+    def find_kreis(self, text: str) -> tuple[str, str] | None:
+        """``(AGS, name)`` of the Kreis or kreisfreie Stadt a text names: its 5-digit AGS
+        (``"05358"``, ``"Düren (05358)"``) or its name (``"Kreis Düren"``, ``"Düren"``,
+        ``"Rhein-Kreis Neuss"``, ``"Münster, Stadt"``); ``None`` when none or several match."""
+        names = dict(
+            zip(self.kreise[COL_AGS].astype(str), self.kreise[COL_NAME].astype(str), strict=True)
+        )
+        for code in re.findall(r"(?<!\d)(\d{5})(?!\d)", text):
+            if code in names:
+                return code, names[code]
+        key = _kreis_key(text)
+        hits = {ags for ags, name in names.items() if key and _kreis_key(name) == key}
+        if len(hits) == 1:
+            ags = hits.pop()
+            return ags, names[ags]
+        return None
+
     def describe_bounds(self) -> str:
         """NRW bounding box in WGS84 for error messages."""
         x0, y0, x1, y1 = self._nrw_bounds
         lon, lat = to_web([x0, x1], [y0, y1])
         return f"Länge {lon[0]:.2f}–{lon[1]:.2f}, Breite {lat[0]:.2f}–{lat[1]:.2f}"
+
+
+def _kreis_key(text: str) -> str:
+    """A Kreis name folded for comparison: no bracket, no ``", Stadt"`` suffix, no ``Kreis``/
+    ``Landkreis`` prefix (``"Kreis Düren"``, ``"Düren"`` and ``"Düren (05358)"`` are equal)."""
+    base = re.sub(r"\([^)]*\)", " ", text).split(",")[0]
+    key = fold(base).strip()
+    for prefix in ("landkreis ", "kreis "):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    return key.strip()

@@ -197,6 +197,8 @@ class Geocoding:
             if prec is not Precision.ADDRESS:
                 self.rep.warn(d.row, "street", f"Online-Geocoder fand nur: {prec.value}")
             return True
+        if place is None and f.get("kreis") and not (f["city"] or f["postcode"]):
+            return self._kreis_only(d)
         if place is None:
             given = ", ".join(p for p in (f["postcode"], f["city"]) if p) or "–"
             field_name = "city" if f["city"] else ("postcode" if f["postcode"] else "city")
@@ -210,5 +212,28 @@ class Geocoding:
         d.precision, d.coord_source = Precision.GEMEINDE_CENTRE, CoordSource.GAZETTEER
         self.rep.warn(
             d.row, "city", f"nur auf die Gemeinde geokodiert ({place.short_name}, Gemeindezentrum)"
+        )
+        return True
+
+    def _kreis_only(self, d: Draft) -> bool:
+        """A row that names only its Kreis: accepted without a location (precision
+        ``kreis_area``: no point, never a distance), with a warning; rejected when the Kreis is
+        unknown."""
+        text = str(d.fields["kreis"])
+        found = self.ctx.locator.find_kreis(text)
+        if found is None:
+            self.rep.reject(
+                d.row, "kreis", f"Kreis '{text}' nicht gefunden: kein NRW-Kreis, keine Koordinaten"
+            )
+            return False
+        kreis_ags, name = found
+        d.lon = d.lat = d.ags = None
+        d.kreis_ags = kreis_ags
+        d.precision, d.coord_source = Precision.KREIS_AREA, CoordSource.BOUNDARY
+        self.rep.warn(
+            d.row,
+            "kreis",
+            f"nur der Kreis ist bekannt ({name}, {kreis_ags}) – ohne Standort übernommen "
+            "(Standort nicht erfasst, keine Entfernung)",
         )
         return True

@@ -8,13 +8,20 @@ The page "Angebote finden", the Datenpflege page (through :mod:`mapapp.ui.cached
 - :func:`geo_context` – gazetteer, NRW locator and (when configured) the online geocoder;
 - :func:`store_key` / :func:`load_offers` / :func:`build_index` – the offers and their search
   index (no cache here: the app caches per :func:`store_key` in ``ui/cached.py``, the CLI runs once);
-- :func:`resolve_search` / :func:`search_near` – "nearest offers to this place";
+- :func:`resolve_search` / :func:`search_near` – "nearest offers to this place" (offices with a
+  territory left out: they are not alternatives);
+- :func:`responsible` / :func:`responsible_for` – "Zuständig für Ihren Wohnort": the
+  Ausländerbehörde and the Kommunales Integrationszentrum responsible for the searched place's
+  Gemeinde (also the base of the printable guide);
 - :func:`import_offers` – read an offer file and store the accepted rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from mapapp.analysis.offers import (
     NearestOffer,
@@ -26,8 +33,15 @@ from mapapp.analysis.offers import (
     parse_latlon,
     search_candidates,
 )
+from mapapp.analysis.responsibility import (
+    TERRITORIAL,
+    Responsible,
+    responsible_offices,
+    units_from_records,
+)
 from mapapp.config import Settings
 from mapapp.ingest.report import ImportReport
+from mapapp.io.datasets import load_status
 from mapapp.io.gazetteer import Place
 from mapapp.io.geocode import GeocoderError, parse_hits
 from mapapp.io.offers import (
@@ -41,6 +55,7 @@ from mapapp.model import DataError
 from mapapp.offers_model import Offer
 from mapapp.projection import to_metric
 from mapapp.store import OfferStore, ensure_seeded, open_offer_store
+from mapapp.text import DEFAULT_LANG, t
 
 # --------------------------------------------------------------------------------------------
 # Load the offers
@@ -190,7 +205,8 @@ def search_near(
 ) -> SearchResult:
     """``mapapp offers near``: resolve ``place``, then the ``limit`` nearest offers in the store,
     followed by the matching offers of the place's Kreis that have no location (distance
-    ``None``)."""
+    ``None``). Offices with a territory (:data:`~mapapp.analysis.responsibility.TERRITORIAL`)
+    are left out: :func:`responsible` names the one that serves the place."""
     ctx = geo_context(settings)  # the online geocoder only when MAPAPP_GEOCODER_URL is set
     point = resolve_search(place, ctx)
     index = build_index(open_store(settings, ctx))
@@ -201,17 +217,94 @@ def search_near(
         flt=flt,
         max_distance_m=max_distance_m,
         kreis_ags=search_kreis(point, ctx),
+        exclude=TERRITORIAL,
     )
     return SearchResult(point, hits)
 
 
 def search_kreis(point: SearchPoint, ctx: GeoContext) -> str | None:
     """The Kreis (5-digit AGS) of a searched place: from its Gemeinde, else point-in-polygon."""
-    if point.ags:
-        return point.ags[:5]
-    x, y = to_metric([point.lon], [point.lat])
-    ags = ctx.locator.ags_at(x, y)[0]
+    ags = search_gemeinde(point, ctx)
     return ags[:5] if ags else None
+
+
+def search_gemeinde(point: SearchPoint, ctx: GeoContext) -> str | None:
+    """The Gemeinde (8-digit AGS) of a searched place: the one the gazetteer found, else the
+    one whose polygon contains the point (``None`` outside NRW)."""
+    if point.ags and len(point.ags) == 8:
+        return point.ags
+    x, y = to_metric([point.lon], [point.lat])
+    return ctx.locator.ags_at(x, y)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Responsible offices ("Zuständig für Ihren Wohnort")
+# --------------------------------------------------------------------------------------------
+
+
+def responsible_for(
+    point: SearchPoint,
+    ctx: GeoContext,
+    status: pd.DataFrame,
+    offers: Sequence[Offer],
+    lang: str = DEFAULT_LANG,
+) -> list[Responsible]:
+    """The offices responsible for the Gemeinde of ``point`` (Ausländerbehörde first, then the
+    Kommunales Integrationszentrum), with ``label`` ("zuständig für Kerpen") and, where the data
+    hold no address, ``address_note`` in ``lang``. Empty when the point lies in no NRW Gemeinde
+    of the status table.
+
+    ``status`` is :func:`mapapp.io.datasets.load_status`, ``offers`` every stored offer (the
+    page passes its cached copies).
+    """
+    ags = search_gemeinde(point, ctx)
+    units = units_from_records(status.to_dict("records"))
+    if ags is None or ags not in units:
+        return []
+    out = []
+    for r in responsible_offices(ags, units, offers):
+        note = "" if r.address else t("of.resp.no_address", lang)
+        out.append(
+            replace(
+                r, label=t("of.resp.for", lang, place=r.responsible_for_name), address_note=note
+            )
+        )
+    return out
+
+
+def responsible(
+    settings: Settings,
+    place: str | SearchPoint | tuple[float, float],
+    lang: str = DEFAULT_LANG,
+) -> list[Responsible]:
+    """``mapapp offers responsible``: the offices responsible for a place.
+
+    Parameters
+    ----------
+    place
+        What a user typed (``"Kerpen"``, ``"44801"``, an address, ``"51.96,7.63"``), a resolved
+        :class:`~mapapp.analysis.offers.SearchPoint`, or a WGS84 ``(lon, lat)`` pair.
+    lang
+        Language of ``label`` and ``address_note``.
+
+    Raises
+    ------
+    DataError
+        The place is not found, or lies outside NRW.
+    """
+    ctx = geo_context(settings, online=isinstance(place, str))
+    if isinstance(place, str):
+        point = resolve_search(place, ctx)
+    elif isinstance(place, SearchPoint):
+        point = place
+    else:
+        lon, lat = place
+        point = _point(f"{lat},{lon}", lat, lon, ctx)
+    offers = open_store(settings, ctx).all()
+    found = responsible_for(point, ctx, load_status(settings), offers, lang)
+    if not found:
+        raise DataError(f"{point.label}: keine NRW-Gemeinde gefunden", field="place")
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,6 +376,9 @@ __all__ = [
     "load_offers",
     "open_store",
     "resolve_search",
+    "responsible",
+    "responsible_for",
+    "search_gemeinde",
     "search_kreis",
     "search_near",
     "store_key",

@@ -175,8 +175,9 @@ def test_near_json_sorted_with_filters(settings, tmp_path, capsys):
     capsys.readouterr()
     assert main(["offers", "near", "Aheim", "--format", "json", "--limit", "10"]) == 0
     hits = json.loads(capsys.readouterr().out)
-    # ABH Testkreis has no location (no seat row) and Aheim is not in Testkreis: not listed
-    assert len(hits) == SEEDED - 1 + 2
+    # the seed holds only offices with a territory (Ausländerbehörden, KI): never "nearest"
+    # alternatives, so only the two imported offers are listed
+    assert [h["name"] for h in hits] == ["Beratung A", "Kurs C"]
     dists = [h["distance_m"] for h in hits]
     assert dists == sorted(dists)
     for h in hits:
@@ -187,35 +188,49 @@ def test_near_json_sorted_with_filters(settings, tmp_path, capsys):
     )
     assert [h["name"] for h in json.loads(capsys.readouterr().out)] == ["Beratung A"]
     assert (
-        main(
-            [
-                "offers",
-                "near",
-                "42651",
-                "--category",
-                "Ausländerbehörde",
-                "--format",
-                "json",
-                "--limit",
-                "1",
-            ]
-        )
-        == 0
+        main(["offers", "near", "42651", "--category", "Ausländerbehörde", "--format", "json"]) == 0
     )
-    (hit, unlocated) = json.loads(capsys.readouterr().out)
-    assert hit["name"] == "Ausländerbehörde Cstadt" and hit["distance_m"] == 0.0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["offers", "responsible", "42651", "--format", "json"]) == 0
+    abh, ki = json.loads(capsys.readouterr().out)
+    assert (abh["name"], abh["responsible_for_name"]) == ("Ausländerbehörde Cstadt", "Cstadt")
+    assert ki["name"] == "KI Cstadt"
 
 
-def test_near_lists_an_office_known_only_by_its_kreis_without_distance(settings, capsys):
-    """Testkreis has no seat row: its Ausländerbehörde is listed for a place in Testkreis, after
-    the measured hits, with no distance and no coordinates (never an invented point)."""
+KREIS_ONLY = "Name;Kategorie;Kreis\nMBE Testkreis;MBE;Kreis Testkreis\nMBE X;MBE;Kreis Nirgendwo\n"
+
+
+def test_rows_naming_only_their_kreis_are_accepted_without_a_location(settings, tmp_path):
+    report = tmp_path / "r.json"
+    path = write(tmp_path, "k.csv", KREIS_ONLY)
+    assert main(["offers", "import", str(path), "--report", str(report)]) == 1
+    data = json.loads(report.read_text("utf-8"))
+    assert data["accepted"] == 1
+    assert [(i["row"], i["field"]) for i in data["rejected"]] == [(3, "kreis")]
+    assert {
+        "row": 2,
+        "field": "kreis",
+        "message": "nur der Kreis ist bekannt (Testkreis, 05999) – ohne Standort übernommen "
+        "(Standort nicht erfasst, keine Entfernung)",
+    } in data["warnings"]
+    (stored,) = [o for o in db(settings).all() if o.name == "MBE Testkreis"]
+    assert (stored.lon, stored.lat, stored.ags, stored.kreis_ags) == (None, None, None, "05999")
+    assert stored.precision.value == "kreis_area" and not stored.located
+
+
+def test_near_lists_an_offer_known_only_by_its_kreis_without_distance(settings, tmp_path, capsys):
+    """An offer known only by its Kreis is listed for a place in that Kreis, after the measured
+    hits, with no distance and no coordinates (never an invented point); the Testkreis
+    Ausländerbehörde (no seat row, so also unlocated) is not listed: it has a territory."""
+    main(["offers", "import", str(write(tmp_path, "k.csv", KREIS_ONLY))])
+    main(["offers", "import", str(write(tmp_path, "a.csv", GOOD))])
+    capsys.readouterr()
     assert main(["offers", "near", "Bdorf", "--format", "json", "--limit", "1"]) == 0
     hits = json.loads(capsys.readouterr().out)
-    assert [h["name"] for h in hits][-1] == "Ausländerbehörde Testkreis"
+    assert [h["name"] for h in hits] == ["Kurs C", "MBE Testkreis"]
     last = hits[-1]
     assert last["distance_m"] is None and last["lat"] is None and last["lon"] is None
     assert last["precision"] == "kreis_area" and last["kreis_ags"] == "05999"
-    assert all(h["distance_m"] is not None for h in hits[:-1]) and len(hits) == 2
     assert main(["offers", "near", "Bdorf", "--limit", "1"]) == 0
     assert "im Kreis 05999 – Standort nicht erfasst" in capsys.readouterr().out
 
@@ -266,8 +281,10 @@ def test_export_csv_geojson_html(settings, tmp_path):
     assert main(["offers", "export", "--format", "geojson", "--out", str(out_geo)]) == 0
     assert main(["offers", "export", "--format", "html", "--out", str(out_html)]) == 0
     text = out_csv.read_text("utf-8")
-    assert text.startswith("# Integrationsangebote") and "GeoBasis-DE / BKG" in text
-    assert len(text.splitlines()) == 1 + 1 + SEEDED + 3
+    assert text.startswith("id,name,")  # no comment line; the sources are beside it
+    sources = (tmp_path / "o.quellen.txt").read_text("utf-8")
+    assert "Integrationsangebote" in sources and "GeoBasis-DE / BKG" in sources
+    assert len(text.splitlines()) == 1 + SEEDED + 3
     geo = json.loads(out_geo.read_text("utf-8"))
     assert len(geo["features"]) == SEEDED + 3 and "Destatis" in geo["attribution"]
     page = out_html.read_text("utf-8")

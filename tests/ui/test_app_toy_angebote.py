@@ -36,47 +36,64 @@ def distances_km(at: AppTest, decimal: str = ",") -> list[float]:
 
 
 def expected(place: str, category: str | None = None) -> list[tuple[str, float]]:
-    """(name, km) of the toy offers, nearest first, from the Gemeinde centre of ``place``."""
+    """(name, km) of the toy offers a "nearest" list may show (offices with a territory are in
+    the "responsible" section instead), nearest first, from the Gemeinde centre of ``place``."""
     centre = toy.BY_NAME[place].centre_km
     hits = [
         (o.name, distance_km(centre, o.at_km))
         for o in toy.OFFERS
-        if category is None or o.category == category
+        if (category is None or o.category == category) and o.category not in TERRITORIAL
     ]
     return sorted(hits, key=lambda h: h[1])
 
 
+TERRITORIAL = {"auslaenderbehoerde", "kommunales_integrationszentrum"}
+
+
+def responsible(at: AppTest, lang_marker: str = "zuständig für") -> list[str]:
+    """The office cards of the "Zuständig für Ihren Wohnort" section (``**Name**  \n… · zuständig
+    für …``), in order."""
+    return [m.value for m in at.markdown if lang_marker in m.value and m.value.startswith("**")]
+
+
 def test_nearest_offers_to_betadorf(toy_data_dir: ToyData) -> None:
     want = expected("Betadorf")
-    # by hand: MBE 1.0 km, ABH Alphastadt 10.0 and ABH Nordkreis (at its seat Deltaheim, 15/5) 10.0
-    # (tie: store order), ABH Gammastadt 11.0
-    assert [round(km, 1) for _, km in want[:4]] == [1.0, 10.0, 10.0, 11.0]
+    # by hand: MBE (15.6, 15.8) 1.0 km, Jobcenter Deltaheim (12, 3) 12.4, JMD Epsilonstadt at its
+    # Gemeinde centre (25, 5) 14.1; the Ausländerbehörden and the KI are not alternatives
+    assert [round(km, 1) for _, km in want] == [1.0, 12.4, 14.1]
     at = run(ort="Betadorf")
-    shown = cards(at)
-    assert len(shown) == len(toy.OFFERS) == 8
-    for card, (name, _) in zip(shown[:4], want[:4], strict=True):
-        assert name in card
-    assert distances_km(at)[:4] == [round(km, 1) for _, km in want[:4]]
-    assert any("Betadorf" in s.value for s in at.subheader)
-
-
-def test_category_filter_ausländerbehörden_near_deltaheim(toy_data_dir: ToyData) -> None:
-    want = expected("Deltaheim", "auslaenderbehoerde")[:3]
-    # by hand from (15, 5): Nordkreis at its seat Deltaheim (15, 5) 0.0, Südkreis at its seat
-    # Epsilonstadt (25, 5) 10.0, Alphastadt (5, 15) 14.1
-    assert [n for n, _ in want] == [
-        "Ausländerbehörde Nordkreis",
-        "Ausländerbehörde Südkreis",
-        "Ausländerbehörde Alphastadt",
-    ]
-    at = run(ort="Deltaheim", kat="auslaenderbehoerde", n="3")
     shown = cards(at)
     assert len(shown) == 3
     for card, (name, _) in zip(shown, want, strict=True):
         assert name in card
-    assert distances_km(at) == [0.0, 10.0, 14.1]
-    # two at their Kreis seat's centre, one at the Gemeinde centre: marked approximate
-    assert len(at.warning) >= 3
+    assert distances_km(at) == [round(km, 1) for _, km in want]
+    assert any("Betadorf" in s.value for s in at.subheader)
+    # the responsible offices come first, apart from the list
+    assert any(s.value == "Zuständig für Ihren Wohnort" for s in at.subheader)
+    offices = responsible(at)
+    assert len(offices) == 2
+    assert "Ausländerbehörde Nordkreis" in offices[0] and "zuständig für Betadorf" in offices[0]
+    assert "Kommunales Integrationszentrum Nordkreis" in offices[1]
+    assert any("Adresse nicht erfasst" in m.value for m in at.markdown)
+
+
+def test_category_filter_near_deltaheim(toy_data_dir: ToyData) -> None:
+    want = expected("Deltaheim", "jugendmigrationsdienst")
+    # by hand from (15, 5): JMD Epsilonstadt at its Gemeinde centre (25, 5) 10.0
+    assert want == [("Jugendmigrationsdienst Epsilonstadt", 10.0)]
+    at = run(ort="Deltaheim", kat="jugendmigrationsdienst", n="3")
+    shown = cards(at)
+    assert len(shown) == 1 and "Jugendmigrationsdienst Epsilonstadt" in shown[0]
+    assert distances_km(at) == [10.0]
+    assert len(at.warning) >= 1  # at the Gemeinde centre: marked approximate
+
+
+def test_a_town_with_its_own_office(toy_data_dir: ToyData) -> None:
+    at = run(ort="Gammastadt", kat="auslaenderbehoerde")
+    assert cards(at) == []  # no alternatives to the responsible office
+    offices = responsible(at)
+    assert "Ausländerbehörde Gammastadt" in offices[0] and "zuständig für Gammastadt" in offices[0]
+    assert any("Rathausplatz 3" in m.value for m in at.markdown)
 
 
 def test_search_by_coordinates_in_the_toy_land(toy_data_dir: ToyData) -> None:
@@ -98,15 +115,15 @@ def test_other_languages_show_the_same_offers(toy_data_dir: ToyData, lang: str) 
     at = run(ort="Betadorf", lang=lang, n="2")
     shown = cards(at)
     assert len(shown) == 2 and "Migrationsberatung Betadorf" in shown[0]
-    assert distances_km(at, decimal=".") == [1.0, 10.0]  # not German: decimal point
+    assert distances_km(at, decimal=".") == [1.0, 12.4]  # not German: decimal point
     assert distances_km(at, decimal=",") == []
 
 
-def test_a_kreis_office_without_a_seat_row_is_listed_without_a_distance(
+def test_a_kreis_office_without_a_seat_row_is_named_without_a_location(
     toy_data_dir: ToyData, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a seat row the Nordkreis office is known only by its Kreis: the page lists it after
-    the measured offers as "im Kreis … – Standort nicht erfasst", with no distance."""
+    """Without a seat row the Nordkreis office is known only by its Kreis: the responsible
+    section names it with "Adresse nicht erfasst" and no location; it never gets a distance."""
     import shutil
 
     from mapapp import config
@@ -121,10 +138,9 @@ def test_a_kreis_office_without_a_seat_row_is_listed_without_a_distance(
         stored.unlink()  # seeded anew from the changed reference folder
 
     at = run(ort="Betadorf", kat="auslaenderbehoerde")
-    names = cards(at)
-    assert names and "Nordkreis" in names[-1]  # after the measured ones
-    assert not any("Nordkreis" in n for n in names[:-1])
+    assert cards(at) == []
+    offices = responsible(at)
+    assert "Ausländerbehörde Nordkreis" in offices[0]
+    assert any("Adresse nicht erfasst" in m.value for m in at.markdown)
     captions = [c.value.replace("\\", "") for c in at.caption]
-    assert any("Standort nicht erfasst" in c and "Nordkreis" in c for c in captions)
-    # every measured office has a distance; the unlocated one has none
-    assert len(distances_km(at)) == len(names) - 1
+    assert not any("Standort:" in c for c in captions)  # no approximate location either

@@ -6,6 +6,7 @@ import streamlit as st
 
 from mapapp.analysis.responsibility import TERRITORIAL
 from mapapp.ui import cached, state
+from mapapp.ui.geolocation import locate_button
 from mapapp.ui.offer_cards import result_list
 from mapapp.ui.offer_downloads import offer_downloads
 from mapapp.ui.offer_map import offer_map
@@ -29,6 +30,7 @@ def render() -> None:
     index = cached.offer_index((store.location, store.data_version()))
 
     query = search_form(index, ctx, lang)  # place, point and filters (with counts around it)
+    locate_button(ctx, lang)  # "Meinen Standort verwenden"
     search, point = query.search, query.point
     sync_url(search)
 
