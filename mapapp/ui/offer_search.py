@@ -252,5 +252,10 @@ def follow_click(returned: dict[str, Any] | None) -> None:
     if click is None or st.session_state.get(LAST_CLICK_KEY) == click:
         return
     st.session_state[LAST_CLICK_KEY] = click
-    state.set_query("ort", f"{click[0]:.5f},{click[1]:.5f}")
+    search_at(click[0], click[1])
+
+
+def search_at(lat: float, lon: float) -> None:
+    """Search from a point (a map click, the browser's location): ``ort=lat,lon``, rerun."""
+    state.set_query("ort", f"{lat:.5f},{lon:.5f}")
     st.rerun()
