@@ -17,7 +17,8 @@ import pandas as pd
 from mapapp.analysis.coverage.params import Method
 from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.text import class_bound, integer, km, label, percent, t
-from mapapp.text.coverage import km_text, who
+from mapapp.text.coverage import km_text
+from mapapp.text.coverage_basis import who
 
 #: Views of the map.
 VIEW_GRID = "grid"

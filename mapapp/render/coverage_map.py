@@ -13,6 +13,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from mapapp.analysis.coverage.params import Method
@@ -35,6 +36,7 @@ from mapapp.render.maps import COORD_DECIMALS, base_map, web_features
 from mapapp.render.safe import RawHtml, esc
 from mapapp.text import integer, label, number, percent, t
 from mapapp.text.coverage import attribution, attribution_text, km_text
+from mapapp.text.coverage_basis import basis_text
 
 # keep the scale bar visible above a long (wrapped) attribution line
 _CSS = (
@@ -88,6 +90,9 @@ def unit_tooltip(result: CoverageResult, rec: dict[str, Any], lang: str = "de") 
         ),
         esc(t("cov.tip.offers", lang, n=integer(rec.get("offers"), lang))),
     ]
+    flag = rec.get("nearest_approx")
+    if isinstance(flag, bool | np.bool_) and flag:  # a shape without a result row: NaN
+        lines.append(f"<i>{esc(t('cov.approx_row', lang))}</i>")
     if p.method not in (Method.NEAREST, Method.SHARE):  # otherwise the measure is listed above
         value = value_text(result, rec.get("value", math.nan), lang)
         lines.insert(1, f"{esc(label('method', p.method, lang))}: {esc(value)}")
@@ -324,5 +329,6 @@ def units_geojson(
         "cell_size_m": p.cell_size_m,
         "catchment_m": p.catchment_m,
         "offers": result.headline.n_offers,
+        "basis": basis_text(result.headline, lang),
     }
     return data

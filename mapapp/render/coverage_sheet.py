@@ -37,12 +37,12 @@ from mapapp.render.mpl import metric, polygon_collection, polygon_paths
 from mapapp.text import integer, label, t
 from mapapp.text.coverage import (
     attribution,
-    category_text,
     headline_sentence,
     km_text,
     method_paragraphs,
     sources,
 )
+from mapapp.text.coverage_basis import category_text
 
 #: Output formats of :func:`map_sheet`.
 FORMATS = sheet.FORMATS

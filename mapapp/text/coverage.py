@@ -7,8 +7,6 @@ page's language (catalogue keys ``cov.*``, German is the reference); the page, t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 
 from mapapp.analysis.accessibility import StepWeights
@@ -19,8 +17,8 @@ from mapapp.analysis.coverage.params import (
     POPULATION_ZENSUS,
     POPULATION_ZENSUS_GRID,
     CoverageParams,
-    DemandKind,
     Method,
+    Support,
 )
 from mapapp.analysis.coverage.result import CoverageResult, Headline
 from mapapp.config import (
@@ -30,11 +28,14 @@ from mapapp.config import (
     ATTRIBUTION_ZENSUS_GRID,
 )
 from mapapp.text import integer, km, label, number, t
-
-
-def who(demand: DemandKind, lang: str = "de") -> str:
-    """The demand as object of a sentence ("gewichtet mit der …", "Anteil der …")."""
-    return t(f"cov.who.{demand.value}", lang)
+from mapapp.text.coverage_basis import (
+    basis_text,
+    category_text,
+    precision_text,
+    support_paragraph,
+    support_text,
+    who,
+)
 
 
 def km_text(metres: float, lang: str = "de") -> str:
@@ -82,14 +83,6 @@ def attribution_text(
         people += f"; {ATTRIBUTION_INKAR}"
     text = t("cov.attr", lang, bkg=t("attr.bkg", lang, year=boundary_year), people=people)
     return t("cov.attr.offers", lang, text=text) if offers else text
-
-
-def category_text(categories: Iterable[str], lang: str = "de") -> str:
-    """The chosen categories, or "all categories"."""
-    cats = list(categories)
-    if not cats:
-        return t("gap.all_categories", lang)
-    return ", ".join(label("category", c, lang) for c in cats)
 
 
 def _people_source(
@@ -185,12 +178,6 @@ def sources(result: CoverageResult, lang: str = "de") -> tuple[str, ...]:
     )
 
 
-def precision_text(counts: Iterable[tuple[str, int]], lang: str = "de") -> str:
-    """``1 Adresse, 2 Gemeindezentrum (ungefähr)``; "keine" without offers."""
-    parts = [f"{integer(n, lang)} {label('precision', p, lang)}" for p, n in counts]
-    return ", ".join(parts) if parts else t("cov.precision.none", lang)
-
-
 def _fca_text(params: CoverageParams, lang: str) -> str:
     weights = ""
     if params.method is Method.E2SFCA:
@@ -264,6 +251,8 @@ def method_paragraphs(result: CoverageResult, lang: str = "de") -> list[str]:
     )
     if not params.include_kreis_area:
         offers += t("cov.m.offers.no_kreis_area", lang)
+    if headline.n_unlocated:
+        offers += " " + t("cov.basis.unlocated", lang, n=headline.n_unlocated)
     return [
         t(
             "cov.m.measure",
@@ -278,6 +267,7 @@ def method_paragraphs(result: CoverageResult, lang: str = "de") -> list[str]:
         t("cov.m.distance.grid" if from_grid else "cov.m.distance.area", lang),
         _calc_text(params, threshold, lang),
         t("cov.m.ranking", lang, who=who(params.demand, lang), km=threshold),
+        support_paragraph(params.demand, lang),
         t("cov.m.raster.grid", lang, size=size) if from_grid else t("cov.m.raster.area", lang),
         t("cov.m.caution", lang),
         t("cov.m.data", lang, sources=" · ".join(sources(result, lang))),
@@ -290,9 +280,9 @@ def method_text(result: CoverageResult, lang: str = "de") -> str:
 
 
 def export_comment(result: CoverageResult, lang: str = "de") -> str:
-    """One-line header for CSV exports: parameters and attribution."""
+    """One-line header for CSV exports: parameters, what the figures rest on, attribution."""
     p = result.params
-    return t(
+    comment = t(
         "cov.export_comment",
         lang,
         measure=label("method", p.method, lang),
@@ -303,10 +293,11 @@ def export_comment(result: CoverageResult, lang: str = "de") -> str:
         cell=integer(p.cell_size_m, lang),
         attribution=attribution(result, lang),
     )
+    return f"{comment} | {basis_text(result.headline, lang)}"
 
 
-def headline_sentence(headline: Headline, lang: str = "de") -> str:
-    """The headline as one sentence (numbers rounded for reading)."""
+def headline_figure(headline: Headline, lang: str = "de") -> str:
+    """The headline figure as one sentence (numbers rounded for reading), without its basis."""
     return t(
         f"cov.headline.{headline.demand.value}",
         lang,
@@ -316,6 +307,18 @@ def headline_sentence(headline: Headline, lang: str = "de") -> str:
         what=category_text(headline.categories, lang),
         n=headline.n_offers,
     )
+
+
+def headline_sentence(headline: Headline, lang: str = "de") -> str:
+    """The headline with what it rests on (CLI, map sheet): the figure and the basis line; an
+    approximation is said to be one; without offers with a location, no figure at all."""
+    basis = basis_text(headline, lang)
+    caveat = support_text(headline, lang)
+    if headline.support is Support.OK:
+        return f"{headline_figure(headline, lang)} {basis}"
+    if headline.support is Support.APPROXIMATE:  # the caveat first, then the figure
+        return f"{caveat} {headline_figure(headline, lang)} {basis}"
+    return f"{caveat} {basis}"
 
 
 def attribution(result: CoverageResult, lang: str = "de") -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapapp.analysis.coverage.params import Method
+from mapapp.analysis.coverage.params import Method, Support
 from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.text import integer, km, label, number, percent
-from mapapp.text.coverage import method_text
-from mapapp.ui.markdown import Trusted, trusted
+from mapapp.text.coverage import headline_figure, method_text
+from mapapp.text.coverage_basis import basis_text, category_text, support_text
+from mapapp.ui.markdown import Trusted, md, trusted
 from mapapp.ui.tables import show_table
 from mapapp.ui.texts import t
 
@@ -22,46 +23,62 @@ def _n(value: float, lang: str, decimals: int | None = None) -> Trusted:
 
 
 def data_warning(result: CoverageResult, lang: str) -> None:
-    """How many offers were used and how precisely they are located; an error without any."""
+    """How many offers were used and how precisely they are located."""
     h = result.headline
     precision = ", ".join(
         f"{integer(n, lang)} {label('precision', p, lang)}" for p, n in h.precision_counts
     )
     st.warning(t("gap.data_warning", lang, n=h.n_offers, precision=precision or "–"))
-    if h.n_offers == 0:
-        st.error(t("gap.no_offers", lang))
+
+
+def _metric_value(text: str, support: Support) -> str:
+    """A figure as the data carry it: ``–`` without offers, ``≈ …`` as an approximation."""
+    if support in (Support.NO_OFFERS, Support.NO_CAPACITY):
+        return "–"
+    return f"≈ {text}" if support is Support.APPROXIMATE else text
 
 
 def headline(result: CoverageResult, lang: str) -> None:
-    """Share and people beyond the threshold, the measure for NRW, offers used; one sentence."""
+    """Share and people beyond the threshold, the measure for NRW, offers used; one sentence
+    and the line naming what it rests on. Where the data cannot carry the figures (no offer with
+    a location, mostly approximate locations) that is said instead of a bold figure."""
     h = result.headline
+    support = h.support
     m1, m2, m3, m4 = st.columns(4)
-    share = _n(h.share_beyond_pct, lang, 1)
     m1.metric(
         t("gap.metric.share", lang, km=_n(h.threshold_m / 1000, lang)),
-        percent(h.share_beyond_pct, lang, 1),
+        _metric_value(percent(h.share_beyond_pct, lang, 1), support),
     )
-    m2.metric(t(f"gap.metric.people.{h.demand.value}", lang), _n(h.demand_beyond, lang, 0))
+    m2.metric(
+        t(f"gap.metric.people.{h.demand.value}", lang),
+        _metric_value(_n(h.demand_beyond, lang, 0), support),
+    )
     method = result.params.method
     unit = {Method.NEAREST: " km", Method.SHARE: " %"}.get(method, "")
     value = "–" if h.value != h.value else _n(h.value, lang, 1 if unit else 2) + unit  # NaN: none
     m3.metric(
-        t("gap.metric.value", lang, value=trusted(t(f"gap.value.{method.value}", lang))), value
+        t("gap.metric.value", lang, value=trusted(t(f"gap.value.{method.value}", lang))),
+        _metric_value(value, support),
     )
     m4.metric(t("gap.metric.offers", lang), str(h.n_offers))
-    st.markdown(
-        t(
-            f"gap.headline.{h.demand.value}",
-            lang,
-            share=share,
-            what=trusted(
-                ", ".join(label("category", c, lang) for c in h.categories)
-                or t("gap.all_categories", lang)
-            ),
-            people=_n(h.demand_beyond, lang, 0),
-            km=_n(h.threshold_m / 1000, lang),
+    caveat = support_text(h, lang)
+    if support is Support.OK:
+        st.markdown(
+            t(
+                f"gap.headline.{h.demand.value}",
+                lang,
+                share=_n(h.share_beyond_pct, lang, 1),
+                what=trusted(category_text(h.categories, lang)),
+                people=_n(h.demand_beyond, lang, 0),
+                km=_n(h.threshold_m / 1000, lang),
+            )
         )
-    )
+    elif support is Support.APPROXIMATE:
+        st.warning(md(caveat))
+        st.markdown(md(headline_figure(h, lang)))
+    else:
+        st.error(md(caveat))
+    st.caption(md(basis_text(h, lang)))
 
 
 def method_panel(result: CoverageResult, lang: str) -> None:

@@ -9,8 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from mapapp.analysis.coverage.exports import export_table
-from mapapp.analysis.coverage.params import CoverageParams, Method
+from mapapp.analysis.coverage.params import MOSTLY_APPROXIMATE, CoverageParams, Method
 from mapapp.analysis.coverage.result import CoverageResult
+from mapapp.text import percent
+from mapapp.text.coverage_basis import basis_text, ranking_labels, who
+from mapapp.ui.markdown import md
 from mapapp.ui.tables import show_table
 from mapapp.ui.texts import plain, t
 
@@ -21,12 +24,23 @@ _COMPARISON_ORDER = [
 
 
 def ranking(result: CoverageResult, lang: str) -> None:
-    """Two tabs (Gemeinden, Kreise), most people beyond the threshold first."""
+    """Two tabs (Gemeinden, Kreise), most people beyond the threshold first; the basis line and
+    the rule of the row mark ("Standort des nächsten Angebots ungefähr") above them."""
     st.subheader(t("gap.ranking", lang))
+    h = result.headline
+    st.caption(md(basis_text(h, lang)))
+    st.caption(
+        t(
+            "gap.ranking.flag",
+            lang,
+            share=percent(MOSTLY_APPROXIMATE * 100, lang, 0),
+            who=who(result.params.demand, lang),
+        )
+    )
     tab_g, tab_k = st.tabs([t("gap.level.gemeinde", lang), t("gap.level.kreis", lang)])
     for tab, level in ((tab_g, "gemeinde"), (tab_k, "kreis")):
         show_table(
-            export_table(result, level),
+            ranking_labels(export_table(result, level), lang),
             where=tab,
             column_config=_columns(lang, result.params),
             column_order=_order(result.params),
@@ -49,6 +63,7 @@ def _order(params: CoverageParams) -> list[str]:
     people = ["foreign_population", "population"]
     return (
         ["rank", "name", "ags", "demand_beyond", "share_beyond_pct", "mean_nearest_km"]
+        + ["nearest_approx"]
         + value
         + ["offers", *people]
     )
@@ -67,6 +82,7 @@ def _columns(lang: str, params: CoverageParams) -> dict[str, Any]:
         "share_beyond_pct": number(t("gap.col.share", lang), format="%.1f %%"),
         "mean_nearest_km": number(t("gap.col.km", lang), format="%.1f"),
         "offers": number(t("gap.col.offers", lang), format="%d"),
+        "nearest_approx": t("gap.col.approx", lang),
         "value": number(value, format="%.2f"),
         "value_weighted": number(plain("gap.col.weighted", lang, value=value), format="%.2f"),
         "value_median": number(plain("gap.col.median", lang, value=value), format="%.2f"),

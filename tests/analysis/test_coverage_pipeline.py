@@ -36,6 +36,7 @@ from mapapp.text.coverage import (
     attribution,
     export_comment,
     funding_comparison_labels,
+    headline_figure,
     headline_sentence,
     method_text,
 )
@@ -192,9 +193,13 @@ def test_nearest_distance_share_and_ranking(grid) -> None:  # type: ignore[no-un
     assert h.share_beyond_pct == pytest.approx(100 / 3)
     assert h.n_offers == 2
     assert h.precision_counts == (("address", 1), ("kreis_seat_centre", 1))
-    assert headline_sentence(h).startswith(
+    assert headline_figure(h).startswith(
         "33,3 % der ausländischen Bevölkerung (100 Menschen) leben mehr als 1,5 km"
     )
+    # G2's 200 of 300 foreign residents have O3 (Kreis seat centre) as nearest offer: 2/3 > 1/2,
+    # so the headline is an approximation and says so before the figure
+    assert h.approx_share == pytest.approx(2 / 3) and h.support == "approximate"
+    assert headline_sentence(h).startswith("Nur eine Näherung: Für 67")
 
 
 def test_kreis_seat_offers_can_be_left_out(grid) -> None:  # type: ignore[no-untyped-def]
@@ -204,7 +209,7 @@ def test_kreis_seat_offers_can_be_left_out(grid) -> None:  # type: ignore[no-unt
     expected = {c: math.hypot(c[0] - 500, c[1] - 500) for c in D}
     assert by_centre(result, "nearest_m") == pytest.approx(expected)
     assert result.headline.n_offers == 1
-    assert "zählen nicht" in method_text(result)
+    assert "zählen hier nicht (Schalter aus)" in method_text(result)
 
 
 def test_offers_known_only_by_their_kreis_never_count(grid) -> None:  # type: ignore[no-untyped-def]
@@ -445,8 +450,10 @@ def test_cli_nrw_writes_the_core_numbers(
         run_coverage(demand_grid_nrw(make_inputs(), 1000), make_offers(), params), level
     )
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("# Versorgungslücken NRW") and "GeoBasis-DE / BKG 2021" in lines[0]
-    got = pd.read_csv(out, comment="#", dtype={"ags": str, "kreis_ags": str})
+    assert lines[0].startswith(("level,", "cell_id,"))  # no comment line: sources beside it
+    sources = (tmp_path / "out.quellen.txt").read_text(encoding="utf-8")
+    assert "Versorgungslücken NRW" in sources and "GeoBasis-DE / BKG 2021" in sources
+    got = pd.read_csv(out, dtype={"ags": str, "kreis_ags": str})
     assert list(got.columns) == list(expected.columns)
     assert len(got) == len(expected)
     for column in expected.columns:

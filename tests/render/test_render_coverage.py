@@ -255,7 +255,9 @@ def test_map_sheet_formats_and_texts(grid, result, shapes) -> None:  # type: ign
     svg = map_sheet(result, "kreis", kreise=kreise, land=land, fmt="svg").decode("utf-8")
     for text in (
         "Versorgungslücken NRW",
-        "33,3 % der ausländischen Bevölkerung",
+        "Nur eine Näherung",  # G2's nearest offer stands at its Kreis seat (approximate)
+        "33,3 % der",
+        "Auf Basis von 2 Angeboten (Ausländerbehörde), davon 1 nur ungefähr",
         "© GeoBasis-DE / BKG 2021 (Daten verändert)",
         "Schwelle: 1,5 km",
         "Zensus 2022 (Stichtag 15.05.2022)",

@@ -174,3 +174,36 @@ def test_english_page_same_numbers(toy_data_dir: ToyData) -> None:
     at = page("en")
     share, people, _, n_offers = metrics(at)
     assert (num(share, "en"), num(people, "en"), n_offers) == (0.2, 40, "4")
+
+
+def test_headline_names_its_basis_and_flags_approximate_rows(toy_data_dir: ToyData) -> None:
+    # Ausländerbehörden: Gammastadt at an address; Alphastadt at its Gemeinde centre, Nordkreis
+    # and Südkreis at their Kreis seats (approximate). The nearest offer of Alphastadt (10 000),
+    # Deltaheim (2 000) and Epsilonstadt (3 000) foreign residents is approximate: 15 000 of
+    # 21 500 > half, so the headline is an approximation and says so.
+    at = page()
+    captions = " ".join(c.value for c in at.caption)
+    assert (
+        "Auf Basis von 4 Angeboten (Ausländerbehörde), davon 3 nur ungefähr verortet: "
+        "1 Gemeindezentrum (ungefähr), 2 Gemeindezentrum des Kreissitzes (ungefähr)."
+    ) in captions.replace("\\", "")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Nur eine Näherung" in warnings
+    share, people, _, _ = metrics(at)
+    assert share.startswith("≈") and people.startswith("≈")
+    flags = ranking(at).set_index("ags")["nearest_approx"]
+    marked = "Standort des nächsten Angebots ungefähr"
+    assert {"05111000", "05901012", "05902016"} <= set(flags[flags == marked].index)
+    assert flags["05901008"] == ""  # Gammastadt: its own office at an address
+    assert not at.error
+
+
+def test_no_offer_with_a_location_shows_no_figure(toy_data_dir: ToyData) -> None:
+    # the toy world has no Integrationskurs at all
+    at = page()
+    at.multiselect(key="gap_cats").set_value(["integrationskurs"]).run()
+    assert not at.exception
+    share, people, value, n_offers = metrics(at)
+    assert (share, people, value, n_offers) == ("–", "–", "–", "0")
+    errors = " ".join(e.value for e in at.error)
+    assert "Keine Aussage möglich" in errors.replace("\\", "")

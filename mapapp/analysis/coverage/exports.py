@@ -19,13 +19,14 @@ def export_table(result: CoverageResult, level: str) -> pd.DataFrame:
 
     ``level``: ``"gemeinde"``/``"kreis"`` (the ranking of that level) or ``"cell"`` (one row per
     piece of a grid cell: ``cell_id``, ``ags``, ``kreis_ags``, ``x``, ``y``, people, ``demand``,
-    ``nearest_m`` (empty when no offer), ``beyond``, ``value``).
+    ``nearest_m`` (empty when no offer), ``nearest_id``, ``nearest_approx``, ``beyond``,
+    ``value``).
     """
     if level == "cell":
         cols = [COL_CELL_ID, COL_AGS, COL_KREIS_AGS, "x", "y", COL_POPULATION]
         if result.foreign_known:
             cols.append(COL_FOREIGN_POPULATION)
-        cols += ["demand", "nearest_m", "nearest_id", "beyond", "value"]
+        cols += ["demand", "nearest_m", "nearest_id", "nearest_approx", "beyond", "value"]
         out = result.cells[cols].copy()
         out["nearest_m"] = out["nearest_m"].replace(np.inf, np.nan)
         return out.reset_index(drop=True)

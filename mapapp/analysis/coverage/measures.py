@@ -19,6 +19,7 @@ from mapapp.analysis.accessibility import (
 from mapapp.analysis.coverage.grid import DemandGrid
 from mapapp.analysis.coverage.params import (
     FCA_PER,
+    MOSTLY_APPROXIMATE,
     PER_CAPITA_PER,
     CoverageParams,
     DemandKind,
@@ -85,7 +86,10 @@ def _unit_table(
     value: pd.Series,
     names: pd.DataFrame,
     foreign_known: bool,
+    approx_share: pd.Series,
 ) -> pd.DataFrame:
+    """One level's summary rows (columns: :class:`~.result.CoverageResult`); ``approx_share`` is
+    the share of each unit's demand whose nearest counted offer is approximately located."""
     rows = people[people["level"] == level].set_index(COL_AGS)
     prefix = "foreign_population" if demand_kind is DemandKind.FOREIGN else "population"
     share_col = "foreign_share_beyond" if demand_kind is DemandKind.FOREIGN else "share_beyond"
@@ -111,6 +115,8 @@ def _unit_table(
     out["mean_nearest_km"] = mean_nearest_m.reindex(rows.index).to_numpy() / 1000
     out["offers"] = offers_count.reindex(rows.index).fillna(0).astype(int).to_numpy()
     out["value"] = value.reindex(rows.index).to_numpy()
+    out["approx_share"] = approx_share.reindex(rows.index).to_numpy(dtype=float)
+    out["nearest_approx"] = out["approx_share"].to_numpy() > MOSTLY_APPROXIMATE
     return out
 
 

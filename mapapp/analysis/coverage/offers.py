@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from mapapp.analysis.coverage.params import (
@@ -15,7 +16,29 @@ from mapapp.model import COL_AGS, COL_KREIS_AGS
 #: Columns of :attr:`CoverageResult.offers` (those the offers frame has).
 OFFER_COLUMNS = (
     "id", "name", "category", "category_label", "precision", COL_AGS, COL_KREIS_AGS, "lat", "lon",
+    "capacity", "capacity_unit",
 )  # fmt: skip
+
+
+def _in_categories(offers: pd.DataFrame, params: CoverageParams) -> npt.NDArray[np.bool_]:
+    if not params.categories:
+        return np.ones(len(offers), dtype=bool)
+    return offers["category"].astype(str).isin(params.categories).to_numpy()
+
+
+def _located(offers: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Whether each offer has a point: not ``kreis_area``, coordinates and a geometry (when the
+    frame has them)."""
+    keep = np.ones(len(offers), dtype=bool)
+    if "precision" in offers:
+        keep &= (offers["precision"].astype(str) != PRECISION_KREIS_AREA).to_numpy()
+    for axis in ("lon", "lat"):
+        if axis in offers:
+            keep &= pd.to_numeric(offers[axis], errors="coerce").notna().to_numpy()
+    geom = getattr(offers, "geometry", None)
+    if geom is not None and len(offers):
+        keep &= ~(geom.isna() | geom.is_empty).to_numpy()
+    return keep
 
 
 def select_offers(offers: pd.DataFrame, params: CoverageParams) -> pd.DataFrame:
@@ -25,19 +48,13 @@ def select_offers(offers: pd.DataFrame, params: CoverageParams) -> pd.DataFrame:
     counts: no distance is measured to a point we do not have. ``params.include_kreis_area``
     decides about the offers placed only through their Kreis (``kreis_seat_centre``).
     """
-    keep = np.ones(len(offers), dtype=bool)
-    if params.categories:
-        keep &= offers["category"].astype(str).isin(params.categories).to_numpy()
-    precision = offers["precision"].astype(str) if "precision" in offers else None
-    if precision is not None:
-        keep &= (precision != PRECISION_KREIS_AREA).to_numpy()
-        if not params.include_kreis_area:
-            keep &= (precision != PRECISION_KREIS_SEAT).to_numpy()
-    for axis in ("lon", "lat"):
-        if axis in offers:
-            keep &= pd.to_numeric(offers[axis], errors="coerce").notna().to_numpy()
-    out = offers[keep]
-    geom = getattr(out, "geometry", None)
-    if geom is not None and len(out):
-        out = out[~(geom.isna() | geom.is_empty).to_numpy()]
-    return out.reset_index(drop=True)
+    keep = _in_categories(offers, params) & _located(offers)
+    if not params.include_kreis_area and "precision" in offers:
+        keep &= (offers["precision"].astype(str) != PRECISION_KREIS_SEAT).to_numpy()
+    return offers[keep].reset_index(drop=True)
+
+
+def count_unlocated(offers: pd.DataFrame, params: CoverageParams) -> int:
+    """Offers of the chosen categories without a location (never counted; the basis line says
+    how many were left out)."""
+    return int((_in_categories(offers, params) & ~_located(offers)).sum())

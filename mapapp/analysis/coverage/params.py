@@ -56,6 +56,26 @@ PRECISIONS = (
 )  # fmt: skip
 PRECISION_KREIS_AREA = "kreis_area"
 PRECISION_KREIS_SEAT = "kreis_seat_centre"
+#: Precisions of offers with a point that stands only roughly where the offer is: a PLZ area's
+#: centre, the Gemeinde centre, the centre of the Kreis seat's Gemeinde. (``address`` and
+#: ``street`` count as located; ``kreis_area`` has no point and never counts.)
+APPROXIMATE_PRECISIONS = ("postcode", "gemeinde_centre", "kreis_seat_centre")
+#: A figure rests mostly on approximate locations when the nearest counted offer of more than
+#: this share of the demand (people) is approximately located (:data:`APPROXIMATE_PRECISIONS`);
+#: a unit's row is marked, the headline is shown as an approximation
+#: (:attr:`Support.APPROXIMATE`).
+MOSTLY_APPROXIMATE = 0.5
+
+
+class Support(StrEnum):
+    """How far the data carry a headline (labels: ``mapapp.text.coverage_basis``)."""
+
+    OK = "ok"  # offers with a location; most of the demand's nearest offers exactly located
+    APPROXIMATE = "approximate"  # the nearest offer of most of the demand is approximate
+    NO_OFFERS = "no_offers"  # no offer of the chosen categories has a location
+    NO_CAPACITY = "no_capacity"  # capacity method: no counted offer has a capacity
+
+
 #: Export levels.
 EXPORT_LEVELS = ("gemeinde", "kreis", "cell")
 

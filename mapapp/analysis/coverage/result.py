@@ -17,8 +17,15 @@ from mapapp.analysis.accessibility import (
 )
 from mapapp.analysis.coverage.grid import DemandGrid, with_foreign_year
 from mapapp.analysis.coverage.measures import _measure, _unit_table, _weighted_mean
-from mapapp.analysis.coverage.offers import OFFER_COLUMNS, select_offers
-from mapapp.analysis.coverage.params import PRECISIONS, CoverageParams, DemandKind
+from mapapp.analysis.coverage.offers import OFFER_COLUMNS, count_unlocated, select_offers
+from mapapp.analysis.coverage.params import (
+    APPROXIMATE_PRECISIONS,
+    MOSTLY_APPROXIMATE,
+    PRECISIONS,
+    CoverageParams,
+    DemandKind,
+    Support,
+)
 from mapapp.analysis.demand import COL_FOREIGN_POPULATION
 from mapapp.config import NRW_LAND
 from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME, COL_POPULATION, DataError
@@ -37,6 +44,14 @@ class Headline:
     n_offers: int
     precision_counts: tuple[tuple[str, int], ...]
     categories: tuple[str, ...]
+    n_unlocated: int = 0  # offers of the categories without a location (never counted)
+    approx_share: float = float("nan")  # demand whose nearest counted offer is approximate, 0..1
+    support: Support = Support.OK  # how far the data carry the figures
+
+    @property
+    def n_approximate(self) -> int:
+        """Counted offers that stand only roughly where they are (:data:`APPROXIMATE_PRECISIONS`)."""
+        return sum(n for p, n in self.precision_counts if p in APPROXIMATE_PRECISIONS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,14 +64,18 @@ class CoverageResult:
         Per piece of a grid cell: ``cell_id``, ``cell``, ``ags``, ``kreis_ags``, ``x``, ``y``,
         ``population``, optional ``foreign_population``, ``demand`` (people of the chosen kind),
         ``nearest_m`` (straight-line distance to the nearest counted offer, ``inf`` when there is
-        none), ``nearest_id``, ``beyond`` (bool, ``nearest_m > threshold``) and ``value`` (the
-        measure for this piece; for offers per 10,000 the value of its Gemeinde).
+        none), ``nearest_id``, ``nearest_approx`` (bool: that offer is approximately located,
+        :data:`APPROXIMATE_PRECISIONS`), ``beyond`` (bool, ``nearest_m > threshold``) and
+        ``value`` (the measure for this piece; for offers per 10,000 the value of its Gemeinde).
     gemeinden, kreise
         Per unit: ``level``, ``ags``, ``name``, ``population``, optional ``foreign_population``,
         ``demand``, ``demand_beyond`` (people farther than the threshold), ``share_beyond_pct``,
         ``mean_nearest_km`` (demand-weighted), ``offers`` (counted offers located in the unit;
-        Kreise include offers known only by their Kreis) and ``value`` (the measure, unit as in
-        :data:`mapapp.text.coverage.METHOD_LABELS_DE`).
+        Kreise include offers known only by their Kreis), ``value`` (the measure, unit as in
+        the catalogue's ``gap.value.*``), ``approx_share`` (share of the demand whose nearest
+        counted offer is approximately located, 0..1) and ``nearest_approx`` (code: ``True``
+        when that share exceeds :data:`MOSTLY_APPROXIMATE`, i.e. approximate locations decide
+        the row; labelled by :mod:`mapapp.text.coverage_basis`).
     ranked
         Gemeinden then Kreise, each ordered by ``demand_beyond`` (descending), with ``rank``.
     offers
@@ -131,6 +150,8 @@ def run_coverage(
     keys = _level_keys(cells)
     nearest_m, demand = cells["nearest_m"].to_numpy(float), cells["demand"].to_numpy(float)
     mean_nearest = {lvl: _weighted_mean(k, nearest_m, demand) for lvl, k in keys.items()}
+    approx = cells["nearest_approx"].to_numpy(dtype=float)
+    approx_share = {lvl: _demand_share(k, approx, demand) for lvl, k in keys.items()}
     counts = _offer_counts(used)
     cells["value"], values, gem_counts = _measure(
         cells, used, params, keys, mean_nearest, grid, max_pairs
@@ -141,7 +162,7 @@ def run_coverage(
     def table(level: str, names: pd.DataFrame) -> pd.DataFrame:
         return _unit_table(
             level, people, params.demand, mean_nearest[level], counts[level], values[level],
-            names, grid.foreign_known,
+            names, grid.foreign_known, approx_share[level],
         )  # fmt: skip
 
     tables = {lvl: table(lvl, grid.names) for lvl in (LEVEL_GEMEINDE, LEVEL_KREIS)}
@@ -156,7 +177,7 @@ def run_coverage(
         gemeinden=tables[LEVEL_GEMEINDE],
         kreise=tables[LEVEL_KREIS],
         ranked=ranked,
-        headline=_headline(params, land, used),
+        headline=_headline(params, land, used, count_unlocated(offers, params)),
         offers=pd.DataFrame(used[[c for c in OFFER_COLUMNS if c in used.columns]]).reset_index(
             drop=True
         ),
@@ -209,6 +230,9 @@ def _nearest_cells(grid: DemandGrid, used: pd.DataFrame, params: CoverageParams)
     near = nearest_cost(cells, used, supply_id="id")
     cells["nearest_m"] = near["cost"].to_numpy(dtype=float)
     cells["nearest_id"] = near["nearest"].to_numpy()
+    approximate = used["precision"].astype(str).isin(APPROXIMATE_PRECISIONS)
+    by_id = dict(zip(used["id"], approximate.to_numpy(), strict=True))
+    cells["nearest_approx"] = [bool(by_id.get(i, False)) for i in cells["nearest_id"]]
     cells["beyond"] = ~(cells["nearest_m"].to_numpy() <= params.threshold_m)
     return cells
 
@@ -231,9 +255,29 @@ def _offer_counts(used: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def _headline(params: CoverageParams, land: pd.Series, used: pd.DataFrame) -> Headline:
+def _demand_share(keys: np.ndarray, flag: np.ndarray, demand: np.ndarray) -> pd.Series:
+    """Share (0..1) of each key's demand in cells where ``flag`` is 1; ``NaN`` without demand."""
+    frame = pd.DataFrame({"k": keys, "f": flag * demand, "d": demand})
+    sums = frame.groupby("k", sort=True)[["f", "d"]].sum()
+    return sums["f"] / sums["d"].where(sums["d"] > 0)
+
+
+def _support(n_offers: int, approx_share: float) -> Support:
+    """:attr:`Support.NO_OFFERS` without a counted offer; :attr:`Support.APPROXIMATE` when the
+    nearest offer of more than :data:`MOSTLY_APPROXIMATE` of the demand is approximate."""
+    if n_offers == 0:
+        return Support.NO_OFFERS
+    if approx_share > MOSTLY_APPROXIMATE:  # NaN (no demand) compares False
+        return Support.APPROXIMATE
+    return Support.OK
+
+
+def _headline(
+    params: CoverageParams, land: pd.Series, used: pd.DataFrame, n_unlocated: int
+) -> Headline:
     """The NRW figures from the NRW row of the unit table and the counted offers."""
     precision = used["precision"].astype(str).value_counts()
+    approx_share = float(land["approx_share"])
     return Headline(
         demand=params.demand,
         threshold_m=params.threshold_m,
@@ -244,4 +288,7 @@ def _headline(params: CoverageParams, land: pd.Series, used: pd.DataFrame) -> He
         n_offers=len(used),
         precision_counts=tuple((p, int(precision[p])) for p in PRECISIONS if p in precision.index),
         categories=params.categories,
+        n_unlocated=n_unlocated,
+        approx_share=approx_share,
+        support=_support(len(used), approx_share),
     )
