@@ -18,6 +18,7 @@ Input is the small :class:`WegweiserContent` record (assembled by
 from __future__ import annotations
 
 import base64
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -106,6 +107,18 @@ class WegweiserPdf:
 # --------------------------------------------------------------------------------------------
 
 
+def text_direction(text: str) -> str:
+    """``"rtl"`` if the first strong letter of ``text`` is right-to-left (Arabic, Hebrew), else
+    ``"ltr"``: the direction of a data value (a name, an address) on its own."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
 @cache
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
@@ -114,6 +127,7 @@ def _template() -> jinja2.Template:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals["bidi"] = text_direction
     return env.get_template("wegweiser.html")
 
 
@@ -253,6 +267,7 @@ __all__ = [
     "WegweiserPdf",
     "png_data_uri",
     "qr_data_uri",
+    "text_direction",
     "wegweiser_html",
     "wegweiser_pdf",
 ]
