@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapapp.analysis.accessibility.pairs import PairLimitError
 from mapapp.analysis.coverage.params import (
@@ -22,7 +22,11 @@ from mapapp.analysis.coverage.params import (
 )
 from mapapp.commands.options import positive_float, weight_options
 from mapapp.config import get_settings
+from mapapp.io.tabular import CSV_DIALECTS, CSV_EXCEL
 from mapapp.model import DataError, OfferCategory
+
+if TYPE_CHECKING:
+    from mapapp.analysis.coverage.result import CoverageResult
 
 _NRW_EPILOG = """\
 Rechnet wie die Seite "Versorgungslücken" (dieselbe Funktion, dieselben Zahlen): die Menschen
@@ -31,7 +35,16 @@ nächsten Angebot der gewählten Kategorien aus dem Angebotsspeicher der App.
 Mit --population-grid stattdessen die Einwohner des Zensus-2022-Gitters (1 km) an den echten
 Zellmittelpunkten (Datei: mapapp fetch-data --only zensus_grid).
 
-Ausgabe --out (CSV, erste Zeile "# Parameter | Quellenangabe"):
+Ausgabe --out, Format --format:
+  csv (Standard)   Komma, UTF-8, Spaltennamen für Skripte; keine Kommentarzeile: Parameter und
+                   Quellenangabe stehen in <Name>.quellen.txt daneben
+  csv-excel        dieselben Zeilen für deutsches Excel: ;, UTF-8 mit BOM, Dezimalkomma,
+                   deutsche Spaltenköpfe (+ <Name>.quellen.txt)
+  xlsx             Arbeitsmappe: Gemeinden, Kreise (mit --level cell auch die Rasterzellen),
+                   Blatt "Quellen und Lizenz"
+  gpkg             GeoPackage für QGIS (EPSG:25832): Ebenen gemeinden, kreise, zellen mit
+                   Grenzen, Farben und Klassen wie auf der Seite; Quellenangabe in den Metadaten
+Spalten (csv, csv-excel) je --level:
   --level gemeinde|kreis   Rangliste: level,rank,ags,name,population[,foreign_population],
                            demand,demand_beyond,share_beyond_pct,mean_nearest_km,offers,value
                            (nach demand_beyond absteigend; value = gewählte Kennzahl:
@@ -108,6 +121,10 @@ def register_nrw(forms: Any) -> None:
         "(Datei: mapapp fetch-data --only zensus_grid)",
     )  # fmt: skip
     nrw.add_argument("--level", choices=EXPORT_LEVELS, default="gemeinde")
+    nrw.add_argument(
+        "--format", choices=(*CSV_DIALECTS, "xlsx", "gpkg"), default="csv",
+        help="Dateiformat (Standard: %(default)s; siehe unten)",
+    )  # fmt: skip
     nrw.add_argument("--out", required=True, type=Path, metavar="OUT.csv")
     nrw.set_defaults(func=run_nrw)
 
@@ -135,10 +152,8 @@ def run_nrw(args: argparse.Namespace) -> int:
     """``mapapp coverage nrw``: the page's pipeline on the configured data directory."""
     # The NRW pipeline (boundaries, grid: geopandas) is imported only for this form, so the CSV
     # form stays free of the geo stack.
-    from mapapp.analysis.coverage.exports import export_table
-    from mapapp.io.tabular import to_safe_csv
     from mapapp.services import coverage
-    from mapapp.text.coverage import export_comment, headline_sentence
+    from mapapp.text.coverage import headline_sentence
 
     params = _nrw_params(args)
     try:
@@ -146,11 +161,35 @@ def run_nrw(args: argparse.Namespace) -> int:
     except PairLimitError as exc:  # name the option that sets the catchment
         option = "--max-cost" if args.max_cost is not None else "--threshold"
         raise PairLimitError(exc.estimate, exc.limit, field=option) from None
-    table = export_table(result, args.level)
-    text = to_safe_csv(table, header_comment=export_comment(result))
-    args.out.write_text(text, encoding="utf-8", newline="")
+    _write(args, result)
     print(headline_sentence(result.headline))
     return 0
+
+
+def _write(args: argparse.Namespace, result: CoverageResult) -> None:
+    """The result in ``--format`` to ``--out`` (and the sources file beside a CSV)."""
+    # openpyxl, GDAL and the style tables only for the format that needs them
+    from mapapp.io.atomic import write_bytes, write_text
+    from mapapp.io.tabular import sources_path, sources_text
+    from mapapp.services import table_exports
+    from mapapp.text import t
+
+    if args.format == "gpkg":
+        from mapapp.io.datasets import load_boundaries
+        from mapapp.io.geopackage import write_geopackage
+        from mapapp.services.geopackages import coverage_layers
+
+        b = load_boundaries(get_settings())
+        write_geopackage(args.out, coverage_layers(result, b.gemeinden, b.kreise))
+        return
+    if args.format == "xlsx":
+        write_bytes(args.out, table_exports.coverage_xlsx(result, "de", cells=args.level == "cell"))
+        return
+    write_bytes(args.out, table_exports.coverage_csv(result, args.level, args.format))
+    lines = table_exports.coverage_sources(result, "de")
+    if args.format == CSV_EXCEL:
+        lines.append(t("dl.ags_note"))
+    write_text(sources_path(args.out), sources_text(t("dl.sources.title"), lines))
 
 
 __all__ = ["register_nrw", "run_nrw"]

@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from mapapp.analysis.funding import available_years
 from mapapp.commands.options import years_option
-from mapapp.config import get_settings
+from mapapp.config import Settings, get_settings
 from mapapp.ingest.funding import import_file
 from mapapp.ingest.funding_result import ImportResult
 from mapapp.ingest.report import unusable_report
-from mapapp.io.atomic import write_text
+from mapapp.io.atomic import write_bytes, write_text
 from mapapp.io.datasets import load_status
 from mapapp.io.funding import (
     active_registry_path,
@@ -28,15 +29,22 @@ from mapapp.io.funding import (
     reset_registry,
     save_registry,
 )
-from mapapp.io.tabular import to_safe_csv
-from mapapp.model import DataError
+from mapapp.io.geopackage import FORMAT_GPKG, write_geopackage
+from mapapp.io.tabular import CSV_DIALECTS, CSV_EXCEL, csv_bytes, sources_path, sources_text
+from mapapp.model import DataError, YearSelection
+from mapapp.render.captions import funding_attribution, funding_note
 from mapapp.services import funding as funding_service
+from mapapp.services.geopackages import funding_layer
+from mapapp.services.table_exports import registry_table
+from mapapp.text import t
 
 _EPILOG = """\
 Beispiele:
   mapapp funding import bewilligungen_2005-2012.xlsx --dry-run --report bericht.json
   mapapp funding import bewilligungen.csv
   mapapp funding show --format csv --years 2005-2007 > gefoerdert_2005-2007.csv
+  mapapp funding show --format csv-excel --out gefoerdert.csv     (+ gefoerdert.quellen.txt)
+  mapapp funding show --format gpkg --years 2005-2007 --out gefoerdert.gpkg
   mapapp funding reset
 """
 
@@ -99,7 +107,21 @@ def _register_show(sub: Any) -> None:
             "project_title, focus, amount_eur, year_confidence, source_url."
         ),
     )
-    show.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    show.add_argument(
+        "--format",
+        choices=("table", "csv", "csv-excel", "json", "gpkg"),
+        default="table",
+        help="csv: Komma, UTF-8, Spaltennamen für Skripte; csv-excel: für deutsches Excel (;, "
+        "UTF-8 mit BOM, Dezimalkomma, deutsche Spaltenköpfe); gpkg: geförderte Kommunen mit "
+        "Grenzen als GeoPackage für QGIS (EPSG:25832, mit Stil; braucht --out)",
+    )
+    show.add_argument(
+        "--out",
+        type=Path,
+        metavar="DATEI",
+        help="in DATEI schreiben statt auf stdout (csv, csv-excel, json, gpkg); bei csv und "
+        "csv-excel die Quellenangabe in <Name>.quellen.txt daneben",
+    )
     show.add_argument(
         "--years", metavar="JAHRE", help="nur diese Förderjahre, z. B. 2005-2007 oder 2005,2007"
     )
@@ -232,14 +254,67 @@ def _table(frame: pd.DataFrame, width: int = 60) -> str:
     return flat.to_string(index=False)
 
 
+def _sources(settings: Settings) -> list[str]:
+    """The funding list the output comes from (documented and incomplete, or the import)."""
+    path, imported = active_registry_path(settings)
+    return [funding_note(imported, str(path))]
+
+
+def _write_table(args: argparse.Namespace, settings: Settings, frame: pd.DataFrame) -> None:
+    """``csv``/``csv-excel``: to stdout, or to ``--out`` with ``<stem>.quellen.txt`` beside it."""
+    table = registry_table(frame, "de" if args.format == CSV_EXCEL else None)
+    data = csv_bytes(table, args.format)
+    if args.out is None:
+        if args.format == CSV_EXCEL:  # bytes: the BOM and UTF-8 whatever the terminal uses
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data.decode("utf-8"))
+        return
+    lines = _sources(settings) + ([t("dl.ags_note")] if args.format == CSV_EXCEL else [])
+    write_bytes(args.out, data)
+    write_text(sources_path(args.out), sources_text(t("dl.sources.title"), lines))
+    print(f"{len(frame)} Projekte → {args.out}, {sources_path(args.out)}", file=sys.stderr)
+
+
+def _write_gpkg(
+    args: argparse.Namespace, settings: Settings, years: tuple[int, ...] | None
+) -> None:
+    """``gpkg``: the Förderkarte units of ``years`` (all years with unknown ones when ``None``)
+    with their full-resolution boundaries, styled as on the map."""
+    if args.out is None:
+        raise DataError("--format gpkg braucht --out DATEI.gpkg", field="--out")
+    if args.boundaries == "off":
+        raise DataError("--format gpkg braucht die Grenzen (nicht --boundaries off)")
+    registry = funding_service.active_registry(settings)
+    chosen = tuple(years) if years is not None else tuple(available_years(registry))
+    boundaries = funding_service.boundaries(settings, 0)
+    units = funding_service.units_for_years(
+        settings, chosen, include_unknown=years is None, units=boundaries, registry=registry
+    )
+    label = YearSelection(chosen).label if chosen else ""
+    attribution = " | ".join([funding_attribution(boundaries.year), *_sources(settings)])
+    write_geopackage(args.out, [funding_layer(units, label, attribution)])
+    funded = int(units["funded"].sum())
+    print(f"{funded} geförderte Kommunen → {args.out} (gpkg)", file=sys.stderr)
+
+
 def run_show(args: argparse.Namespace) -> int:
     settings = get_settings()
     years = years_option(args.years) if args.years else None
+    if args.format == FORMAT_GPKG:
+        _write_gpkg(args, settings, years)
+        return 0
     frame = funding_service.shown_registry(settings, years, args.boundaries)
-    if args.format == "csv":
-        sys.stdout.write(to_safe_csv(registry_to_csv_frame(frame)))
+    if args.format in CSV_DIALECTS:
+        _write_table(args, settings, frame)
     elif args.format == "json":
-        sys.stdout.write(json.dumps(_json_records(frame), ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(_json_records(frame), ensure_ascii=False, indent=2) + "\n"
+        if args.out is None:
+            sys.stdout.write(text)
+        else:
+            write_text(args.out, text)
     else:
         path, imported = active_registry_path(settings)
         label = f"importierte Liste {path}" if imported else f"dokumentierte Liste {path.name}"

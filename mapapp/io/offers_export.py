@@ -1,4 +1,5 @@
-"""Offer exports: the attribution line, CSV (safe against spreadsheet formulas) and GeoJSON."""
+"""Offer exports: the attribution line, the flat table, CSV (safe against spreadsheet formulas)
+and GeoJSON."""
 
 from __future__ import annotations
 
@@ -47,14 +48,17 @@ def offers_attribution(
     return "; ".join(parts)
 
 
-def offers_to_csv(offers: Sequence[Offer], attribution: str | None = None) -> str:
-    """CSV text (``,``-separated, UTF-8) of the offers, safe against spreadsheet formula injection.
+def offers_table(offers: Sequence[Offer]) -> pd.DataFrame:
+    """The offers as a flat table: columns :data:`mapapp.offers_model.OFFER_COLUMNS` (lists
+    joined by ``;``, German ``category_label``)."""
+    return pd.DataFrame.from_records(offers_table_rows(offers), columns=list(OFFER_COLUMNS))
 
-    The first line is ``# <attribution>``; columns are :data:`mapapp.offers_model.OFFER_COLUMNS`
-    (lists joined by ``;``). The importer reads this file back (comment line skipped).
-    """
-    frame = pd.DataFrame.from_records(offers_table_rows(offers), columns=list(OFFER_COLUMNS))
-    return to_safe_csv(frame, header_comment=attribution or offers_attribution(offers))
+
+def offers_to_csv(offers: Sequence[Offer]) -> str:
+    """Plain CSV text (``,``-separated, UTF-8, machine column names) of the offers, safe against
+    spreadsheet formula injection; the importer reads it back. No comment line: the sources go
+    beside it (:func:`offers_attribution`, ``mapapp offers export`` writes ``*.quellen.txt``)."""
+    return to_safe_csv(offers_table(offers))
 
 
 def offers_to_geojson(offers: Sequence[Offer], attribution: str | None = None) -> dict[str, Any]:

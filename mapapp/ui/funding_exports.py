@@ -1,7 +1,8 @@
-"""Förderkarte tables and exports: counts per year, the funded-units table, CSV/HTML/PNG/PDF/SVG.
+"""Förderkarte tables and exports: counts per year, the funded-units table; the table as CSV for
+Excel and XLSX, the units as GeoPackage, the sources file, the map as HTML/PNG/PDF/SVG.
 
-The maps are built only when a download button is clicked (callables), so matplotlib is loaded
-only then.
+Workbook, GeoPackage and the maps are built only when their download button is clicked
+(callables), so openpyxl, GDAL and matplotlib work only then.
 """
 
 from __future__ import annotations
@@ -13,30 +14,29 @@ import pandas as pd
 import streamlit as st
 
 from mapapp.io.boundaries import Boundaries
-from mapapp.io.tabular import to_safe_csv
+from mapapp.io.geopackage import MIME_GPKG, geopackage_bytes
+from mapapp.io.tabular import (
+    MIME_CSV,
+    MIME_TEXT,
+    MIME_XLSX,
+    SOURCES_SUFFIX,
+    sources_text,
+    to_excel_csv,
+    to_safe_xlsx,
+)
+from mapapp.render.captions import funding_attribution
 from mapapp.render.funding_map import funding_html
+from mapapp.services.geopackages import funding_layer
+from mapapp.services.table_exports import funded_table_headers, funded_table_labelled
 from mapapp.ui.tables import show_table
 from mapapp.ui.texts import plain, t
 
-#: Columns of the funded-units table -> catalogue key of their header (table and CSV download).
-_TABLE_KEYS = {
-    "ags": "col.offer.ags",
-    "name": "fk.col.name",
-    "unit_type": "fk.col.unit_type",
-    "years": "fk.col.years",
-    "n_projects": "fk.col.n_projects",
-    "projects": "fk.col.projects",
-    "focus": "fk.col.focus",
-    "confidence": "fk.col.confidence",
-    "sources": "fk.col.sources",
-    "amount_eur": "fk.col.amount",
-}
 _STATIC = (("png", "image/png"), ("pdf", "application/pdf"), ("svg", "image/svg+xml"))
 
 
 def table_headers(lang: str) -> dict[str, str]:
     """Column -> header in ``lang`` of the funded-units table (shown and downloaded)."""
-    return {col: plain(key, lang) for col, key in _TABLE_KEYS.items()}
+    return funded_table_headers(lang)
 
 
 def funding_tables(counts: pd.DataFrame, table: pd.DataFrame, lang: str) -> None:
@@ -55,6 +55,11 @@ def funding_tables(counts: pd.DataFrame, table: pd.DataFrame, lang: str) -> None
     )
 
 
+def sources_lines(year: int, note: str, lang: str) -> list[str]:
+    """The sources of the Förderkarte downloads, one line each."""
+    return [funding_attribution(year, lang), note, plain("dl.ags_note", lang)]
+
+
 def funding_downloads(
     table: pd.DataFrame,
     units: gpd.GeoDataFrame,
@@ -63,19 +68,46 @@ def funding_downloads(
     note: str,
     lang: str,
 ) -> None:
-    """Table as CSV, the interactive map (HTML) and the print map (PNG, PDF, SVG with ``note``)."""
+    """Table (CSV for Excel, XLSX), units (GeoPackage), sources (TXT), the interactive map (HTML)
+    and the print map (PNG, PDF, SVG with ``note``)."""
     st.subheader(t("fk.exports", lang))
     stem = f"komm-in_foerderkarte_{choice.replace('–', '-')}"
-    c1, c2 = st.columns(2)
-    csv = to_safe_csv(table.rename(columns=table_headers(lang)))
-    c1.download_button(t("fk.download.csv", lang), csv, f"{stem}.csv", "text/csv")
-    c2.download_button(
+    labelled = funded_table_labelled(table, lang)
+    sources = sources_lines(b.year, note, lang)
+    data = st.columns(4)
+    data[0].download_button(
+        t("dl.csv_excel", lang), to_excel_csv(labelled), f"{stem}.csv", MIME_CSV
+    )
+    data[1].download_button(
+        t("dl.xlsx", lang),
+        lambda: to_safe_xlsx(
+            {plain("xlsx.sheet.funded", lang): labelled},
+            sources,
+            sources_title=plain("xlsx.sheet.sources", lang),
+        ),
+        f"{stem}.xlsx",
+        MIME_XLSX,
+    )
+    data[2].download_button(
+        t("dl.gpkg", lang),
+        lambda: geopackage_bytes([funding_layer(units, choice, " | ".join(sources[:2]), lang)]),
+        f"{stem}.gpkg",
+        MIME_GPKG,
+    )
+    data[3].download_button(
+        t("dl.sources", lang),
+        sources_text(plain("dl.sources.title", lang), sources),
+        f"{stem}{SOURCES_SUFFIX}",
+        MIME_TEXT,
+    )
+    maps = st.columns(4)
+    maps[0].download_button(
         t("fk.download.html", lang),
         lambda: funding_html(units, b, choice, lang),
         f"{stem}.html",
         "text/html",
     )
-    for col, (fmt, mime) in zip(st.columns(3), _STATIC, strict=True):
+    for col, (fmt, mime) in zip(maps[1:], _STATIC, strict=True):
         col.download_button(
             t(f"fk.download.{fmt}", lang),
             _static_map(units, b, choice, fmt, note, lang),

@@ -83,7 +83,7 @@ def test_frame_map_payload_exports_and_coverage_leave_the_point_out() -> None:
     assert len(offers_payload(OFFERS)["lat"]) == 2
     geo = offers_to_geojson(OFFERS, "SYNTHETIC")
     assert [f["geometry"] is None for f in geo["features"]] == [False, True, False, True]
-    row = next(line for line in offers_to_csv(OFFERS, "SYNTHETIC").splitlines() if line[:2] == "N,")
+    row = next(line for line in offers_to_csv(OFFERS).splitlines() if line[:2] == "N,")
     assert ",,," in row  # empty lat/lon
     for include in (True, False):
         kept = select_offers(frame, CoverageParams(categories=(), include_kreis_area=include))

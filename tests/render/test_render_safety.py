@@ -170,8 +170,8 @@ def _tmp() -> Path:
 
 
 def test_offer_csv_neutralises_formulas_and_geojson_keeps_text() -> None:
-    text = offers_to_csv(OFFERS, "Quelle: Test (synthetisch)")
-    frame = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+    text = offers_to_csv(OFFERS)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     for cell in frame["name"]:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     gj = offers_to_geojson(OFFERS, "Quelle: Test (synthetisch)")
