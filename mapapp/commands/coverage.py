@@ -20,6 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from mapapp.analysis.accessibility.capacity import (
+    capacity_from_pairs,
+    capacity_from_points,
+    id_ranks,
+)
 from mapapp.analysis.accessibility.kernels import (
     fca_from_pairs,
     fca_from_points,
@@ -53,6 +58,13 @@ Ausgabe --out: id,value für jede Nachfragezeile in Eingabereihenfolge.
   e2sfca    dasselbe mit Distanzgewichten; 0, wenn kein Angebot erreichbar ist.
             (Wie PySAL access; "inf" nur, wenn ein Angebot ausschließlich Zellen ohne
             Nachfrage erreicht und die Zelle selbst Nachfrage 0 hat.)
+  capacity  value = nicht versorgte Nachfrage der Zeile (kapazitätsbegrenzt, wie AccessMod):
+            Die Angebote werden nach absteigender Kapazität abgearbeitet (gleiche Kapazität:
+            nach id). Jedes nimmt Nachfrage aus den Zeilen mit cost <= --max-cost auf, die
+            nächste zuerst (gleiche Kosten: nach Nachfrage-id), bis seine Kapazität verbraucht
+            ist; eine nur teilweise aufgenommene Zeile behält den Rest für das nächste Angebot.
+            Kapazität und Nachfrage in derselben Einheit (z. B. Personen). ids werden als Text
+            verglichen.
   Gewichte für e2sfca: --steps GRENZE:GEWICHT,... (Gewicht gilt bis einschließlich GRENZE,
   darüber 0) oder --gaussian SIGMA (exp(-c²/2σ²)); ohne Angabe 1 / 0,68 / 0,22 in Dritteln
   von --max-cost.
@@ -63,6 +75,8 @@ und bei ungültigen Optionswerten (Entfernungen, Schwellen, Sigma: endliche Zahl
 Beispiel:
   mapapp coverage --demand zellen.csv --supply mbe.csv --method e2sfca --max-cost 15000 \\
       --steps 5000:1,10000:0.68,15000:0.22 --out e2sfca.csv
+  mapapp coverage --demand zellen.csv --supply mbe.csv --method capacity --max-cost 10000 \
+      --out unversorgt.csv
 
 Auf den NRW-Daten (Bevölkerungsraster, Angebote der App; wie die Seite "Versorgungslücken"):
   mapapp coverage nrw --category migrationsberatung_erwachsene --threshold 10000 \\
@@ -78,10 +92,11 @@ def register(subparsers: Any) -> None:
     """Add the ``coverage`` subcommand."""
     parser = subparsers.add_parser(
         "coverage",
-        help="Erreichbarkeit: nächstes Angebot, 2SFCA, E2SFCA",
+        help="Erreichbarkeit: nächstes Angebot, 2SFCA, E2SFCA, kapazitätsbegrenzt",
         description=(
-            "Berechnet für jeden Nachfragepunkt die Entfernung zum nächsten Angebot oder das "
-            "Angebot je Nachfrage im Einzugsbereich (2SFCA / E2SFCA, wie PySAL access)."
+            "Berechnet für jeden Nachfragepunkt die Entfernung zum nächsten Angebot, das "
+            "Angebot je Nachfrage im Einzugsbereich (2SFCA / E2SFCA, wie PySAL access) oder "
+            "die bei begrenzter Kapazität nicht versorgte Nachfrage (capacity)."
         ),
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -89,13 +104,15 @@ def register(subparsers: Any) -> None:
     # Required for this form (checked in run): the "nrw" form below takes other options.
     parser.add_argument("--demand", type=Path, metavar="D.csv", help="Pflicht")
     parser.add_argument("--supply", type=Path, metavar="S.csv", help="Pflicht")
-    parser.add_argument("--method", choices=("nearest", "2sfca", "e2sfca"), help="Pflicht")
+    parser.add_argument(
+        "--method", choices=("nearest", "2sfca", "e2sfca", "capacity"), help="Pflicht"
+    )
     parser.add_argument(
         "--max-cost",
         type=positive_float,
         metavar="M",
         help="Einzugsbereich in Metern (bzw. Kosteneinheiten), einschließlich; "
-        "für 2sfca/e2sfca Pflicht",
+        "für 2sfca/e2sfca/capacity Pflicht",
     )
     weights = parser.add_mutually_exclusive_group()
     weights.add_argument("--steps", metavar="GRENZE:GEWICHT,...", help="Stufengewichte (e2sfca)")
@@ -214,11 +231,31 @@ def _measure(
         return np.where(best == np.inf, np.nan, best)  # written as an empty field
     demand_value = _given(demand.value, "demand")
     supply_value = _given(supply.value, "capacity")
+    if method == "capacity":
+        return _capacity(demand, supply, demand_value, supply_value, pairs, limit)
     if pairs is not None:
         return fca_from_pairs(demand_value, supply_value, *pairs, weight_fn=weight_fn)
     return fca_from_points(
         demand_value, supply_value, _given(demand.xy, "x,y"), _given(supply.xy, "x,y"),
         max_cost=limit, weight_fn=weight_fn, workers=workers,
+    )  # fmt: skip
+
+
+def _capacity(
+    demand: PointArrays,
+    supply: PointArrays,
+    demand_value: FloatArray,
+    supply_value: FloatArray,
+    pairs: Pairs | None,
+    limit: float,
+) -> FloatArray:
+    """Unserved demand per row (ties in the text order of the ids)."""
+    ranks = {"demand_rank": id_ranks(demand.ids), "supply_rank": id_ranks(supply.ids)}
+    if pairs is not None:
+        return capacity_from_pairs(demand_value, supply_value, *pairs, **ranks)
+    return capacity_from_points(
+        demand_value, supply_value, _given(demand.xy, "x,y"), _given(supply.xy, "x,y"),
+        max_cost=limit, **ranks,
     )  # fmt: skip
 
 

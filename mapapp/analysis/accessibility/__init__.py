@@ -1,4 +1,5 @@
-"""Coverage-gap measures: nearest offer, 2SFCA/E2SFCA, people beyond a distance, offers per capita.
+"""Coverage-gap measures: nearest offer, 2SFCA/E2SFCA, people beyond a distance, offers per capita,
+capacity-limited coverage (:mod:`.capacity`: demand left unserved).
 
 Pure functions on frames. Every location is a point in EPSG:25832 (metres), given either as two
 coordinate columns (``x``, ``y`` by default) or, for a GeoDataFrame without those columns, as its
@@ -40,6 +41,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mapapp.analysis.accessibility.capacity import (
+        capacity_from_pairs,
+        capacity_from_points,
+    )
     from mapapp.analysis.accessibility.costs import (
         CostTable,
     )
@@ -73,6 +78,8 @@ _HOMES: dict[str, str] = {
     "MAX_PAIRS": "pairs",
     "PairLimitError": "pairs",
     "CostTable": "costs",
+    "capacity_from_pairs": "capacity",
+    "capacity_from_points": "capacity",
     "enhanced_two_stage_fca": "fca",
     "nearest_cost": "fca",
     "two_stage_fca": "fca",
@@ -99,6 +106,8 @@ __all__ = [
     "PairLimitError",
     "StepWeights",
     "WeightFunction",
+    "capacity_from_pairs",
+    "capacity_from_points",
     "enhanced_two_stage_fca",
     "gaussian_weights",
     "nearest_cost",
