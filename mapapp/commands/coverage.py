@@ -250,12 +250,14 @@ def _capacity(
     limit: float,
 ) -> FloatArray:
     """Unserved demand per row (ties in the text order of the ids)."""
-    ranks = {"demand_rank": id_ranks(demand.ids), "supply_rank": id_ranks(supply.ids)}
+    demand_rank, supply_rank = id_ranks(demand.ids), id_ranks(supply.ids)
     if pairs is not None:
-        return capacity_from_pairs(demand_value, supply_value, *pairs, **ranks)
+        return capacity_from_pairs(
+            demand_value, supply_value, *pairs, demand_rank=demand_rank, supply_rank=supply_rank
+        )
     return capacity_from_points(
         demand_value, supply_value, _given(demand.xy, "x,y"), _given(supply.xy, "x,y"),
-        max_cost=limit, **ranks,
+        max_cost=limit, demand_rank=demand_rank, supply_rank=supply_rank,
     )  # fmt: skip
 
 
