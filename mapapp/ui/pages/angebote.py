@@ -12,6 +12,7 @@ from mapapp.ui.offer_downloads import offer_downloads
 from mapapp.ui.offer_map import offer_map
 from mapapp.ui.offer_responsible import offer_responsible
 from mapapp.ui.offer_search import follow_click, search_form, sync_url
+from mapapp.ui.offer_wegweiser import offer_wegweiser
 from mapapp.ui.texts import t
 
 #: Streamlit's own English hint under a text input in a form ("Press Enter to submit form") is
@@ -59,3 +60,4 @@ def render() -> None:
         returned = offer_map(version, shown, point, hits, lang)
     follow_click(returned)
     offer_downloads([h.offer for h in hits] or shown, lang)
+    offer_wegweiser(search, point, version, ctx, lang)  # "Wegweiser als PDF"
