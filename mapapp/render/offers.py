@@ -15,6 +15,7 @@ from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT
 from mapapp.offers_model import Offer
 from mapapp.render.assets import standalone_html
 from mapapp.render.maps import base_map, web_features
+from mapapp.render.offers_labels import add_gemeinde_labels
 from mapapp.render.offers_layer import add_offers_layer
 from mapapp.render.safe import RawHtml, TextTooltip, esc, with_tooltip
 from mapapp.render.style import FUNDING_STYLES
@@ -121,9 +122,11 @@ def offers_search_map(
     tiles: bool = True,
     funding_units: Any = None,
     lang: str = "de",
+    place: str = "",
 ) -> folium.Map:
-    """The public "Angebote finden" map: Gemeinde outlines, clustered offers, the searched point
-    and the numbered nearest hits (same numbers as the list beside the map).
+    """The public "Angebote finden" map: Gemeinde outlines and (from city zoom on) names,
+    clustered offers, the searched point ("Suchort: …", always labelled) and the numbered
+    nearest hits (same numbers as the list beside the map).
 
     Long by its parameter list and docstring only; the steps are small helpers.
 
@@ -144,6 +147,8 @@ def offers_search_map(
         Optional Förderkarte units (:func:`mapapp.analysis.funding.funding_units`) as an overlay.
     lang
         Language of every label on the map (:mod:`mapapp.text`); data stay as entered.
+    place
+        What was searched, for the label of the searched point (plain text).
     """
     fmap = base_map(tiles=tiles, attribution="", bounds=_search_bounds(point, hits), lang=lang)
     folium.GeoJson(
@@ -153,6 +158,7 @@ def offers_search_map(
         interactive=False,
         control=False,
     ).add_to(fmap)
+    add_gemeinde_labels(fmap, gemeinden)
     if funding_units is not None and len(funding_units):
         _add_funded_overlay(fmap, funding_units, lang)
     add_offers_layer(
@@ -162,23 +168,30 @@ def offers_search_map(
         lang=lang,
     )
     if point is not None:
-        with_tooltip(
-            folium.CircleMarker(
-                location=list(point),
-                radius=8,
-                color="#000000",
-                weight=3,
-                fill=True,
-                fill_color="#FFD700",
-                fill_opacity=1.0,
-            ),
-            TextTooltip(t("map.search_point", lang)),
-        ).add_to(fmap)
+        _search_marker(point, place, lang).add_to(fmap)
     for i, o in enumerate(hits, start=1):
         if o.lonlat is not None:  # an offer without a location is only in the list
             _hit_marker(i, o).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topleft").add_to(fmap)
     return fmap
+
+
+def _search_marker(point: tuple[float, float], place: str, lang: str) -> Any:
+    """The searched place: a yellow ring with a permanent "Suchort: <place>" label (text only)."""
+    text = t("map.search_point.place", lang, place=place) if place else t("map.search_point", lang)
+    return with_tooltip(
+        folium.CircleMarker(
+            location=list(point),
+            radius=8,
+            color="#000000",
+            weight=3,
+            fill=True,
+            fill_color="#FFD700",
+            fill_opacity=1.0,
+            class_name="mapapp-search-point",
+        ),
+        TextTooltip(text, permanent=True, direction="top", class_name="mapapp-search-label"),
+    )
 
 
 def _search_bounds(

@@ -81,8 +81,7 @@ def offer_card(i: int, hit: NearestOffer, lang: str, now: dt.datetime) -> None:
             st.warning(t("offer.location", lang, precision=label("precision", o.precision, lang)))
         _summary(o, card, lang)
         with st.expander(t("of.card.details", lang)):
-            for line in card.lines:
-                st.markdown(f"**{md(line.label)}:** {_value(line)}")
+            st.markdown("  \n".join(f"**{md(ln.label)}:** {_value(ln)}" for ln in card.lines))
             if card.week:
                 st.markdown(f"**{md(t('oh.week', lang))}**")
                 st.markdown("  \n".join(f"{md(day)}: {md(hours)}" for day, hours in card.week))
