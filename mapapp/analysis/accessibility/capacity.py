@@ -12,7 +12,8 @@ Semantics (the method panel and ``mapapp coverage --help`` say the same):
 
 numpy and scipy only (``mapapp coverage`` on CSV files needs no pandas). The offers are walked in
 a Python loop (each one depends on what the earlier ones took); the work per offer is vectorised:
-its pairs are sorted once and its take is a cumulative sum and one binary search. Straight-line
+its pairs are sorted (cost, then demand id) and its take is a cumulative sum and one binary
+search. Straight-line
 pairs are built in chunks of offers (in processing order), so memory follows one chunk's pairs.
 """
 
@@ -64,20 +65,25 @@ def _walk(
     origin: IntArray,
     cost: FloatArray,
     demand_rank: IntArray,
+    *,
+    unique: bool,
 ) -> None:
     """Serve ``offers`` (positions, in processing order) from their pairs: pair ``p`` links
-    offer ``offers[local[p]]`` and demand row ``origin[p]`` at ``cost[p]``."""
-    # one pair per (offer, row): the cheapest (a cost table may list a pair twice)
-    key = local.astype(np.int64) * max(len(left), 1) + origin
-    first = np.lexsort((cost, key))
-    keep = np.ones(len(first), dtype=bool)
-    keep[1:] = key[first[1:]] != key[first[:-1]]
-    local, origin, cost = local[first[keep]], origin[first[keep]], cost[first[keep]]
-    order = np.lexsort((demand_rank[origin], cost, local))
-    local, origin = local[order], origin[order]
+    offer ``offers[local[p]]`` and demand row ``origin[p]`` at ``cost[p]``. ``unique``: no
+    (offer, row) pair is listed twice (else the cheapest of a repeated pair counts)."""
+    grouped = np.argsort(local, kind="stable")
+    local, origin, cost = local[grouped], origin[grouped], cost[grouped]
     bounds = np.searchsorted(local, np.arange(len(offers) + 1), side="left")
     for k, offer in enumerate(offers):
-        _serve(left, float(capacity[offer]), origin[bounds[k] : bounds[k + 1]])
+        a, b = int(bounds[k]), int(bounds[k + 1])
+        if a == b or capacity[offer] <= 0:
+            continue
+        rows = origin[a:b]
+        rows = rows[np.lexsort((demand_rank[rows], cost[a:b]))]  # nearest first, then by id
+        if not unique:
+            _, first = np.unique(rows, return_index=True)
+            rows = rows[np.sort(first)]
+        _serve(left, float(capacity[offer]), rows)
 
 
 def capacity_from_pairs(
@@ -110,7 +116,7 @@ def capacity_from_pairs(
     order = processing_order(capacity, supply_rank)
     position = np.empty(len(capacity), dtype=np.intp)
     position[order] = np.arange(len(capacity), dtype=np.intp)
-    _walk(left, capacity, order, position[destination], origin, cost, demand_rank)
+    _walk(left, capacity, order, position[destination], origin, cost, demand_rank, unique=False)
     return left
 
 
@@ -143,7 +149,7 @@ def capacity_from_points(
     for start in range(0, len(order), size):
         part = order[start : start + size]
         chunk = euclidean_chunk(tree, supply_xy, part, max_cost)
-        _walk(left, capacity, part, chunk.local, chunk.origin, chunk.cost, demand_rank)
+        _walk(left, capacity, part, chunk.local, chunk.origin, chunk.cost, demand_rank, unique=True)
     return left
 
 
