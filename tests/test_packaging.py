@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_NAMES = {"matplotlib-base": "matplotlib", "h3-py": "h3"}
+CONDA_NAMES = {"matplotlib-base": "matplotlib", "h3-py": "h3", "pyosmium": "osmium"}
 
 
 def _name(spec: str) -> str:

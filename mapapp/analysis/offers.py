@@ -31,6 +31,7 @@ from mapapp.offers_model import (
     OFFER_COLUMNS,
     Accessibility,
     Offer,
+    Precision,
     TargetGroup,
     offers_table_rows,
 )
@@ -417,6 +418,8 @@ class SearchPoint:
     approximate: bool
     ags: str | None = None
     name: str = ""  # the place's name without qualifiers (for UI texts in other languages)
+    precision: Precision | None = None  # how exact an offline answer is (None: exact or online)
+    source: str = ""  # offline data that found it: "plz" (PLZ centres) | "osm" (OSM extract)
 
 
 def parse_latlon(text: str) -> tuple[float, float] | None:

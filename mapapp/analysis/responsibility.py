@@ -43,6 +43,7 @@ _PRECISION_RANK = {
     Precision.STREET: 1,
     Precision.PLZ_AREA: 2,
     Precision.POSTCODE: 2,
+    Precision.PLACE: 3,
     Precision.GEMEINDE_CENTRE: 3,
     Precision.KREIS_SEAT_CENTRE: 4,
     Precision.KREIS_AREA: 5,

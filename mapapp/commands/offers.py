@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from mapapp.analysis.offers import OfferFilter
+from mapapp.catalogue import german
 from mapapp.commands.offers_wegweiser import register_wegweiser
 from mapapp.commands.options import int_range, positive_float
-from mapapp.config import get_settings
+from mapapp.config import ATTRIBUTION_OSM_DATA, ATTRIBUTION_PLZ, get_settings
 from mapapp.ingest.offer_terms import parse_category, parse_language
 from mapapp.ingest.report import ImportReport, unusable_report
 from mapapp.io.atomic import write_text
@@ -237,7 +238,12 @@ def _cmd_near(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return 0
+    if found.point.precision is not None:
+        label = f"{label} – {german('prec.' + found.point.precision.value)}"
     print(f"Nächste Angebote zu {label}:")
+    credit = {"plz": f"PLZ-Gebiete: {ATTRIBUTION_PLZ}", "osm": f"Adressen: {ATTRIBUTION_OSM_DATA}"}
+    if found.point.source in credit:
+        print(f"  ({credit[found.point.source]})")
     if not hits:
         print("  keine passenden Angebote")
     for h in hits:

@@ -80,8 +80,9 @@ class Locator:
             out[ok] = shapely.contains_xy(self._land_zone, xa[ok], ya[ok])
         return out
 
-    def ags_at(self, x: Any, y: Any) -> list[str | None]:
-        """Gemeinde AGS per point (EPSG:25832); nearest Gemeinde within the tolerance, else ``None``."""
+    def ags_at(self, x: Any, y: Any, *, nearest: bool = True) -> list[str | None]:
+        """Gemeinde AGS per point (EPSG:25832); a point outside every Gemeinde gets the nearest
+        one within the tolerance (only when ``nearest``), else ``None``."""
         xa = np.atleast_1d(np.asarray(x, dtype=float))
         ya = np.atleast_1d(np.asarray(y, dtype=float))
         result: list[str | None] = [None] * len(xa)
@@ -93,7 +94,7 @@ class Locator:
             if result[p] is None:
                 result[p] = str(self._ags[g])
         missing = [i for i, v in enumerate(result) if v is None and np.isfinite(xa[i])]
-        if missing:
+        if missing and nearest:
             near_pt, near_poly = self._tree.query_nearest(
                 points[missing], max_distance=self.tolerance_m, all_matches=False
             )

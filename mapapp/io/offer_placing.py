@@ -11,9 +11,11 @@ import numpy as np
 from mapapp.ingest.coords import coordinate_readings
 from mapapp.ingest.offers import Draft
 from mapapp.ingest.report import ImportReport
-from mapapp.io.gazetteer import Gazetteer
+from mapapp.io.gazetteer import Gazetteer, Place
 from mapapp.io.geocode import GeocoderError, OnlineGeocoder
 from mapapp.io.locator import Locator
+from mapapp.io.osm_gazetteer import OsmGazetteer, split_street
+from mapapp.io.plz import PlzIndex
 from mapapp.offers_model import CoordSource, Precision
 from mapapp.projection import to_metric, to_web
 
@@ -30,6 +32,8 @@ class GeoContext:
     locator: Locator
     geocoder: OnlineGeocoder | None = None
     attribution: list[str] = field(default_factory=list)
+    plz: PlzIndex | None = None  # offline PLZ centres (mapapp.io.plz)
+    osm: OsmGazetteer | None = None  # addresses and places of an OSM extract, when there is one
 
 
 def _candidates(d: Draft, metric_crs: bool) -> list[tuple[str, float, float]]:
@@ -176,6 +180,8 @@ class Geocoding:
         if match:
             for w in match.warnings:
                 self.rep.warn(d.row, "city", w)
+        if f["street"] and self._offline_address(d, place):
+            return True
         # online: to refine a street address, or when the gazetteer knows the place not (an
         # Ortsteil name, say); a town-level answer only counts in the second case
         ask = bool(f["street"]) or (place is None and bool(f["city"] or f["postcode"]))
@@ -196,6 +202,8 @@ class Geocoding:
             d.precision, d.coord_source = prec, CoordSource.GEOCODER
             if prec is not Precision.ADDRESS:
                 self.rep.warn(d.row, "street", f"Online-Geocoder fand nur: {prec.value}")
+            return True
+        if self._plz_area(d, place):
             return True
         if place is None and f.get("kreis") and not (f["city"] or f["postcode"]):
             return self._kreis_only(d)
@@ -235,5 +243,44 @@ class Geocoding:
             "kreis",
             f"nur der Kreis ist bekannt ({name}, {kreis_ags}) – ohne Standort übernommen "
             "(Standort nicht erfasst, keine Entfernung)",
+        )
+        return True
+
+    def _ags(self, lon: float, lat: float) -> str | None:
+        x, y = to_metric([lon], [lat])
+        return self.ctx.locator.ags_at(x, y)[0]
+
+    def _offline_address(self, d: Draft, place: Place | None) -> bool:
+        """The house (or its street) in the OpenStreetMap extract, when there is one and the hit
+        lies in the Gemeinde the row names."""
+        osm, f = self.ctx.osm, d.fields
+        if osm is None:
+            return False
+        street, number = split_street(str(f["street"]))
+        town = f["city"] or (place.short_name if place is not None else None)
+        hit = osm.address(street, number, f["postcode"], town)
+        if hit is None:
+            return False
+        ags = self._ags(hit.lon, hit.lat)
+        if ags is None or (place is not None and ags != place.ags):
+            return False
+        d.lon, d.lat, d.ags = hit.lon, hit.lat, ags
+        d.precision, d.coord_source = hit.precision, CoordSource.OSM
+        if hit.precision is not Precision.ADDRESS:
+            self.rep.warn(
+                d.row, "street", "Hausnummer nicht im OpenStreetMap-Auszug – Mitte der Straße"
+            )
+        return True
+
+    def _plz_area(self, d: Draft, place: Place | None) -> bool:
+        """The centre of the row's postcode area, when it lies in the Gemeinde the row names
+        (or the row names none the gazetteer knows)."""
+        area = self.ctx.plz.get(d.fields["postcode"]) if self.ctx.plz is not None else None
+        if area is None or (place is not None and area.ags != place.ags):
+            return False
+        d.lon, d.lat, d.ags = area.lon, area.lat, area.ags
+        d.precision, d.coord_source = Precision.PLZ_AREA, CoordSource.PLZ
+        self.rep.warn(
+            d.row, "postcode", f"nur auf das PLZ-Gebiet geokodiert (PLZ {area.plz}, Mittelpunkt)"
         )
         return True

@@ -26,7 +26,7 @@ status file's own remark (real notes from imported data stay as they are).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +50,8 @@ from mapapp.io.geocode import online_geocoder
 from mapapp.io.hsds_import import parse_hsds
 from mapapp.io.locator import Locator
 from mapapp.io.offer_placing import Geocoding, GeoContext, locate_coordinates
+from mapapp.io.osm_gazetteer import load_osm_gazetteer
+from mapapp.io.plz import build_plz_index
 from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory
 from mapapp.offers_model import CoordSource, Offer, Precision
 
@@ -80,7 +82,9 @@ class ImportResult:
 
 
 def load_geo_context(settings: Settings, *, online: bool = True) -> GeoContext:
-    """Gazetteer (GV-ISys), locator (BKG boundaries) and – if configured and ``online`` – the geocoder.
+    """Gazetteer (GV-ISys), locator (BKG boundaries), the offline PLZ centres, the OpenStreetMap
+    gazetteer (when an extract is in the data directory) and – if configured and ``online`` –
+    the online geocoder.
 
     Raises
     ------
@@ -89,10 +93,13 @@ def load_geo_context(settings: Settings, *, online: bool = True) -> GeoContext:
     """
     gvisys = load_gvisys(settings)
     boundaries = load_boundaries(settings)
+    locator = Locator.from_boundaries(boundaries)
     return GeoContext(
         gazetteer=Gazetteer(gvisys),
-        locator=Locator.from_boundaries(boundaries),
+        locator=locator,
         geocoder=online_geocoder(settings) if online else None,
+        plz=build_plz_index(locator),
+        osm=load_osm_gazetteer(settings),
     )
 
 
@@ -291,7 +298,7 @@ def bundled_offers(settings: Settings, ctx: GeoContext | None = None) -> ImportR
     """
     if ctx is None:
         ctx = load_geo_context(settings, online=False)
-    offline = GeoContext(ctx.gazetteer, ctx.locator, None)
+    offline = replace(ctx, geocoder=None)
     seed_path = reference_path(settings, "offers_seed")
     result = parse_offers(
         seed_path.read_bytes(), seed_path.name, offline, default_source=seed_path.name

@@ -9,7 +9,13 @@ from typing import Any
 import pandas as pd
 
 from mapapp.catalogue import german
-from mapapp.config import ATTRIBUTION_DESTATIS, ATTRIBUTION_OSM, BKG_LICENCE
+from mapapp.config import (
+    ATTRIBUTION_DESTATIS,
+    ATTRIBUTION_OSM,
+    ATTRIBUTION_OSM_DATA,
+    ATTRIBUTION_PLZ,
+    BKG_LICENCE,
+)
 from mapapp.io.tabular import to_safe_csv
 from mapapp.offers_model import OFFER_COLUMNS, CoordSource, Offer, offers_table_rows
 
@@ -43,6 +49,10 @@ def offers_attribution(
         elif bkg_modified and not bkg_year:
             bkg += " " + text("attr.modified")
         parts.append(text("attr.offers.bkg", source=f"{bkg}, {BKG_LICENCE}"))
+    if any(o.coord_source is CoordSource.PLZ for o in offers):
+        parts.append(text("attr.offers.plz", source=ATTRIBUTION_PLZ))
+    if any(o.coord_source is CoordSource.OSM for o in offers):
+        parts.append(text("attr.offers.osm", source=ATTRIBUTION_OSM_DATA))
     if any(o.coord_source is CoordSource.GEOCODER for o in offers):
         parts.append(text("attr.offers.geocoder", source=f"{ATTRIBUTION_OSM} (ODbL)"))
     return "; ".join(parts)

@@ -52,8 +52,9 @@ from mapapp.io.offers import (
     parse_offers,
 )
 from mapapp.model import DataError
-from mapapp.offers_model import Offer
+from mapapp.offers_model import Offer, Precision
 from mapapp.projection import to_metric
+from mapapp.services import place_search
 from mapapp.store import OfferStore, ensure_seeded, open_offer_store
 from mapapp.text import DEFAULT_LANG, t
 
@@ -112,6 +113,7 @@ def _from_place(place: Place) -> SearchPoint:
         approximate=True,
         ags=str(place.ags),
         name=str(place.short_name),
+        precision=Precision.GEMEINDE_CENTRE,
     )
 
 
@@ -154,9 +156,12 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
     """Turn ``"Münster"``, ``"48143"``, ``"Klemensstraße 10, 48143 Münster"`` or ``"51.96,7.63"``
     into a point.
 
-    Order: ``lat,lon`` → offline gazetteer (Gemeinde name or seat PLZ, also found inside an
-    address) → the online geocoder when configured (an address anywhere in NRW). Offline results
-    are the Gemeinde centre (``approximate=True``).
+    Order: ``lat,lon`` → the house in the OpenStreetMap extract (when there is one) → the
+    online geocoder when configured (an address anywhere in NRW) → the street in the extract or
+    the PLZ area (every NRW PLZ, offline centres) → the Gemeinde (GV-ISys name or seat PLZ, also
+    inside an address) → a place name of the extract (``"Bochum-Querenburg"``) → the online
+    geocoder for names. Offline results other than a house are approximate (``precision`` says
+    how: street, PLZ-Gebiet, Gemeindezentrum, Ortsteil).
 
     Raises
     ------
@@ -170,16 +175,25 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
     if latlon is not None:
         return _point(text, latlon[0], latlon[1], ctx)
     is_address = looks_like_address(text)
+    house = place_search.osm_address(text, ctx) if is_address else None
+    if house is not None and not house.approximate:
+        return house
     if ctx.geocoder is not None and is_address:
         hit = _online(text, ctx)
         if hit is not None:
             return hit
+    finer = house or (place_search.plz_area(text, ctx) if is_address else None)
+    if finer is not None:
+        return finer
     first_error: DataError | None = None
     for cand in search_candidates(text):
         try:
             return _from_place(ctx.gazetteer.resolve(cand))
         except DataError as exc:
             first_error = first_error or exc
+    named = place_search.osm_place(text, ctx)
+    if named is not None:
+        return named
     if ctx.geocoder is not None and not is_address:
         hit = _online(text, ctx)
         if hit is not None:

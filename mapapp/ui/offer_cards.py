@@ -52,7 +52,9 @@ def result_list(
 def _where(point: SearchPoint, lang: str) -> str:
     where = isolate(point.name or point.label, lang)
     if point.approximate:
-        where = f"{where} – {label('precision', Precision.GEMEINDE_CENTRE, lang)}"
+        where = (
+            f"{where} – {label('precision', point.precision or Precision.GEMEINDE_CENTRE, lang)}"
+        )
     return where
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from mapapp.analysis.offers import OfferIndex, SearchPoint
 from mapapp.analysis.responsibility import Responsible
+from mapapp.config import ATTRIBUTION_OSM_DATA, ATTRIBUTION_PLZ
 from mapapp.io.offers import GeoContext
 from mapapp.model import is_http_url
 from mapapp.offers_model import Precision
@@ -16,6 +17,12 @@ from mapapp.text import label
 from mapapp.ui import cached
 from mapapp.ui.markdown import md
 from mapapp.ui.texts import t
+
+#: Offline data that found the searched place: (catalogue key, licence credit).
+_CREDITS = {
+    "plz": ("of.plz.source", ATTRIBUTION_PLZ),
+    "osm": ("of.osm.source", ATTRIBUTION_OSM_DATA),
+}
 
 #: Key of the section's container (CSS class ``st-key-offer-responsible`` for tests).
 SECTION_KEY = "offer-responsible"
@@ -33,10 +40,13 @@ def offer_responsible(
         st.subheader(t("of.resp.title", lang))
         if not found:
             st.caption(t("of.resp.unknown", lang))
-            return
-        st.caption(t("of.resp.intro", lang))
-        for i, office in enumerate(found):
-            _office_card(i, office, lang)
+        else:
+            st.caption(t("of.resp.intro", lang))
+            for i, office in enumerate(found):
+                _office_card(i, office, lang)
+        credit = _CREDITS.get(point.source)
+        if credit is not None:  # the searched place was found in offline data that asks credit
+            st.caption(t(credit[0], lang, source=credit[1]))
 
 
 def _office_card(i: int, r: Responsible, lang: str) -> None:

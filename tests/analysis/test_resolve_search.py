@@ -50,6 +50,8 @@ class Ctx:
     gazetteer: Any
     locator: Any
     geocoder: Any = None
+    plz: Any = None  # no PLZ centres, no OpenStreetMap extract: the Gemeinde level only
+    osm: Any = None
 
 
 def ctx(geocoder: Any = None, inside: bool = True) -> Any:

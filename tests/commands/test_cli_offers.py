@@ -188,10 +188,11 @@ def test_near_json_sorted_with_filters(settings, tmp_path, capsys):
     )
     assert [h["name"] for h in json.loads(capsys.readouterr().out)] == ["Beratung A"]
     assert (
-        main(["offers", "near", "42651", "--category", "Ausländerbehörde", "--format", "json"]) == 0
+        main(["offers", "near", "Cstadt", "--category", "Ausländerbehörde", "--format", "json"])
+        == 0
     )
     assert json.loads(capsys.readouterr().out) == []
-    assert main(["offers", "responsible", "42651", "--format", "json"]) == 0
+    assert main(["offers", "responsible", "Cstadt", "--format", "json"]) == 0
     abh, ki = json.loads(capsys.readouterr().out)
     assert (abh["name"], abh["responsible_for_name"]) == ("Ausländerbehörde Cstadt", "Cstadt")
     assert ki["name"] == "KI Cstadt"

@@ -82,3 +82,26 @@ def test_near_never_lists_offices_with_a_territory(toy_data_dir: ToyData, capsys
     assert [r["name"] for r in got] == [
         "Migrationsberatung Betadorf", "Jobcenter Deltaheim", "Jugendmigrationsdienst Epsilonstadt"
     ]  # fmt: skip
+
+
+@pytest.mark.data
+def test_real_plz_and_responsible_offices(real_data_cache, tmp_path, monkeypatch, capsys) -> None:
+    """On the real mirror: 44801 (Bochum-Querenburg, no seat PLZ) is found offline as a PLZ
+    area in Bochum; Kerpen (Rhein-Erft-Kreis) runs its own Ausländerbehörde (status table)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "raw").symlink_to(real_data_cache / "raw", target_is_directory=True)
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(data))
+    monkeypatch.delenv("MAPAPP_GEOCODER_URL", raising=False)
+    monkeypatch.delenv("MAPAPP_REFERENCE_DIR", raising=False)
+    assert main(["offers", "near", "44801", "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nächste Angebote zu 44801 Bochum – PLZ-Gebiet")
+    assert "OpenStreetMap" in out  # the PLZ centres' credit
+    got = run_json(capsys, "responsible", "Kerpen")
+    assert [r["category"] for r in got] == ["auslaenderbehoerde", "kommunales_integrationszentrum"]
+    assert {r["responsible_for_ags"] for r in got} == {"05362032"}
+    assert got[0]["unit_ags"] == "05362032"  # Kerpen's own
+    assert got[1]["unit_ags"] == "05362"  # the Rhein-Erft-Kreis' KI
+    bochum = run_json(capsys, "responsible", "44801")
+    assert {r["responsible_for_name"] for r in bochum} == {"Bochum"}
