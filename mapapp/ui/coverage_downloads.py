@@ -51,7 +51,7 @@ def coverage_downloads(
     buttons = _buttons(result, view, b, lookup, lang)
     columns = st.columns(3) + st.columns(3) + st.columns(3)
     for col, (caption, data, name, mime) in zip(columns, buttons, strict=True):
-        col.download_button(caption, data, name, mime)
+        col.download_button(caption, data, name, mime, on_click="ignore")
 
 
 def _buttons(

@@ -76,7 +76,7 @@ def funding_downloads(
     sources = sources_lines(b.year, note, lang)
     data = st.columns(4)
     data[0].download_button(
-        t("dl.csv_excel", lang), to_excel_csv(labelled), f"{stem}.csv", MIME_CSV
+        t("dl.csv_excel", lang), to_excel_csv(labelled), f"{stem}.csv", MIME_CSV, on_click="ignore"
     )
     data[1].download_button(
         t("dl.xlsx", lang),
@@ -87,18 +87,21 @@ def funding_downloads(
         ),
         f"{stem}.xlsx",
         MIME_XLSX,
+        on_click="ignore",
     )
     data[2].download_button(
         t("dl.gpkg", lang),
         lambda: geopackage_bytes([funding_layer(units, choice, " | ".join(sources[:2]), lang)]),
         f"{stem}.gpkg",
         MIME_GPKG,
+        on_click="ignore",
     )
     data[3].download_button(
         t("dl.sources", lang),
         sources_text(plain("dl.sources.title", lang), sources),
         f"{stem}{SOURCES_SUFFIX}",
         MIME_TEXT,
+        on_click="ignore",
     )
     maps = st.columns(4)
     maps[0].download_button(
@@ -106,6 +109,7 @@ def funding_downloads(
         lambda: funding_html(units, b, choice, lang),
         f"{stem}.html",
         "text/html",
+        on_click="ignore",
     )
     for col, (fmt, mime) in zip(maps[1:], _STATIC, strict=True):
         col.download_button(
@@ -113,6 +117,7 @@ def funding_downloads(
             _static_map(units, b, choice, fmt, note, lang),
             f"{stem}.{fmt}",
             mime,
+            on_click="ignore",
         )
 
 

@@ -27,21 +27,38 @@ def offer_downloads(offers: list[Offer], lang: str) -> None:
     stem = plain("of.download.stem", lang)
     row1, row2 = st.columns(3), st.columns(3)
     row1[0].download_button(
-        t("dl.csv_excel", lang), offers_csv(offers, lang), f"{stem}.csv", MIME_CSV
+        t("dl.csv_excel", lang),
+        offers_csv(offers, lang),
+        f"{stem}.csv",
+        MIME_CSV,
+        on_click="ignore",
     )
     row1[1].download_button(
-        t("dl.xlsx", lang), lambda: offers_xlsx(offers, lang), f"{stem}.xlsx", MIME_XLSX
+        t("dl.xlsx", lang),
+        lambda: offers_xlsx(offers, lang),
+        f"{stem}.xlsx",
+        MIME_XLSX,
+        on_click="ignore",
     )
     row1[2].download_button(
         t("of.download.geojson", lang),
         json.dumps(offers_geojson(offers, lang), ensure_ascii=False),
         f"{stem}.geojson",
         "application/geo+json",
+        on_click="ignore",
     )
     row2[0].download_button(
-        t("dl.gpkg", lang), lambda: offers_gpkg(offers, lang), f"{stem}.gpkg", MIME_GPKG
+        t("dl.gpkg", lang),
+        lambda: offers_gpkg(offers, lang),
+        f"{stem}.gpkg",
+        MIME_GPKG,
+        on_click="ignore",
     )
     row2[1].download_button(
-        t("dl.sources", lang), offers_sources(offers, lang), f"{stem}{SOURCES_SUFFIX}", MIME_TEXT
+        t("dl.sources", lang),
+        offers_sources(offers, lang),
+        f"{stem}{SOURCES_SUFFIX}",
+        MIME_TEXT,
+        on_click="ignore",
     )
     st.caption(t("dl.sources.caption", lang, text=attribution(offers, lang)))
