@@ -92,7 +92,7 @@ def measure_classes(result: CoverageResult, view: str, lang: str = "de") -> Clas
     """Legend classes for the chosen measure and view.
 
     Distances use fixed classes around the threshold ``T`` (T/2, T, 2T, 4T), so the map agrees with
-    the headline; shares use fixed percent classes; 2SFCA/E2SFCA and offers per 10,000 use a class
+    the headline; shares and the unserved share (capacity) use fixed percent classes; 2SFCA/E2SFCA and offers per 10,000 use a class
     "0" (no offer) and demand-weighted quartiles of the positive values.
     """
     method = result.params.method
@@ -100,6 +100,8 @@ def measure_classes(result: CoverageResult, view: str, lang: str = "de") -> Clas
         return _distance_classes(result, view, lang)
     if method is Method.SHARE:
         return _share_classes(result, view, lang)
+    if method is Method.CAPACITY:
+        return _unserved_classes(result, lang)
     return _rate_classes(result, view, lang)
 
 
@@ -153,6 +155,21 @@ def _share_classes(result: CoverageResult, view: str, lang: str) -> Classes:
         (10, 25, 50, 75, math.inf),
         _ranges([10, 25, 50, 75], lambda x: integer(x, lang), lambda x: percent(x, lang, 0), lang),
         PALETTE[1:],
+        t("cov.class.nodata", lang),
+    )
+
+
+def _unserved_classes(result: CoverageResult, lang: str) -> Classes:
+    """Share of the demand left unserved (capacity method): fixed percent classes, as for the
+    share beyond the threshold (per cell and per unit alike)."""
+    p = result.params
+    return Classes(
+        t("cov.legend.capacity", lang, who=who(p.demand, lang), km=km_text(p.catchment_m, lang)),
+        (0, 10, 25, 50, 75, math.inf),
+        _ranges(
+            [0, 10, 25, 50, 75], lambda x: integer(x, lang), lambda x: percent(x, lang, 0), lang
+        ),
+        PALETTE,
         t("cov.class.nodata", lang),
     )
 

@@ -53,7 +53,7 @@ def value_text(result: CoverageResult, value: float, lang: str = "de") -> str:
     method = result.params.method
     if method is Method.NEAREST:
         return t("fmt.km", lang, value=number(value, lang))
-    if method is Method.SHARE:
+    if method in (Method.SHARE, Method.CAPACITY):
         return percent(value, lang)
     key = "cov.value.per10k" if method is Method.PER_CAPITA else "cov.value.per100k"
     return t(key, lang, value=number(value, lang, 2))

@@ -229,7 +229,7 @@ def _texts(page: sheet.Page, result: CoverageResult, lang: str) -> None:
             cells=integer(result.n_cells, lang),
         ),
     ]
-    if p.method in (Method.TWO_SFCA, Method.E2SFCA):
+    if p.method in (Method.TWO_SFCA, Method.E2SFCA, Method.CAPACITY):
         params.append(t("cov.sheet.catchment", lang, km=km_text(p.catchment_m, lang)))
     page.text(
         _COLUMN_X_MM, 126, sheet.wrap("\n".join(params), 75), size=7, va="top", linespacing=1.4

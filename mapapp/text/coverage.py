@@ -30,6 +30,8 @@ from mapapp.config import (
 from mapapp.text import integer, km, label, number, t
 from mapapp.text.coverage_basis import (
     basis_text,
+    capacity_basis,
+    capacity_sentence,
     category_text,
     precision_text,
     support_paragraph,
@@ -227,6 +229,9 @@ def _calc_text(params: CoverageParams, threshold: str, lang: str) -> str:
         return t("cov.m.calc.share", lang, who=who(params.demand, lang), km=threshold)
     if params.method in (Method.TWO_SFCA, Method.E2SFCA):
         return _fca_text(params, lang)
+    if params.method is Method.CAPACITY:
+        km = km_text(params.catchment_m, lang)
+        return t("cov.m.calc.capacity", lang, km=km, who=who(params.demand, lang))
     return t(
         "cov.m.calc.per_capita",
         lang,
@@ -243,12 +248,21 @@ def method_paragraphs(result: CoverageResult, lang: str = "de") -> list[str]:
     size = integer(params.cell_size_m, lang)
     threshold = km_text(params.threshold_m, lang)
     from_grid = result.population_source == POPULATION_ZENSUS_GRID
-    offers = t(
-        "cov.m.offers",
-        lang,
-        n=headline.n_offers,
-        precision=precision_text(headline.precision_counts, lang),
-    )
+    if params.method is Method.CAPACITY:
+        offers = t(
+            "cov.m.offers.capacity",
+            lang,
+            count=integer(headline.n_offers, lang),
+            precision=precision_text(headline.precision_counts, lang),
+            capacity=capacity_basis(headline, lang),
+        )
+    else:
+        offers = t(
+            "cov.m.offers",
+            lang,
+            n=headline.n_offers,
+            precision=precision_text(headline.precision_counts, lang),
+        )
     if not params.include_kreis_area:
         offers += t("cov.m.offers.no_kreis_area", lang)
     if headline.n_unlocated:
@@ -311,14 +325,20 @@ def headline_figure(headline: Headline, lang: str = "de") -> str:
 
 def headline_sentence(headline: Headline, lang: str = "de") -> str:
     """The headline with what it rests on (CLI, map sheet): the figure and the basis line; an
-    approximation is said to be one; without offers with a location, no figure at all."""
+    approximation is said to be one; without offers with a location, no figure at all. With the
+    capacity method also the people left unserved within the catchment and how many offers have
+    a capacity, or why that cannot be computed."""
     basis = basis_text(headline, lang)
     caveat = support_text(headline, lang)
     if headline.support is Support.OK:
-        return f"{headline_figure(headline, lang)} {basis}"
-    if headline.support is Support.APPROXIMATE:  # the caveat first, then the figure
-        return f"{caveat} {headline_figure(headline, lang)} {basis}"
-    return f"{caveat} {basis}"
+        text = f"{headline_figure(headline, lang)} {basis}"
+    elif headline.support is Support.APPROXIMATE:  # the caveat first, then the figure
+        text = f"{caveat} {headline_figure(headline, lang)} {basis}"
+    else:
+        return f"{caveat} {basis}"
+    if headline.method is Method.CAPACITY:
+        text += " " + capacity_sentence(headline, km_text(headline.catchment_m, lang), lang)
+    return text
 
 
 def attribution(result: CoverageResult, lang: str = "de") -> str:

@@ -81,6 +81,40 @@ def support_text(headline: Headline, lang: str = "de") -> str | None:
     )
 
 
+def capacity_basis(headline: Headline, lang: str = "de") -> str:
+    """How many of the counted offers have a capacity (the capacity method uses only these)."""
+    return t("cov.capacity.basis", lang, k=headline.n_capacity, total=headline.n_offers)
+
+
+def capacity_sentence(headline: Headline, km: str, lang: str = "de") -> str:
+    """The capacity figure (people left unserved in NRW) with its basis, or why it cannot be
+    computed; ``km`` is the catchment as text."""
+    if headline.value_support not in (Support.OK, Support.APPROXIMATE):
+        return support_text_value(headline, lang)
+    figure = t(
+        "cov.capacity.headline",
+        lang,
+        people=integer(headline.demand_unserved, lang),
+        who=who(headline.demand, lang),
+        share=percent(headline.value, lang, 1),
+        km=km,
+    )
+    return f"{figure} {capacity_basis(headline, lang)}"
+
+
+def support_text_value(headline: Headline, lang: str = "de") -> str:
+    """Why the measure's value is not shown (:attr:`Headline.value_support`)."""
+    support = headline.value_support
+    if support is Support.NO_CAPACITY:
+        return t(
+            "cov.support.no_capacity",
+            lang,
+            what=category_text(headline.categories, lang),
+            n=headline.n_offers,
+        )
+    return support_text(headline, lang) or ""
+
+
 def approx_row_label(flag: object, lang: str = "de") -> str:
     """The ranking's mark for a row decided by approximately located offers ("" otherwise)."""
     return t("cov.approx_row", lang) if bool(flag) else ""

@@ -8,8 +8,13 @@ import streamlit as st
 from mapapp.analysis.coverage.params import Method, Support
 from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.text import integer, km, label, number, percent
-from mapapp.text.coverage import headline_figure, method_text
-from mapapp.text.coverage_basis import basis_text, category_text, support_text
+from mapapp.text.coverage import headline_figure, km_text, method_text
+from mapapp.text.coverage_basis import (
+    basis_text,
+    capacity_sentence,
+    category_text,
+    support_text,
+)
 from mapapp.ui.markdown import Trusted, md, trusted
 from mapapp.ui.tables import show_table
 from mapapp.ui.texts import t
@@ -54,11 +59,11 @@ def headline(result: CoverageResult, lang: str) -> None:
         _metric_value(_n(h.demand_beyond, lang, 0), support),
     )
     method = result.params.method
-    unit = {Method.NEAREST: " km", Method.SHARE: " %"}.get(method, "")
+    unit = {Method.NEAREST: " km", Method.SHARE: " %", Method.CAPACITY: " %"}.get(method, "")
     value = "–" if h.value != h.value else _n(h.value, lang, 1 if unit else 2) + unit  # NaN: none
     m3.metric(
         t("gap.metric.value", lang, value=trusted(t(f"gap.value.{method.value}", lang))),
-        _metric_value(value, support),
+        _metric_value(value, h.value_support),
     )
     m4.metric(t("gap.metric.offers", lang), str(h.n_offers))
     caveat = support_text(h, lang)
@@ -79,6 +84,19 @@ def headline(result: CoverageResult, lang: str) -> None:
     else:
         st.error(md(caveat))
     st.caption(md(basis_text(h, lang)))
+    if method is Method.CAPACITY and support is not Support.NO_OFFERS:
+        _capacity(result, lang)
+
+
+def _capacity(result: CoverageResult, lang: str) -> None:
+    """The capacity method: people left unserved with how many offers have a capacity, or why
+    it cannot be computed (no counted offer has one)."""
+    h = result.headline
+    sentence = capacity_sentence(h, km_text(result.params.catchment_m, lang), lang)
+    if h.value_support is Support.NO_CAPACITY:
+        st.info(md(sentence))
+    else:
+        st.markdown(md(sentence))
 
 
 def method_panel(result: CoverageResult, lang: str) -> None:

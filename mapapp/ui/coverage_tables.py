@@ -60,6 +60,8 @@ def funding_comparison(
 def _order(params: CoverageParams) -> list[str]:
     """Ranking columns, most telling first (the measure only where it adds a column)."""
     value = [] if params.method in (Method.NEAREST, Method.SHARE) else ["value"]
+    if params.method is Method.CAPACITY:
+        value.append("demand_unserved")
     people = ["foreign_population", "population"]
     return (
         ["rank", "name", "ags", "demand_beyond", "share_beyond_pct", "mean_nearest_km"]
@@ -83,6 +85,7 @@ def _columns(lang: str, params: CoverageParams) -> dict[str, Any]:
         "mean_nearest_km": number(t("gap.col.km", lang), format="%.1f"),
         "offers": number(t("gap.col.offers", lang), format="%d"),
         "nearest_approx": t("gap.col.approx", lang),
+        "demand_unserved": number(t("gap.col.unserved", lang), format="%.0f"),
         "value": number(value, format="%.2f"),
         "value_weighted": number(plain("gap.col.weighted", lang, value=value), format="%.2f"),
         "value_median": number(plain("gap.col.median", lang, value=value), format="%.2f"),

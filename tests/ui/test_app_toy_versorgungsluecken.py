@@ -207,3 +207,16 @@ def test_no_offer_with_a_location_shows_no_figure(toy_data_dir: ToyData) -> None
     assert (share, people, value, n_offers) == ("–", "–", "–", "0")
     errors = " ".join(e.value for e in at.error)
     assert "Keine Aussage möglich" in errors.replace("\\", "")
+
+
+def test_capacity_method_says_why_it_cannot_be_computed(toy_data_dir: ToyData) -> None:
+    # no offer of the toy world has a capacity: the method is offered, its figure is not shown
+    at = page()
+    at.selectbox(key="gap_method").set_value("capacity").run()
+    assert not at.exception
+    _, people, value, n_offers = metrics(at)
+    assert value == "–" and n_offers == "4" and num(people) == 40
+    infos = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "Für keines der gezählten Angebote (Ausländerbehörde) ist eine Kapazität erfasst" in infos
+    texts = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "absteigender Kapazität" in texts  # the method panel states the semantics

@@ -27,6 +27,8 @@ def export_table(result: CoverageResult, level: str) -> pd.DataFrame:
         if result.foreign_known:
             cols.append(COL_FOREIGN_POPULATION)
         cols += ["demand", "nearest_m", "nearest_id", "nearest_approx", "beyond", "value"]
+        if "unserved" in result.cells:  # the capacity method
+            cols.append("unserved")
         out = result.cells[cols].copy()
         out["nearest_m"] = out["nearest_m"].replace(np.inf, np.nan)
         return out.reset_index(drop=True)

@@ -16,6 +16,7 @@ from mapapp.analysis.accessibility import (
     offers_per_capita,
     two_stage_fca,
 )
+from mapapp.analysis.accessibility.capacity import capacity_from_points, id_ranks
 from mapapp.analysis.coverage.grid import DemandGrid
 from mapapp.analysis.coverage.params import (
     FCA_PER,
@@ -25,9 +26,11 @@ from mapapp.analysis.coverage.params import (
     DemandKind,
     Method,
 )
-from mapapp.analysis.demand import COL_FOREIGN_POPULATION
+from mapapp.analysis.demand import COL_CELL_ID, COL_FOREIGN_POPULATION
 from mapapp.config import NRW_LAND
 from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME, COL_POPULATION
+
+Keys = npt.NDArray[np.object_]
 
 
 def _weighted_mean(
@@ -160,6 +163,40 @@ def _per_capita_measure(
     return per_cell, values, gem_counts
 
 
+def _capacity_measure(
+    cells: pd.DataFrame, used: pd.DataFrame, params: CoverageParams, keys: Mapping[str, Keys]
+) -> tuple[npt.NDArray[np.float64], dict[str, pd.Series]]:
+    """Capacity-limited coverage (:mod:`mapapp.analysis.accessibility.capacity`): the offers with
+    a known capacity serve the cells within the catchment; ``cells["unserved"]`` gets the people
+    left unserved per piece, the values are the unserved share of the demand in percent (per
+    piece and per unit). Without any offer with a capacity every value is ``NaN``."""
+    demand = cells["demand"].to_numpy(dtype=float)
+    capacity = pd.to_numeric(used["capacity"], errors="coerce") if "capacity" in used else None
+    known = used[capacity.notna().to_numpy()] if capacity is not None else used.iloc[:0]
+    if known.empty:
+        cells["unserved"] = np.nan
+        nan = {lvl: pd.Series(np.nan, index=pd.unique(k)) for lvl, k in keys.items()}
+        return np.full(len(cells), np.nan), nan
+    cell_ids = (cells[COL_CELL_ID].astype(str) + "|" + cells[COL_AGS].astype(str)).tolist()
+    unserved = capacity_from_points(
+        demand,
+        pd.to_numeric(known["capacity"]).to_numpy(dtype=float).clip(min=0),
+        cells[["x", "y"]].to_numpy(dtype=float),
+        np.column_stack([known.geometry.x.to_numpy(float), known.geometry.y.to_numpy(float)]),
+        max_cost=params.catchment_m,
+        demand_rank=id_ranks(cell_ids),
+        supply_rank=id_ranks(known["id"].astype(str).tolist()),
+    )
+    cells["unserved"] = unserved
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_cell = np.where(demand > 0, unserved / demand * 100, np.nan)
+    values = {}
+    for lvl, k in keys.items():
+        sums = pd.DataFrame({"k": k, "u": unserved, "d": demand}).groupby("k", sort=True).sum()
+        values[lvl] = sums["u"] / sums["d"].where(sums["d"] > 0) * 100
+    return per_cell, values
+
+
 def _measure(
     cells: pd.DataFrame,
     used: pd.DataFrame,
@@ -174,9 +211,12 @@ def _measure(
 
     Units: nearest in km, share in % (per cell 0/1), 2SFCA/E2SFCA per :data:`FCA_PER` people,
     offers per :data:`PER_CAPITA_PER` people; unit values are demand-weighted means of the cells.
+    Capacity: unserved share of the demand in % (per unit: unserved people / demand).
     """
     if params.method is Method.PER_CAPITA:
         return _per_capita_measure(cells, used, params, grid)
+    if params.method is Method.CAPACITY:
+        return (*_capacity_measure(cells, used, params, keys), None)
     if params.method is Method.NEAREST:
         per_cell = cells["nearest_m"].to_numpy(dtype=float) / 1000
         return per_cell, {lvl: s / 1000 for lvl, s in mean_nearest.items()}, None

@@ -41,6 +41,7 @@ class Method(StrEnum):
     TWO_SFCA = "2sfca"  # offers per 100,000 people of the demand in reach (Luo & Wang 2003)
     E2SFCA = "e2sfca"  # the same with distance-decay weights (Luo & Qi 2009)
     PER_CAPITA = "per_capita"  # offers located in the unit per 10,000 people of the demand
+    CAPACITY = "capacity"  # share of the demand left unserved by the offers' capacities, percent
 
 
 class DemandKind(StrEnum):

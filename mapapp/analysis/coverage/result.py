@@ -24,6 +24,7 @@ from mapapp.analysis.coverage.params import (
     PRECISIONS,
     CoverageParams,
     DemandKind,
+    Method,
     Support,
 )
 from mapapp.analysis.demand import COL_FOREIGN_POPULATION
@@ -47,6 +48,18 @@ class Headline:
     n_unlocated: int = 0  # offers of the categories without a location (never counted)
     approx_share: float = float("nan")  # demand whose nearest counted offer is approximate, 0..1
     support: Support = Support.OK  # how far the data carry the figures
+    method: Method = Method.NEAREST
+    catchment_m: float = float("nan")  # reach of 2SFCA/E2SFCA and the capacity method, metres
+    n_capacity: int = 0  # counted offers with a known capacity (the capacity method uses these)
+    demand_unserved: float = float("nan")  # capacity method: people left unserved in NRW
+
+    @property
+    def value_support(self) -> Support:
+        """How far the data carry :attr:`value`: as :attr:`support`, and for the capacity method
+        :attr:`Support.NO_CAPACITY` when no counted offer has a capacity."""
+        if self.method is Method.CAPACITY and self.n_offers and not self.n_capacity:
+            return Support.NO_CAPACITY
+        return self.support
 
     @property
     def n_approximate(self) -> int:
@@ -75,7 +88,8 @@ class CoverageResult:
         the catalogue's ``gap.value.*``), ``approx_share`` (share of the demand whose nearest
         counted offer is approximately located, 0..1) and ``nearest_approx`` (code: ``True``
         when that share exceeds :data:`MOSTLY_APPROXIMATE`, i.e. approximate locations decide
-        the row; labelled by :mod:`mapapp.text.coverage_basis`).
+        the row; labelled by :mod:`mapapp.text.coverage_basis`); with the capacity method also
+        ``demand_unserved`` (people left unserved by the offers' capacities).
     ranked
         Gemeinden then Kreise, each ordered by ``demand_beyond`` (descending), with ``rank``.
     offers
@@ -166,11 +180,15 @@ def run_coverage(
         )  # fmt: skip
 
     tables = {lvl: table(lvl, grid.names) for lvl in (LEVEL_GEMEINDE, LEVEL_KREIS)}
+    land = table(LEVEL_LAND, _LAND_NAMES).iloc[0]
+    if "unserved" in cells:  # the capacity method: people left unserved per unit
+        for lvl, frame in tables.items():
+            frame["demand_unserved"] = _unserved(cells, keys[lvl], frame[COL_AGS])
+        land["demand_unserved"] = float(cells["unserved"].sum(min_count=1))
     ranked = rank_gaps(
         pd.concat([tables[LEVEL_GEMEINDE], tables[LEVEL_KREIS]], ignore_index=True),
         affected="demand_beyond",
     )
-    land = table(LEVEL_LAND, _LAND_NAMES).iloc[0]
     return CoverageResult(
         params=params,
         cells=cells,
@@ -262,6 +280,12 @@ def _demand_share(keys: np.ndarray, flag: np.ndarray, demand: np.ndarray) -> pd.
     return sums["f"] / sums["d"].where(sums["d"] > 0)
 
 
+def _unserved(cells: pd.DataFrame, keys: np.ndarray, ags: pd.Series) -> np.ndarray:
+    """People left unserved per unit (rounded like the other people columns)."""
+    sums = cells["unserved"].groupby(keys, sort=True).sum(min_count=1)
+    return sums.reindex(ags.to_numpy()).round(3).to_numpy(dtype=float)
+
+
 def _support(n_offers: int, approx_share: float) -> Support:
     """:attr:`Support.NO_OFFERS` without a counted offer; :attr:`Support.APPROXIMATE` when the
     nearest offer of more than :data:`MOSTLY_APPROXIMATE` of the demand is approximate."""
@@ -291,4 +315,15 @@ def _headline(
         n_unlocated=n_unlocated,
         approx_share=approx_share,
         support=_support(len(used), approx_share),
+        method=params.method,
+        catchment_m=params.catchment_m,
+        n_capacity=_n_capacity(used),
+        demand_unserved=float(land.get("demand_unserved", float("nan"))),
     )
+
+
+def _n_capacity(used: pd.DataFrame) -> int:
+    """Counted offers with a known capacity."""
+    if "capacity" not in used:
+        return 0
+    return int(pd.to_numeric(used["capacity"], errors="coerce").notna().sum())
