@@ -112,7 +112,7 @@ def _symbol_element(name: str, sym: Symbol) -> ET.Element:
             "color": rgba(sym.fill, sym.fill_opacity),
             "style": "solid" if sym.fill_opacity > 0 else "no",
             "outline_color": rgba(sym.edge),
-            "outline_style": "dash" if sym.dashed else "solid",
+            "outline_style": "no" if sym.edge_mm <= 0 else "dash" if sym.dashed else "solid",
             "outline_width": f"{sym.edge_mm:g}",
             "outline_width_unit": "MM",
             "joinstyle": "bevel",
@@ -258,16 +258,22 @@ def offers_qml(lang: str = "de", aliases: Mapping[str, str] | None = None) -> st
 
 
 def classes_qml(
-    classes: Classes, field: str = "value", aliases: Mapping[str, str] | None = None
+    classes: Classes,
+    field: str = "value",
+    aliases: Mapping[str, str] | None = None,
+    *,
+    outline: bool = True,
 ) -> str:
     """The legend classes of a coverage map on ``field``: ``v <= upper[0]``, then
-    ``upper[k-1] < v <= upper[k]``, the last class open; no value: the no-data colour."""
+    ``upper[k-1] < v <= upper[k]``, the last class open; no value: the no-data colour.
+    ``outline=False`` for grid cells (drawn without borders, as on the map)."""
     column = f'"{field}"'
+    edge_mm = 0.1 if outline else 0.0
     rules = [
         Rule(
             f"{column} IS NULL",
             classes.nodata_label,
-            Symbol("fill", NODATA_COLOUR, 1.0, "#777777", 0.1),
+            Symbol("fill", NODATA_COLOUR, 1.0, "#777777", edge_mm),
         )
     ]
     lower: float | None = None
@@ -276,6 +282,6 @@ def classes_qml(
         if math.isfinite(upper):
             parts.append(f"{column} <= {upper!r}")
         expression = " AND ".join(parts) or f"{column} IS NOT NULL"
-        rules.append(Rule(expression, text, Symbol("fill", colour, 1.0, "#777777", 0.1)))
+        rules.append(Rule(expression, text, Symbol("fill", colour, 1.0, "#777777", edge_mm)))
         lower = upper
     return rule_qml(rules, "polygon", aliases)

@@ -122,7 +122,9 @@ def coverage_layers(
                 frame=cells_frame(result),
                 title=t("gpkg.layer.cell", lang, size=integer(result.params.cell_size_m, lang)),
                 attribution=attribution,
-                qml=classes_qml(measure_classes(result, VIEW_GRID, lang), aliases=aliases),
+                qml=classes_qml(
+                    measure_classes(result, VIEW_GRID, lang), aliases=aliases, outline=False
+                ),
                 metadata=metadata,
             )
         )

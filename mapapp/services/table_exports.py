@@ -102,15 +102,18 @@ def yes_no(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _unit_labels(frame: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
+def _labels(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
+    """Copy with the codes in ``columns`` (column -> concept) replaced by their labels."""
     out = frame.copy()
-    out[column] = [label("unit_type", v, lang) for v in out[column]]
+    for column, concept in columns.items():
+        out[column] = [label(concept, v, lang) if v else v for v in out[column]]
     return out
 
 
 def funded_table_labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The funded-units table with labels in ``lang`` (headers and unit types)."""
-    labelled = yes_no(_unit_labels(table, "unit_type", lang), lang)
+    concepts = {"unit_type": "unit_type", "confidence": "year_confidence"}
+    labelled = yes_no(_labels(table, concepts, lang), lang)
     return labelled.rename(columns=funded_table_headers(lang))
 
 
@@ -124,7 +127,8 @@ def registry_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame
     out["funding_years"] = [", ".join(map(str, ys)) for ys in out["funding_years"]]
     out["focus"] = ["; ".join(fs) for fs in out["focus"]]
     out["amount_eur"] = pd.to_numeric(out["amount_eur"], errors="coerce")
-    return yes_no(_unit_labels(out, "unit_type", lang), lang).rename(columns=registry_headers(lang))
+    concepts = {"unit_type": "unit_type", "year_confidence": "year_confidence"}
+    return yes_no(_labels(out, concepts, lang), lang).rename(columns=registry_headers(lang))
 
 
 def coverage_table(result: CoverageResult, level: str, lang: str | None = None) -> pd.DataFrame:
