@@ -20,6 +20,8 @@ CLASS_FUNDED_STADT = "funded_stadt"
 CLASS_ELIGIBLE = "eligible"
 CLASS_OTHER = "other"
 CLASSES = (CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASS_ELIGIBLE, CLASS_OTHER)
+#: Columns of :func:`funding_counts` (machine names; pages show translated headers).
+COUNT_COLUMNS = ("period", "Kreise", "Städte", "Kommunen", "Projekte")
 
 
 class UnitFrames(Protocol):
@@ -203,7 +205,7 @@ def funding_counts(registry: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame
                 "Projekte": len(sel),
             }
         )
-    return pd.DataFrame(rows, columns=["period", "Kreise", "Städte", "Kommunen", "Projekte"])
+    return pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,70 @@ def completeness(registry: pd.DataFrame, totals: pd.DataFrame) -> list[Completen
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class PublishedTotal:
+    """One published count of funded Kommunen (``kommin_published_totals.csv``).
+
+    ``first``–``last`` is the period it covers; ``cumulative`` totals count every Kommune funded
+    since 2005 (``"bis 2008"``), the others one year's round.
+    """
+
+    kommunen: int
+    first: int
+    last: int
+    cumulative: bool
+    as_of: str
+    source: str
+
+
+def published_totals_list(totals: pd.DataFrame) -> list[PublishedTotal]:
+    """The rows of ``kommin_published_totals.csv`` that give a number of Kommunen."""
+    out = []
+    for rec in totals.to_dict("records"):
+        value = rec.get("kommunen")
+        if value is None or pd.isna(value) or str(value).strip() == "":
+            continue
+        first, _, last = str(rec["period"]).strip().partition("-")
+        out.append(
+            PublishedTotal(
+                kommunen=int(value),
+                first=int(first),
+                last=int(last or first),
+                cumulative=str(rec.get("cumulative", "")).strip().lower() == "yes",
+                as_of=str(rec.get("as_of", "")),
+                source=str(rec.get("source", "")),
+            )
+        )
+    return out
+
+
+def published_total_for(totals: pd.DataFrame, years: Sequence[int]) -> PublishedTotal | None:
+    """The ministry's count to set beside the Kommunen shown for ``years``.
+
+    A single year with its own published round (e.g. 2009: 71) gets that count; otherwise the
+    first cumulative total reaching the last selected year (2005–2007: "bis 2008: 86"), or the
+    latest cumulative total when none reaches it (a lower bound). Among equal periods the latest
+    publication wins. ``None`` when nothing is published.
+    """
+    rows = published_totals_list(totals)
+    if not rows or not years:
+        return None
+    last = max(years)
+    if len(set(years)) == 1:
+        own = [r for r in rows if not r.cumulative and r.first == r.last == last]
+        if own:
+            return max(own, key=lambda r: r.as_of)
+    cumulative = [r for r in rows if r.cumulative]
+    if not cumulative:
+        return None
+    reaching = [r for r in cumulative if r.last >= last]
+    if reaching:
+        end = min(r.last for r in reaching)
+        return max((r for r in reaching if r.last == end), key=lambda r: r.as_of)
+    end = max(r.last for r in cumulative)
+    return max((r for r in cumulative if r.last == end), key=lambda r: r.as_of)
 
 
 def unit_projects(registry: pd.DataFrame, ags: str) -> pd.DataFrame:

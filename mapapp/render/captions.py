@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapapp.text import t
+from mapapp.analysis.funding import PublishedTotal
+from mapapp.text import integer, t
 
 TITLE_DEFAULT = t("fk.map.title")
 #: Default note on the completeness of the funding data (shown under the map).
@@ -32,3 +33,19 @@ def funding_note(imported: bool, registry_path: str, lang: str = "de") -> str:
     if imported:
         return t("fk.note.imported", lang, name=Path(registry_path).name)
     return t("fk.note.documented", lang)
+
+
+def funding_completeness(
+    shown: int, published: PublishedTotal | None, imported: bool = False, lang: str = "de"
+) -> str:
+    """How complete the shown list is, for subtitles: ``"dokumentiert: 10 Kommunen; laut
+    Ministerium bis 2008: 86"`` (``imported``: ``"geladene Liste: …"``; the ministry's part only
+    when a total is published, :func:`mapapp.analysis.funding.published_total_for`)."""
+    count = t("fk.sheet.count", lang, n=shown)
+    parts = [t("fk.subtitle.imported" if imported else "fk.subtitle.documented", lang, count=count)]
+    if published is not None:
+        key = (
+            "fk.subtitle.published_until" if published.cumulative else "fk.subtitle.published_year"
+        )
+        parts.append(t(key, lang, year=published.last, total=integer(published.kommunen, lang)))
+    return "; ".join(parts)

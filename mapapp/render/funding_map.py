@@ -77,10 +77,12 @@ def funding_legend_html(
     lang: str = "de",
     *,
     collapsible: bool = False,
+    subtitle: str = "",
 ) -> str:
     """Escaped legend HTML: one swatch per class, differing by fill, hatch, border and symbol
-    (the hatched swatch is filled with the map's own pattern, :mod:`.funding_hatch`)."""
-    rows = []
+    (the hatched swatch is filled with the map's own pattern, :mod:`.funding_hatch`);
+    ``subtitle`` (the list's completeness) is the first row, under the title."""
+    rows = [Row("", subtitle, style="margin-bottom:4px")] if subtitle else []
     for cls in CLASSES:
         st = FUNDING_STYLES[cls]
         border = f"{max(st.weight, 1):.0f}px {'dashed' if st.dash else 'solid'} {st.edge}"
@@ -202,9 +204,11 @@ def funding_map(
     attribution: str,
     tiles: bool = True,
     popups: bool = False,
+    subtitle: str = "",
     lang: str = "de",
 ) -> folium.Map:
-    """The Förderkarte: Gemeinde outlines, classified units, RB outlines, Stadt symbols, legend.
+    """The Förderkarte: Gemeinde outlines, classified units, RB outlines, Stadt symbols, legend
+    (``title``, then ``subtitle``: the list's completeness).
 
     Parameters
     ----------
@@ -217,7 +221,13 @@ def funding_map(
     """
     layers = funding_layers(units, gemeinden, rb, popups=popups, lang=lang)
     return funding_map_from_layers(
-        layers, title=title, attribution=attribution, tiles=tiles, popups=popups, lang=lang
+        layers,
+        title=title,
+        attribution=attribution,
+        tiles=tiles,
+        popups=popups,
+        subtitle=subtitle,
+        lang=lang,
     )
 
 
@@ -228,6 +238,7 @@ def funding_base_map(
     attribution: str,
     tiles: bool = True,
     counts: dict[str, int] | None = None,
+    subtitle: str = "",
     lang: str = "de",
 ) -> folium.Map:
     """The year-independent part of the Förderkarte: outlines and legend.
@@ -254,7 +265,7 @@ def funding_base_map(
     ).add_to(m)
     m.add_child(HatchPatterns())
     # folded on narrow maps (phones), open on wide ones (:class:`mapapp.render.legend.Legend`)
-    legend = funding_legend_html(legend_title, counts, lang, collapsible=True)
+    legend = funding_legend_html(legend_title, counts, lang, collapsible=True, subtitle=subtitle)
     m.add_child(Legend(legend, open_from_px=LEGEND_OPEN_FROM_PX))
     return m
 
@@ -323,6 +334,7 @@ def funding_map_from_layers(
     attribution: str,
     tiles: bool = True,
     popups: bool = False,
+    subtitle: str = "",
     lang: str = "de",
 ) -> folium.Map:
     """:func:`funding_map` from precomputed (e.g. cached) :class:`FundingLayers` (one static map)."""
@@ -332,6 +344,7 @@ def funding_map_from_layers(
         attribution=attribution,
         tiles=tiles,
         counts=layers.counts,
+        subtitle=subtitle,
         lang=lang,
     )
     funding_feature_group(layers, popups=popups, lang=lang).add_to(m)
@@ -340,17 +353,29 @@ def funding_map_from_layers(
 
 
 def funding_html(
-    units: gpd.GeoDataFrame, boundaries: Boundaries, years_label: str, lang: str = "de"
+    units: gpd.GeoDataFrame,
+    boundaries: Boundaries,
+    years_label: str,
+    lang: str = "de",
+    *,
+    completeness: str = "",
 ) -> str:
-    """Standalone interactive HTML (one file, Leaflet inlined, works offline, popups on click)."""
+    """Standalone interactive HTML (one file, Leaflet inlined, works offline, popups on click).
+
+    The page's ``<title>`` is the map's title; ``completeness``
+    (:func:`mapapp.render.captions.funding_completeness`) stands under the title in the legend.
+    """
+    title = funding_title(years_label, lang)
     m = funding_map(
         units,
         boundaries.gemeinden,
         boundaries.rb,
-        title=funding_title(years_label, lang),
+        title=title,
         attribution=funding_attribution(boundaries.year, lang),
         tiles=False,
         popups=True,
+        subtitle=completeness,
         lang=lang,
     )
+    m.get_root().title = esc(title)  # type: ignore[attr-defined]
     return standalone_html(m)

@@ -48,6 +48,7 @@ def static_funding_map(
     dpi: int = 300,
     note: str | None = DEFAULT_NOTE,
     labels: bool = True,
+    completeness: str = "",
     lang: str = "de",
 ) -> bytes:
     """The Förderkarte as a print-ready A4-landscape page (297 × 210 mm).
@@ -76,6 +77,9 @@ def static_funding_map(
         default says the documented list is incomplete; pass another text for an imported list.
     labels
         Write the names of funded units on the map (collisions are avoided where possible).
+    completeness
+        How complete the list is (:func:`mapapp.render.captions.funding_completeness`, e.g.
+        ``"dokumentiert: 10 Kommunen; laut Ministerium bis 2008: 86"``): the subtitle's second line.
     lang
         Language of the sheet's texts (:mod:`mapapp.text`); names stay as they are.
 
@@ -106,6 +110,7 @@ def static_funding_map(
             years_label=years_label,
             note=note or "",
             labels=labels,
+            completeness=completeness,
             lang=lang,
         )
 
@@ -121,10 +126,12 @@ def _build_page(
     years_label: str,
     note: str,
     labels: bool,
+    completeness: str,
     lang: str,
 ) -> None:
     gemeinden, rb = metric(boundaries.gemeinden), metric(boundaries.rb)
-    page.header(title, t("fk.sheet.subtitle", lang, years=years_label))
+    subtitle = t("fk.sheet.subtitle", lang, years=years_label)
+    page.header(title, f"{subtitle}\n{completeness}" if completeness else subtitle)
     ax = page.axes(_MAP_MM)
     ax.set_aspect("equal")
     _draw_map(ax, units, gemeinden, rb)

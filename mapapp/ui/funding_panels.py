@@ -1,4 +1,5 @@
-"""Förderkarte panels below the map: details of the clicked Kommune and the list's completeness."""
+"""Förderkarte panels below the map: details of the clicked Kommune, the list's completeness and
+the counts table's translated headers."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from mapapp.analysis.funding import completeness, unit_projects
+from mapapp.analysis.funding import COUNT_COLUMNS, completeness, unit_projects
 from mapapp.io.funding import RegistryInfo
 from mapapp.model import is_http_url
+from mapapp.text import label
+from mapapp.text.formats import integer, percent
 from mapapp.ui import cached
 from mapapp.ui.markdown import md
 from mapapp.ui.tables import show_table
-from mapapp.ui.texts import t
+from mapapp.ui.texts import plain, t
 
 _PROJECT_COLUMNS = [
     "funding_years", "project_title", "focus", "amount_eur", "year_confidence", "source_url",
@@ -28,31 +31,52 @@ def details(ags: str | None, units: pd.DataFrame, registry: pd.DataFrame, lang: 
         st.info(t("fk.details.none", lang))
         return
     unit = rows.iloc[0]
+    unit_type = label("unit_type", unit["unit_type"], lang)
     projects = unit_projects(registry, str(ags))
     if not unit["funded"] or projects.empty:
-        st.write(t("fk.details.notfunded", lang, name=unit["name"], unit_type=unit["unit_type"]))
+        st.write(t("fk.details.notfunded", lang, name=unit["name"], unit_type=unit_type))
         return
-    st.markdown(f"**{md(unit['name'])}** – {md(unit['unit_type'])}")
+    st.markdown(f"**{md(unit['name'])}** – {md(unit_type)}")
     show_table(
-        _project_view(projects),
+        _project_view(projects, lang),
         column_config={
-            "funding_years": t("fk.col.years", lang),
-            "project_title": t("fk.col.projects", lang),
-            "focus": t("fk.col.focus", lang),
-            "amount_eur": st.column_config.NumberColumn(t("fk.col.amount", lang), format="%.0f"),
-            "year_confidence": t("fk.col.confidence", lang),
-            "source_url": st.column_config.LinkColumn(t("fk.col.sources", lang)),
+            "funding_years": plain("fk.col.years", lang),
+            "project_title": plain("fk.col.projects", lang),
+            "focus": plain("fk.col.focus", lang),
+            "amount_eur": plain("fk.col.amount", lang),
+            "year_confidence": plain("fk.col.confidence", lang),
+            "source_url": st.column_config.LinkColumn(plain("fk.col.sources", lang)),
         },
     )
 
 
-def _project_view(projects: pd.DataFrame) -> pd.DataFrame:
-    """Projects as shown: years and focus joined, only http(s) links kept."""
+def _project_view(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Projects as shown: years and focus joined, amounts in the language's number format,
+    the year confidence translated, only http(s) links kept."""
     return projects.assign(
         funding_years=[", ".join(map(str, y)) for y in projects["funding_years"]],
         focus=["; ".join(f) for f in projects["focus"]],
+        amount_eur=[integer(a, lang) if pd.notna(a) else "" for a in projects["amount_eur"]],
+        year_confidence=[label("year_confidence", c, lang) for c in projects["year_confidence"]],
         source_url=[u if is_http_url(u) else "" for u in projects["source_url"]],
     )[_PROJECT_COLUMNS]
+
+
+#: Catalogue keys of the counts table's headers, in :data:`COUNT_COLUMNS` order.
+_COUNT_KEYS = (
+    "fk.years",
+    "fk.sheet.kreise",
+    "fk.sheet.staedte",
+    "fk.col.kommunen",
+    "fk.col.n_projects",
+)
+
+
+def counts_view(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The counts per type and year (:func:`mapapp.analysis.funding.funding_counts`) with
+    headers in ``lang``."""
+    headers = {col: plain(key, lang) for col, key in zip(COUNT_COLUMNS, _COUNT_KEYS, strict=True)}
+    return counts.rename(columns=headers)
 
 
 def completeness_panel(registry: pd.DataFrame, info: RegistryInfo, lang: str) -> None:
@@ -70,9 +94,9 @@ def completeness_panel(registry: pd.DataFrame, info: RegistryInfo, lang: str) ->
                     "fk.completeness.row",
                     lang,
                     label=c.label,
-                    loaded=c.loaded,
-                    published=c.published,
-                    share=c.share,
+                    loaded=integer(c.loaded, lang),
+                    published=integer(c.published, lang),
+                    share=percent(100 * c.share, lang, decimals=0),
                     source=c.source,
                 )
             )

@@ -29,11 +29,12 @@ pytestmark = pytest.mark.data
 
 
 def counts_table(at: AppTest):  # type: ignore[no-untyped-def]
-    """The "Anzahl nach Typ und Jahr" frame (the first dataframe with a ``period`` column)."""
+    """The "Anzahl nach Typ und Jahr" frame (German headers as shown; ``period`` and
+    ``Projekte`` renamed back for the comparisons)."""
     for df in at.dataframe:
         frame = df.value
-        if "period" in frame.columns and "Kommunen" in frame.columns:
-            return frame
+        if "Förderjahr(e)" in frame.columns and "Kommunen" in frame.columns:
+            return frame.rename(columns={"Förderjahr(e)": "period", "Anzahl Projekte": "Projekte"})
     raise AssertionError("counts table not found")
 
 

@@ -26,12 +26,23 @@ def page(**params: str) -> AppTest:
     return run_page("foerderkarte", **params)
 
 
+#: The counts table's German headers -> the machine columns of ``funding_counts``.
+COUNT_HEADERS = {
+    "Förderjahr(e)": "period",
+    "Kreise": "Kreise",
+    "Städte": "Städte",
+    "Kommunen": "Kommunen",
+    "Anzahl Projekte": "Projekte",
+}
+
+
 def counts_table(at: AppTest) -> pd.DataFrame:
-    """The counts per type and year (the frame with ``period`` and ``Kommunen`` columns)."""
+    """The counts per type and year as shown (German headers, no ``period``), with the machine
+    column names back for the comparisons."""
     for df in at.dataframe:
-        if {"period", "Kommunen"} <= set(df.value.columns):
-            return df.value
-    raise AssertionError("counts table not found")
+        if list(df.value.columns) == list(COUNT_HEADERS):
+            return df.value.rename(columns=COUNT_HEADERS)
+    raise AssertionError("counts table with German headers not found")
 
 
 def funded_table(at: AppTest) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from mapapp.text.formats import percent
 from mapapp.ui.markdown import Trusted, md, trusted
 from mapapp.ui.texts import plain, t
 from tests.fixtures.payloads import PAYLOADS
@@ -101,17 +102,17 @@ def test_t_escapes_parameters_by_default() -> None:
     assert text == "Ort nicht gefunden: " + md(evil)
     assert rendered_text(text).replace("\u2060", "") == "Ort nicht gefunden: " + evil
     assert "<a" not in _PARSER.render(text) and "<img" not in _PARSER.render(text)
-    # numbers keep their format spec, trusted markdown goes in as it is
+    # numbers go in as they are (formatted with mapapp.text.formats), texts escaped
     row = t(
         "fk.completeness.row",
         "de",
         label="Okt. 2008",
         loaded=10,
         published=20,
-        share=0.5,
+        share=percent(50, "de", decimals=0),
         source="[q](http://x)",
     )
-    assert "(50%)" in row and "Okt\\. 2008" in row and md("[q](http://x)") in row
+    assert "(50\xa0%)" in rendered_text(row) and "Okt\\. 2008" in row and md("[q](http://x)") in row
     assert "**importierte Förderliste** (**x**)" in t(
         "fk.completeness.imported", "de", path=trusted("**x**")
     )

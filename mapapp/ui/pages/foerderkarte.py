@@ -10,15 +10,21 @@ from mapapp.analysis.funding import (
     CLASS_FUNDED_STADT,
     available_years,
     funded_table,
+    published_total_for,
 )
 from mapapp.render.assets import localize_assets
-from mapapp.render.captions import funding_attribution, funding_note, funding_title
+from mapapp.render.captions import (
+    funding_attribution,
+    funding_completeness,
+    funding_note,
+    funding_title,
+)
 from mapapp.render.funding_map import FundingLayers, funding_base_map, funding_feature_group
 from mapapp.ui import cached, state
 from mapapp.ui.events import clicked_feature_property
 from mapapp.ui.funding_controls import FundingChoice, funding_controls
 from mapapp.ui.funding_exports import funding_downloads, funding_tables
-from mapapp.ui.funding_panels import completeness_panel, details
+from mapapp.ui.funding_panels import completeness_panel, counts_view, details
 from mapapp.ui.markdown import md
 from mapapp.ui.texts import t
 
@@ -39,18 +45,25 @@ def render() -> None:
     layers = cached.funding_layers_for_years(
         version, info, choice.years, choice.include_unknown, lang
     )
-    ags = _show_map(layers, choice, b.year, lang)
+    totals = cached.published_totals(str(cached.settings().reference_dir))
+    shown = funding_completeness(
+        int(units["funded"].sum()), published_total_for(totals, choice.years), info.imported, lang
+    )
+    ags = _show_map(layers, choice, b.year, shown, lang)
 
     details(ags, units, registry, lang)
     completeness_panel(registry, info, lang)
     table = funded_table(units)
-    funding_tables(cached.counts_for_years(info, choice.years), table, lang)
+    funding_tables(counts_view(cached.counts_for_years(info, choice.years), lang), table, lang)
     note = funding_note(info.imported, info.path, lang)
     funding_downloads(table, units, b, choice.label, note, lang)
 
 
-def _show_map(layers: FundingLayers, choice: FundingChoice, year: int, lang: str) -> str | None:
-    """The map with its heading and caption; the AGS of the last clicked unit (if any).
+def _show_map(
+    layers: FundingLayers, choice: FundingChoice, year: int, completeness: str, lang: str
+) -> str | None:
+    """The map with its heading (title, counts, the list's ``completeness``) and caption; the
+    AGS of the last clicked unit (if any).
 
     The base map (outlines, legend) stays the same across years; only the units layer is sent
     again when the year changes, so the map is not rebuilt in the browser.
@@ -69,7 +82,8 @@ def _show_map(layers: FundingLayers, choice: FundingChoice, year: int, lang: str
     }
     st.markdown(
         f"**{md(funding_title(choice.label, lang))}** – "
-        f"{t('fk.map.counts', lang, **counts)}  \n" + t("fk.map.hint", lang)
+        f"{t('fk.map.counts', lang, **counts)}  \n"
+        f"{md(completeness)}  \n" + t("fk.map.hint", lang)
     )
     returned = st_folium(
         m,
