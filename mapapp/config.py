@@ -213,6 +213,7 @@ REFERENCE_FILES = {
     "status": "nrw_municipal_status.csv",
     "kreis_seats": "nrw_kreis_seats.csv",
     "offers_seed": "offers_seed_nrw.csv",
+    "offers_found": "offers_found_2015-2022.csv",
     "facts": "kommin_programme_facts.md",
     "totals": "kommin_published_totals.csv",
     "download_sources": "download_sources.csv",

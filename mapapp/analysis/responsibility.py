@@ -19,8 +19,8 @@ never listed as "nearest" alternatives (:data:`TERRITORIAL`).
 Which stored offer is a unit's office: the generated ``abh-<AGS>`` entry, or an offer of the
 category in the unit's territory (a Gemeinde: its AGS; a Kreis: its Kreis AGS, except offers in a
 Gemeinde with an office of its own, unless the name says it is the Kreis'). Several candidates:
-the most precisely located wins, then an entry from a real source over a generated one, then
-the newer source date.
+an entry from a real source wins over a generated one, then the newer source date (offices
+move), then the more precise location.
 """
 
 from __future__ import annotations
@@ -180,8 +180,10 @@ def _source_year(offer: Offer) -> int:
 
 
 def _rank(offer: Offer) -> tuple[int, int, int, str]:
+    """Real entries before generated ones, then the newer source (an office that moved keeps its
+    old address in older sources), then the more precise location."""
     generated = 1 if offer.id.startswith("abh-") else 0
-    return (_PRECISION_RANK.get(offer.precision, 9), generated, -_source_year(offer), offer.id)
+    return (generated, -_source_year(offer), _PRECISION_RANK.get(offer.precision, 9), offer.id)
 
 
 def _names_kreis(offer: Offer) -> bool:

@@ -238,8 +238,8 @@ def _cmd_near(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return 0
-    if found.point.precision is not None:
-        label = f"{label} – {german('prec.' + found.point.precision.value)}"
+    if found.point.source:  # PLZ area or OpenStreetMap: say how exact
+        label = f"{label} – {german('prec.' + str(found.point.precision))}"
     print(f"Nächste Angebote zu {label}:")
     credit = {"plz": f"PLZ-Gebiete: {ATTRIBUTION_PLZ}", "osm": f"Adressen: {ATTRIBUTION_OSM_DATA}"}
     if found.point.source in credit:

@@ -50,6 +50,9 @@ _CATEGORY_ALIASES: dict[str, OfferCategory] = {
     "refugee counselling": OfferCategory.FLUECHTLINGSBERATUNG,
     "migrationsdienst": OfferCategory.MIGRATIONSDIENST,
     "fachdienst fuer integration und migration": OfferCategory.MIGRATIONSDIENST,
+    # the Integrationsagenturen NRW are run by the Freie Wohlfahrtspflege
+    "integrationsagentur": OfferCategory.MIGRATIONSDIENST,
+    "integrationsagenturen": OfferCategory.MIGRATIONSDIENST,
     "jobcenter": OfferCategory.JOBCENTER,
     "kommunale integrations anlaufstelle": OfferCategory.KOMMUNAL,
     "kommunal": OfferCategory.KOMMUNAL,

@@ -145,7 +145,9 @@ class Gazetteer:
             return None
         return best_places[0], float(hits[0][1])
 
-    def find(self, city: str | None, postcode: str | None) -> GazetteerMatch | None:
+    def find(
+        self, city: str | None, postcode: str | None, *, districts: bool = True
+    ) -> GazetteerMatch | None:
         """The Gemeinde of an address from its town and/or PLZ.
 
         Rules: an exact town name wins (a PLZ of another Gemeinde's seat adds a warning); several
@@ -169,6 +171,13 @@ class Gazetteer:
                 return GazetteerMatch(place, "name+plz" if place in by_plz else "name", warns)
             if len(named) > 1:
                 return None
+            part = self._district_of(city) if districts else None
+            if part is not None:
+                return GazetteerMatch(
+                    part,
+                    "name",
+                    (f"Ort '{city}' als Ortsteil von {part.short_name} gelesen",),
+                )
             near = self.fuzzy(city)
             if near is not None:
                 place, score = near
@@ -185,8 +194,21 @@ class Gazetteer:
             return GazetteerMatch(place, "plz", warns)
         return None
 
-    def resolve(self, text: str) -> Place:
-        """A place typed by a user: Gemeinde name or a seat PLZ (``"Münster"``, ``"48143"``).
+    def _district_of(self, city: str) -> Place | None:
+        """The Gemeinde of a district written with it: ``"Leverkusen (Wiesdorf)"``,
+        ``"Bochum-Wattenscheid"``, ``"Bochum Wattenscheid"`` (only when that part alone names
+        exactly one Gemeinde)."""
+        for head in (re.sub(r"\([^)]*\)", " ", city), *re.split(r"[-\s/]+", city.strip())[:1]):
+            if head.strip() and head.strip() != city.strip():
+                named = self.by_name(head)
+                if len(named) == 1:
+                    return named[0]
+        return None
+
+    def resolve(self, text: str, *, districts: bool = True) -> Place:
+        """A place typed by a user: Gemeinde name or a seat PLZ (``"Münster"``, ``"48143"``);
+        with ``districts`` also a district written with its Gemeinde (``"Bochum-Querenburg"``:
+        Bochum).
 
         Raises
         ------
@@ -207,7 +229,7 @@ class Gazetteer:
                 f"PLZ {text} ist keine Sitz-PLZ einer NRW-Gemeinde (Gemeindename oder 'lat,lon' angeben)",
                 field="place",
             )
-        match = self.find(text, None)
+        match = self.find(text, None, districts=districts)
         if match is None:
             raise DataError(f"Ort '{text}' ist keine NRW-Gemeinde", field="place")
         return match.place

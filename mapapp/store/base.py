@@ -14,6 +14,9 @@ Contract of every implementation
   file never duplicates.
 - :meth:`OfferStore.data_version` changes with every write that changes data, so caches (e.g. the
   nearest-search index) can key on it.
+- Bundled offers (written by :meth:`OfferStore.seed` / :meth:`OfferStore.reseed`) are told apart
+  from the user's (written by :meth:`OfferStore.upsert`): a new bundle replaces only the former,
+  and never brings back a bundled offer the user deleted.
 - Authentication is not the store's job (the UI checks ``settings.editor_password``).
 """
 
@@ -72,17 +75,33 @@ class OfferStore(Protocol):
         """Whether the bundled offers were stored once (deleting them later does not re-seed)."""
         ...
 
-    def seed(self, offers: Iterable[Offer]) -> UpsertResult:
-        """Upsert ``offers`` and mark the store as seeded, in one transaction."""
+    def seed(self, offers: Iterable[Offer], version: str | None = None) -> UpsertResult:
+        """Upsert ``offers`` as the bundled ones (``version`` = the bundle's fingerprint) and
+        mark the store as seeded, in one transaction."""
+        ...
+
+    def bundle_version(self) -> str | None:
+        """Fingerprint of the bundle the store holds (``None``: seeded before they had one)."""
+        ...
+
+    def reseed(self, offers: Iterable[Offer], version: str) -> UpsertResult:
+        """Replace the bundled offers by a new bundle; the user's offers and deletions stay."""
         ...
 
 
-def ensure_seeded(store: OfferStore, bundled: Callable[[], Sequence[Offer]]) -> bool:
-    """Seed ``store`` with ``bundled()`` on first use; ``True`` if it seeded now.
+def ensure_seeded(
+    store: OfferStore, bundled: Callable[[], Sequence[Offer]], version: str | None = None
+) -> bool:
+    """Seed ``store`` with ``bundled()`` on first use, and replace its bundled offers when the
+    bundle changed (``version`` differs from the stored one); ``True`` if it wrote now.
 
-    ``bundled`` is only called when the store was never seeded (it may need the data files).
+    ``bundled`` is only called when something is to be written (it may need the data files).
+    Deleting bundled offers never brings them back; imported offers are never replaced.
     """
-    if store.is_seeded():
+    if not store.is_seeded():
+        store.seed(bundled(), version)
+        return True
+    if version is None or store.bundle_version() == version:
         return False
-    store.seed(bundled())
+    store.reseed(bundled(), version)
     return True

@@ -24,7 +24,11 @@ from mapapp.store import sqlite_file
 from mapapp.store.base import UpsertResult
 
 #: 2: ``lon``/``lat`` may be NULL (an offer known only by its Kreis has no location).
-SCHEMA_VERSION = "2"
+#: 3: ``origin`` (``bundled``: shipped with the app, replaced when the bundle changes; ``user``:
+#: imported or edited, never touched by a reseed) and the ids of deleted bundled offers.
+SCHEMA_VERSION = "3"
+
+_COLUMNS = "id, name, category, ags, kreis_ags, lon, lat, record, created_at, updated_at"
 
 _OFFERS_TABLE = """
 CREATE TABLE IF NOT EXISTS {name} (
@@ -37,7 +41,8 @@ CREATE TABLE IF NOT EXISTS {name} (
     lat REAL,
     record TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'user'
 );
 """
 
@@ -47,8 +52,35 @@ _SCHEMA = (
 CREATE INDEX IF NOT EXISTS offers_category ON offers(category);
 CREATE INDEX IF NOT EXISTS offers_kreis ON offers(kreis_ags);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bundled_deleted (id TEXT PRIMARY KEY);
 """
 )
+
+BUNDLED, USER = "bundled", "user"
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Schema 2 did not know where a row came from: rows written by the seed and never changed
+    since (created and updated no later than the ``seeded`` mark) are the bundled ones; every
+    other row counts as the user's (one transaction)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if version and version[0] == "2":
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(offers)")}
+            if "origin" not in columns:
+                conn.execute("ALTER TABLE offers ADD COLUMN origin TEXT NOT NULL DEFAULT 'user'")
+            seeded = conn.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
+            if seeded:
+                conn.execute(
+                    "UPDATE offers SET origin = 'bundled' WHERE created_at <= ? AND updated_at <= ?",
+                    (seeded[0], seeded[0]),
+                )
+            conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
@@ -59,7 +91,9 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if version and version[0] == "1":
             conn.execute(_OFFERS_TABLE.format(name="offers_v2"))
-            conn.execute("INSERT INTO offers_v2 SELECT * FROM offers")
+            conn.execute(
+                f"INSERT INTO offers_v2 ({_COLUMNS}) SELECT {_COLUMNS} FROM offers"  # noqa: S608
+            )
             conn.execute("DROP TABLE offers")
             conn.execute("ALTER TABLE offers_v2 RENAME TO offers")
             conn.execute("CREATE INDEX IF NOT EXISTS offers_category ON offers(category)")
@@ -72,6 +106,10 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
 
 
 _BATCH = 900  # SQLite's default limit of host parameters is 999
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
 
 def _now() -> str:
@@ -105,6 +143,7 @@ class SqliteOfferStore:
             )
             conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('data_version', '0')")
             _migrate_1_to_2(conn)
+            _migrate_2_to_3(conn)
 
     @property
     def location(self) -> str:
@@ -153,6 +192,9 @@ class SqliteOfferStore:
     def is_seeded(self) -> bool:
         return self._meta("seeded") is not None
 
+    def bundle_version(self) -> str | None:
+        return self._meta("bundle_version")
+
     # ---- writes --------------------------------------------------------------------------
 
     @staticmethod
@@ -162,7 +204,9 @@ class SqliteOfferStore:
             "WHERE key = 'data_version'"
         )
 
-    def _upsert_in(self, conn: sqlite3.Connection, offers: Iterable[Offer]) -> UpsertResult:
+    def _upsert_in(
+        self, conn: sqlite3.Connection, offers: Iterable[Offer], origin: str = USER
+    ) -> UpsertResult:
         inserted = updated = unchanged = 0
         now = _now()
         batch: list[Offer] = []
@@ -198,14 +242,16 @@ class SqliteOfferStore:
                         record,
                         now,
                         now,
+                        origin,
                     )
                 )
             conn.executemany(
                 "INSERT INTO offers(id, name, category, ags, kreis_ags, lon, lat, record, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                " name = excluded.name, category = excluded.category, ags = excluded.ags,"
-                " kreis_ags = excluded.kreis_ags, lon = excluded.lon, lat = excluded.lat,"
-                " record = excluded.record, updated_at = excluded.updated_at",
+                " updated_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO"
+                " UPDATE SET name = excluded.name, category = excluded.category,"
+                " ags = excluded.ags, kreis_ags = excluded.kreis_ags, lon = excluded.lon,"
+                " lat = excluded.lat, record = excluded.record, updated_at = excluded.updated_at,"
+                " origin = excluded.origin",
                 rows,
             )
             batch.clear()
@@ -226,11 +272,41 @@ class SqliteOfferStore:
         with self._write() as conn:
             return self._upsert_in(conn, offers)
 
-    def seed(self, offers: Iterable[Offer]) -> UpsertResult:
+    def seed(self, offers: Iterable[Offer], version: str | None = None) -> UpsertResult:
         with self._write() as conn:
-            result = self._upsert_in(conn, offers)
+            result = self._upsert_in(conn, offers, BUNDLED)
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('seeded', ?)", (_now(),))
+            if version is not None:
+                _set_meta(conn, "bundle_version", version)
             return result
+
+    def reseed(self, offers: Iterable[Offer], version: str) -> UpsertResult:
+        """Replace the bundled offers by a new bundle, in one transaction: offers the user
+        imported or changed (origin ``user``) and bundled offers the user deleted stay as they
+        are; bundled offers no longer in the bundle are removed. Nothing happens when the store
+        already holds ``version`` (another process was first)."""
+        with self._write() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'bundle_version'").fetchone()
+            if row and row[0] == version:
+                return UpsertResult()
+            users = {r[0] for r in conn.execute("SELECT id FROM offers WHERE origin = 'user'")}
+            users |= {r[0] for r in conn.execute("SELECT id FROM bundled_deleted")}
+            new = [o for o in offers if o.id not in users]
+            result = self._upsert_in(conn, new, BUNDLED)
+            keep = {o.id for o in new}
+            stale = [
+                r[0]
+                for r in conn.execute("SELECT id FROM offers WHERE origin = 'bundled'")
+                if r[0] not in keep
+            ]
+            for start in range(0, len(stale), _BATCH):
+                chunk = stale[start : start + _BATCH]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM offers WHERE id IN ({marks})", chunk)  # noqa: S608
+            if stale and not (result.inserted or result.updated):
+                self._bump(conn)
+            _set_meta(conn, "bundle_version", version)
+            return UpsertResult(result.inserted, result.updated + len(stale), result.unchanged)
 
     def delete(self, ids: Iterable[str]) -> int:
         removed = 0
@@ -239,6 +315,11 @@ class SqliteOfferStore:
             for start in range(0, len(id_list), _BATCH):
                 chunk = id_list[start : start + _BATCH]
                 marks = ",".join("?" * len(chunk))
+                conn.execute(
+                    "INSERT OR IGNORE INTO bundled_deleted(id) SELECT id FROM offers"  # noqa: S608
+                    f" WHERE origin = 'bundled' AND id IN ({marks})",
+                    chunk,
+                )
                 cur = conn.execute(f"DELETE FROM offers WHERE id IN ({marks})", chunk)  # noqa: S608
                 removed += cur.rowcount
             if removed:

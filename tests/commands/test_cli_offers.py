@@ -313,7 +313,10 @@ def test_real_mirror_seed_and_near(real_data_cache, tmp_path, monkeypatch, capsy
     offers = store.all()
     abh = [o for o in offers if o.id.startswith("abh-")]
     # 88 units with an Ausländerbehörde in nrw_municipal_status.csv, minus Münster (in the seed)
-    assert len(abh) == 87 and len(offers) == 15 + 87
+    # and Düsseldorf (in offers_found_2015-2022.csv); 15 seed rows, 31 found rows
+    assert len(abh) == 86 and len(offers) == 15 + 31 + 86
+    found = [o for o in offers if o.source and "offers_found" not in o.source and o.source_date]
+    assert any(o.source_date == "2018" for o in found)  # the source's date, as written
     assert all(o.address == "" or o.street is None for o in abh)
     # every Kreis office at its seat's centre (nrw_kreis_seats.csv), none without a location
     kreis = {o.kreis_ags for o in abh if o.precision.value == "kreis_seat_centre"}

@@ -208,4 +208,5 @@ def test_schema_1_store_is_migrated_to_nullable_coordinates(tmp_path) -> None:
     store.upsert([unlocated])
     assert store.get(unlocated.id) == unlocated
     with sqlite3.connect(path) as c:
-        assert c.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+        version = c.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        assert version == ("3",)  # migrated 1 -> 2 -> 3
