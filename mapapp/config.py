@@ -15,6 +15,10 @@ MAPAPP_GEOCODER_URL
     Base URL of a Nominatim-compatible geocoder (optional; the offline gazetteer is always used first).
 MAPAPP_EDITOR_PASSWORD
     Password that unlocks data editing in the app (editing is disabled when unset).
+MAPAPP_DATABASE_URL
+    The shared store database of several app processes, e.g.
+    ``postgresql://mapapp@127.0.0.1:5432/mapapp`` (PostgreSQL with PostGIS; ``mapapp db init``).
+    Unset: the embedded SQLite file ``store/offers.sqlite`` below ``MAPAPP_DATA_DIR`` (no server).
 """
 
 from __future__ import annotations
@@ -107,6 +111,28 @@ SOURCES: dict[str, Source] = {
         licence=BKG_LICENCE,
         attribution="Zensus 2022, © Statistische Ämter des Bundes und der Länder, dl-de/by-2-0",
     ),
+    # Geofabrik's daily OpenStreetMap extract of NRW (about 0.9 GB): the street network for travel
+    # times (``mapapp network build``) and the offline gazetteer (``io/osm_gazetteer``) read it
+    # from ``Settings.osm_dir`` (``raw/osm``).
+    "osm": Source(
+        key="osm",
+        title="OpenStreetMap-Auszug Nordrhein-Westfalen (Geofabrik, täglich, PBF)",
+        url="https://download.geofabrik.de/europe/germany/nordrhein-westfalen-latest.osm.pbf",
+        filename="nordrhein-westfalen-latest.osm.pbf",
+        subdir="osm",
+        licence="Open Database License (ODbL) 1.0",
+        attribution="© OpenStreetMap-Mitwirkende, ODbL 1.0",
+        kind="pbf",
+    ),
+}
+
+#: Smaller OpenStreetMap extracts, one per Regierungsbezirk (``mapapp fetch-data --source URL``).
+OSM_REGBEZ_URLS: dict[str, str] = {
+    name: (
+        "https://download.geofabrik.de/europe/germany/nordrhein-westfalen/"
+        f"{name}-regbez-latest.osm.pbf"
+    )
+    for name in ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
 }
 
 #: Files that only come from a mirror (no single official download URL for the extract).
@@ -162,6 +188,10 @@ class Settings:
     editor_password: str | None = None
     reference_dir: Path = field(default=REPO_ROOT / "geodata" / "reference")
     public_url: str = DEFAULT_PUBLIC_URL
+    #: The shared store database (``MAPAPP_DATABASE_URL``, e.g.
+    #: ``postgresql://mapapp@127.0.0.1:5432/mapapp``); ``None`` = the embedded SQLite file in
+    #: :attr:`store_dir` (no server).
+    database_url: str | None = None
 
     @property
     def raw_dir(self) -> Path:
@@ -178,6 +208,11 @@ class Settings:
         """Where an OpenStreetMap extract (``*.osm.pbf`` / ``*.osm``) is looked for: its
         addresses and place names become the offline gazetteer (:mod:`mapapp.io.osm_gazetteer`)."""
         return self.raw_dir / "osm"
+
+    @property
+    def network_dir(self) -> Path:
+        """Routable street networks built from the OSM extract (``mapapp network build``)."""
+        return self.derived_dir / "network"
 
     @property
     def store_dir(self) -> Path:
@@ -204,6 +239,7 @@ def get_settings() -> Settings:
             else REPO_ROOT / "geodata" / "reference"
         ),
         public_url=os.environ.get("MAPAPP_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
+        database_url=os.environ.get("MAPAPP_DATABASE_URL") or None,
     )
 
 

@@ -25,6 +25,11 @@ Beispiele:
   mapapp fetch-data --if-missing --source ../shared/geodata
   mapapp fetch-data --boundaries vg5000
   mapapp fetch-data --only zensus_grid
+  mapapp fetch-data --only osm          OpenStreetMap-Auszug NRW (Geofabrik, ca. 0,9 GB) nach
+                                        raw/osm/ – Straßennetz für 'mapapp network build'
+  mapapp fetch-data --source https://download.geofabrik.de/europe/germany/nordrhein-westfalen/koeln-regbez-latest.osm.pbf
+                                        nur ein Regierungsbezirk (arnsberg, detmold, duesseldorf,
+                                        koeln, muenster)
 """
 
 

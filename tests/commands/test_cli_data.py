@@ -129,7 +129,7 @@ def test_unknown_only_key_is_a_usage_error(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["fetch-data", "--only", "osm"])
+        main(["fetch-data", "--only", "strassen"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
 

@@ -491,7 +491,7 @@ def test_missing_mirror_folder_raises(settings: Settings, tmp_path: Path) -> Non
 
 def test_unknown_key_and_product_raise(settings: Settings, tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="Unbekannte Datenquelle"):
-        fetch_all(settings, source=tmp_path, only=["osm"])
+        fetch_all(settings, source=tmp_path, only=["strassen"])
     with pytest.raises(FetchError, match="Grenzprodukt"):
         fetch_all(settings, source=tmp_path, boundaries="vg1000")
 

@@ -6,13 +6,15 @@ The data directory (``Settings.raw_dir``) is laid out like the shared mirror::
     raw/destatis/31122023_Auszug_GV.xlsx
     raw/zensus2022/gemeinden_nrw_2022-05-15.csv       (mirror only)
     raw/inkar/foreign_share_kreise_nrw_1995-2022.csv   (mirror only)
+    raw/osm/nordrhein-westfalen-latest.osm.pbf         (only with --only osm, or a
+                                                       Regierungsbezirk's *.osm.pbf)
     raw/manifest.json                                  (file, source, size, sha256, fetched_at)
 
 Guarantees of every fetch (download or copy):
 
 * the bytes go to a hidden temp file in the target folder, are checked (Content-Length,
-  ``zipfile.testzip()`` for zip/xlsx, decodable CSV with a header) and only then moved into place
-  through :mod:`mapapp.io.atomic`; a truncated or corrupt file never reaches the name the loaders
+  ``zipfile.testzip()`` for zip/xlsx, decodable CSV with a header, whole blocks for OSM PBF) and
+  only then moved into place through :mod:`mapapp.io.atomic`; a truncated or corrupt file never reaches the name the loaders
   read, and a file stored earlier stays untouched when a fetch fails;
 * downloads use connect and read timeouts (a stalled server raises instead of hanging), retry
   connection errors, timeouts, truncated bodies and HTTP 408/429/5xx with exponential back-off, and

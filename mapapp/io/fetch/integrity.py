@@ -15,7 +15,9 @@ def verify_file(path: Path, kind: str, *, expected_size: int | None = None) -> N
 
     ``zip``/``xlsx``: :mod:`zipfile` opens it and ``testzip()`` finds no bad member (``xlsx`` must
     also hold ``[Content_Types].xml``); ``csv``: decodes as UTF-8 (or cp1252) and has a header line
-    with a separator. ``expected_size`` in bytes, if given, must match exactly.
+    with a separator; ``pbf`` (OpenStreetMap): every block's header is whole, the first is the
+    ``OSMHeader`` and the last block ends exactly at the end of the file (:func:`_verify_pbf`).
+    ``expected_size`` in bytes, if given, must match exactly.
 
     Raises
     ------
@@ -33,6 +35,8 @@ def verify_file(path: Path, kind: str, *, expected_size: int | None = None) -> N
         _verify_zip(path, kind)
     elif kind == "csv":
         _verify_csv(path)
+    elif kind == "pbf":
+        _verify_pbf(path)
     else:
         raise FetchError(f"Unbekannter Dateityp '{kind}' für {path.name}.", path=path)
 
@@ -69,6 +73,76 @@ def _verify_csv(path: Path) -> None:
         raise IntegrityError(f"{path.name} hat keine CSV-Kopfzeile.", path=path)
     if "\x00" in text:
         raise IntegrityError(f"{path.name} enthält Binärdaten, keine CSV.", path=path)
+
+
+#: Limits of the OSM PBF format: a block header is < 64 KiB, a block < 32 MiB.
+_PBF_MAX_HEADER = 64 * 1024
+_PBF_MAX_BLOB = 32 * 1024 * 1024
+
+
+def _verify_pbf(path: Path) -> None:
+    """Walk the blocks of an OSM PBF file without decoding them (a truncated file fails).
+
+    Each block is a 4-byte big-endian length, a ``BlobHeader`` (protobuf: ``type`` field 1,
+    ``datasize`` field 3) and ``datasize`` bytes of data.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        offset, first = 0, True
+        while offset < size:
+            head = fh.read(4)
+            length = int.from_bytes(head, "big") if len(head) == 4 else -1
+            if not 0 < length <= _PBF_MAX_HEADER or offset + 4 + length > size:
+                raise IntegrityError(
+                    f"{path.name} ist keine vollständige OSM-PBF-Datei (Block bei Byte {offset}).",
+                    path=path,
+                )
+            kind, datasize = _pbf_blob_header(fh.read(length))
+            if (first and kind != "OSMHeader") or kind not in ("OSMHeader", "OSMData"):
+                raise IntegrityError(f"{path.name} ist keine OSM-PBF-Datei.", path=path)
+            end = offset + 4 + length + datasize
+            if not 0 < datasize <= _PBF_MAX_BLOB or end > size:
+                raise IntegrityError(
+                    f"{path.name}: OSM-PBF-Datei bricht mitten in einem Block ab "
+                    f"(Byte {size} von mindestens {end}) – Datei unvollständig.",
+                    path=path,
+                )
+            fh.seek(end)
+            offset, first = end, False
+
+
+def _pbf_blob_header(data: bytes) -> tuple[str, int]:
+    """(``type``, ``datasize``) of a PBF ``BlobHeader``; ``("", 0)`` for what is none."""
+    kind, datasize, pos = "", 0, 0
+    try:
+        while pos < len(data):
+            key, pos = _varint(data, pos)
+            field, wire = key >> 3, key & 7
+            if wire == 0:
+                value, pos = _varint(data, pos)
+                if field == 3:
+                    datasize = value
+            elif wire == 2:
+                length, pos = _varint(data, pos)
+                if field == 1:
+                    kind = data[pos : pos + length].decode("ascii")
+                pos += length
+            else:
+                return "", 0
+    except (IndexError, UnicodeDecodeError):
+        return "", 0
+    return kind, datasize
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        value |= (byte & 0x7F) << shift
+        pos += 1
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
 
 
 def part_path(dest: Path) -> Path:

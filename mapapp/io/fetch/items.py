@@ -10,7 +10,7 @@ from mapapp.io.fetch.errors import FetchError
 
 #: Boundary products ``--boundaries`` accepts (keys of :data:`mapapp.config.SOURCES`).
 BOUNDARY_PRODUCTS: tuple[str, ...] = ("vg250", "vg5000")
-FILE_SUFFIXES = (".zip", ".xlsx", ".csv")
+FILE_SUFFIXES = (".zip", ".xlsx", ".csv", ".pbf")
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class FetchItem:
     """One file the app can use.
 
     ``url`` is the official download URL, ``None`` for files that only come from a mirror.
-    ``kind`` is ``"zip"``, ``"xlsx"`` or ``"csv"`` and selects the integrity check.
+    ``kind`` is ``"zip"``, ``"xlsx"``, ``"csv"`` or ``"pbf"`` and selects the integrity check.
     """
 
     key: str
@@ -56,7 +56,7 @@ def kind_of(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix in FILE_SUFFIXES:
         return suffix[1:]
-    raise FetchError(f"Unbekannter Dateityp '{name}' (erwartet .zip, .xlsx oder .csv).")
+    raise FetchError(f"Unbekannter Dateityp '{name}' (erwartet .zip, .xlsx, .csv oder .osm.pbf).")
 
 
 def item_for_filename(name: str) -> FetchItem:
@@ -68,11 +68,14 @@ def item_for_filename(name: str) -> FetchItem:
             return with_filename(items[product], name)
     if lower.endswith("_auszug_gv.xlsx"):
         return with_filename(items["gvisys"], name)
+    if lower.endswith(".osm.pbf"):  # any OpenStreetMap extract (NRW or a Regierungsbezirk)
+        return with_filename(items["osm"], name)
     for item in items.values():
         if item.filename.lower() == lower:
             return item
     raise FetchError(
-        f"'{name}' ist keine bekannte Datei (erwartet vg250*/vg5000*.zip, *_Auszug_GV.xlsx "
+        f"'{name}' ist keine bekannte Datei (erwartet vg250*/vg5000*.zip, *_Auszug_GV.xlsx, "
+        "*.osm.pbf "
         f"oder {', '.join(sorted(i.filename for i in items.values() if i.key not in BOUNDARY_PRODUCTS))})."
     )
 

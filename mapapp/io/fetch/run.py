@@ -43,11 +43,12 @@ def fetch_all(
     source
         ``None``: ``settings.mirror`` if set, else the official URLs of :data:`config.SOURCES`.
         A folder path: a mirror laid out like ``shared/geodata``. A file path: that one file.
-        An ``http(s)`` URL ending in ``.zip``/``.xlsx``/``.csv``: that one file; any other URL:
+        An ``http(s)`` URL ending in ``.zip``/``.xlsx``/``.csv``/``.osm.pbf``: that one file; any other URL:
         a base URL serving the mirror layout (``<base>/bkg/<name>.zip``, ...).
     only
         Keys of :func:`known_items` to fetch; default: the boundary product, ``gvisys`` and the
-        mirror-only files (``zensus_grid`` is large and only fetched when named here).
+        mirror-only files (``zensus_grid`` and ``osm`` are large and only fetched when named
+        here).
     boundaries
         ``"vg250"`` (default) or ``"vg5000"``. A mirror folder without that product supplies the
         other one instead (with a note).

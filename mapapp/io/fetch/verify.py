@@ -49,7 +49,7 @@ def check_raw_file(
     """Compare ``path`` (inside ``raw_dir``) with its manifest entry (size, then SHA-256).
 
     A file without a manifest entry (placed by hand) gets the integrity check of its kind
-    (zip/xlsx opens, CSV has a header); other kinds (an unpacked folder, a GeoPackage) are left to
+    (zip/xlsx opens, CSV has a header, PBF blocks complete); other kinds (an unpacked folder, a GeoPackage) are left to
     their reader. A missing manifest or an unreadable one is no problem of the file: it is then
     checked like a hand-placed file.
     """
@@ -77,7 +77,7 @@ def check_raw_file(
 
 
 def check_raw_dir(raw_dir: Path) -> list[RawCheck]:
-    """Every file of the manifest and every data file (zip/xlsx/csv) in ``raw_dir``, by path."""
+    """Every file of the manifest and every data file (zip/xlsx/csv/pbf) in ``raw_dir``, by path."""
     manifest = _manifest_or_empty(raw_dir)
     rels = set(manifest)
     if raw_dir.is_dir():
@@ -87,7 +87,7 @@ def check_raw_dir(raw_dir: Path) -> list[RawCheck]:
             if p.is_file()
             and not p.name.startswith(".")
             and p.name != MANIFEST_NAME
-            and p.suffix.lower() in (".zip", ".xlsx", ".csv")
+            and p.suffix.lower() in FILE_SUFFIXES
         )
     return [check_raw_file(raw_dir, raw_dir / rel, manifest) for rel in sorted(rels)]
 
