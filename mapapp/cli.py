@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "export-map": "mapapp.commands.export",
     "fetch-data": "mapapp.commands.data",
     "funding": "mapapp.commands.funding",
+    "network": "mapapp.commands.network",
     "offers": "mapapp.commands.offers",
     "serve-api": "mapapp.commands.serve_api",
 }

@@ -1,0 +1,236 @@
+"""Travel times on a street graph: snapping points to nodes and shortest paths within a limit.
+
+Pure: arrays in, arrays out. Two engines give the same times:
+
+* ``pandana`` (default when installed): contraction hierarchies (:class:`pandana.Network`,
+  ``nodes_in_range``); impedances are kept to a thousandth of their unit (here: milliseconds);
+* ``scipy``: :func:`scipy.sparse.csgraph.dijkstra` with ``limit`` (the reference and fallback).
+
+Searches start from the smaller side (offers are usually fewer than demand cells); from the
+destinations they run on the reversed graph, so one-way streets count in the direction of travel,
+origin → destination.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from scipy.sparse import csgraph
+from scipy.spatial import cKDTree
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+ENGINES: tuple[str, ...] = ("pandana", "scipy")
+#: Entries one search batch may hold (sources x nodes for scipy, rows for pandana).
+_BATCH_CELLS = 5_000_000
+_MIN_SECONDS = 1e-6  # a zero-length edge still counts as an edge in a sparse matrix
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """Directed graph: node positions (EPSG:25832 metres) and edges with travel seconds."""
+
+    x: FloatArray
+    y: FloatArray
+    source: IntArray
+    target: IntArray
+    seconds: FloatArray
+    _engines: dict[tuple[str, bool], Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.x)
+
+
+@dataclass(frozen=True)
+class CostPairs:
+    """Origin and destination positions (in their input order) and travel seconds, cost <= limit;
+    each point's straight distance to its node (metres, per input point)."""
+
+    origin: IntArray
+    destination: IntArray
+    seconds: FloatArray
+    origin_snap_m: FloatArray
+    destination_snap_m: FloatArray
+
+
+def default_engine() -> str:
+    """``pandana`` when it can be imported, else ``scipy``."""
+    try:
+        import pandana  # noqa: F401
+    except ImportError:
+        return "scipy"
+    return "pandana"
+
+
+def largest_component(graph: Graph) -> tuple[Graph, IntArray]:
+    """The largest weakly connected part (islands cut off by the extract's border or by access
+    rules are dropped, so no point snaps onto them) and the kept nodes' old positions."""
+    matrix = _matrix(graph, reverse=False)
+    _, labels = csgraph.connected_components(matrix, directed=True, connection="weak")
+    keep = np.flatnonzero(labels == np.bincount(labels).argmax())
+    new = np.full(graph.n_nodes, -1, dtype=np.int64)
+    new[keep] = np.arange(len(keep))
+    edges = (new[graph.source] >= 0) & (new[graph.target] >= 0)
+    sub = Graph(
+        graph.x[keep], graph.y[keep], new[graph.source[edges]], new[graph.target[edges]],
+        graph.seconds[edges],
+    )  # fmt: skip
+    return sub, keep
+
+
+def snap(graph: Graph, xy: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Nearest node of each point (``(n, 2)`` metres) and the straight distance to it."""
+    tree = cKDTree(np.column_stack((graph.x, graph.y)))
+    metres, nodes = tree.query(np.asarray(xy, dtype=np.float64).reshape(-1, 2))
+    return np.asarray(nodes, dtype=np.int64), np.asarray(metres, dtype=np.float64)
+
+
+def point_costs(
+    graph: Graph,
+    origin_xy: FloatArray,
+    destination_xy: FloatArray,
+    max_seconds: float,
+    snap_mps: float,
+    engine: str = "scipy",
+) -> CostPairs:
+    """Travel seconds origin → destination for every pair within ``max_seconds``.
+
+    Each point snaps to its nearest node; its straight distance to that node is added at
+    ``snap_mps`` metres per second (at both ends). Pairs are sorted by origin, then cost.
+    """
+    o_node, o_m = snap(graph, origin_xy)
+    d_node, d_m = snap(graph, destination_xy)
+    o_s, d_s = o_m / snap_mps, d_m / snap_mps
+    none = np.zeros(0, np.int64)
+    empty = CostPairs(none, none, np.zeros(0), o_m, d_m)
+    if not len(o_node) or not len(d_node):
+        return empty
+    radius = max_seconds - o_s.min() - d_s.min()
+    if radius < 0:
+        return empty
+    uo, ud = np.unique(o_node), np.unique(d_node)
+    if len(ud) < len(uo):
+        b, a, secs = node_costs(graph, ud, uo, radius, reverse=True, engine=engine)
+    else:
+        a, b, secs = node_costs(graph, uo, ud, radius, reverse=False, engine=engine)
+    pair, o_pt = _expand(a, o_node, graph.n_nodes)
+    pair2, d_pt = _expand(b[pair], d_node, graph.n_nodes)
+    o_pt = o_pt[pair2]
+    total = o_s[o_pt] + secs[pair[pair2]] + d_s[d_pt]
+    keep = total <= max_seconds
+    order = np.lexsort((d_pt[keep], total[keep], o_pt[keep]))
+    return CostPairs(o_pt[keep][order], d_pt[keep][order], total[keep][order], o_m, d_m)
+
+
+def node_costs(
+    graph: Graph,
+    sources: IntArray,
+    targets: IntArray,
+    limit: float,
+    *,
+    reverse: bool = False,
+    engine: str = "scipy",
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(source node, target node, seconds) for every target reached from a source within
+    ``limit`` seconds; ``reverse`` searches against the edges (time target → source)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}")
+    is_target = np.zeros(graph.n_nodes, dtype=bool)
+    is_target[targets] = True
+    step = max(1, _BATCH_CELLS // max(graph.n_nodes, 1))
+    parts = []
+    for start in range(0, len(sources), step):
+        batch = sources[start : start + step]
+        if engine == "scipy":
+            parts.append(_scipy_batch(graph, batch, targets, limit, reverse))
+        else:
+            parts.append(_pandana_batch(graph, batch, is_target, limit, reverse))
+    src, tgt, secs = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return src, tgt, secs
+
+
+def _scipy_batch(
+    graph: Graph, batch: IntArray, targets: IntArray, limit: float, reverse: bool
+) -> tuple[IntArray, IntArray, FloatArray]:
+    matrix = graph._engines.get(("scipy", reverse))
+    if matrix is None:
+        matrix = graph._engines.setdefault(("scipy", reverse), _matrix(graph, reverse))
+    dist = csgraph.dijkstra(matrix, directed=True, indices=batch, limit=limit)[:, targets]
+    row, col = np.nonzero(np.isfinite(dist))
+    return batch[row].astype(np.int64), targets[col].astype(np.int64), dist[row, col]
+
+
+def _pandana_batch(
+    graph: Graph, batch: IntArray, is_target: npt.NDArray[np.bool_], limit: float, reverse: bool
+) -> tuple[IntArray, IntArray, FloatArray]:
+    net = graph._engines.get(("pandana", reverse))
+    if net is None:
+        net = graph._engines.setdefault(("pandana", reverse), _pandana(graph, reverse))
+    found = net.nodes_in_range(batch.tolist(), float(limit))
+    src = found["source"].to_numpy(dtype=np.int64)
+    tgt = found["destination"].to_numpy(dtype=np.int64)
+    secs = found["seconds"].to_numpy(dtype=np.float64)
+    keep = is_target[tgt] & (secs <= limit)
+    return src[keep], tgt[keep], secs[keep]
+
+
+def _pandana(graph: Graph, reverse: bool) -> Any:
+    import pandana
+    import pandas as pd
+
+    src, tgt = (graph.target, graph.source) if reverse else (graph.source, graph.target)
+    index = pd.RangeIndex(graph.n_nodes)
+    edges = pd.DataFrame({"seconds": np.maximum(graph.seconds, _MIN_SECONDS)})
+    with _quiet_stdout():  # the C++ library prints its progress to stdout
+        return pandana.Network(
+            pd.Series(graph.x, index=index), pd.Series(graph.y, index=index),
+            pd.Series(src), pd.Series(tgt), edges, twoway=False,
+        )  # fmt: skip
+
+
+def _matrix(graph: Graph, reverse: bool) -> sparse.csr_matrix:
+    src, tgt = (graph.target, graph.source) if reverse else (graph.source, graph.target)
+    n = graph.n_nodes
+    weights = np.maximum(graph.seconds, _MIN_SECONDS)
+    return sparse.csr_matrix((weights, (src, tgt)), shape=(n, n))
+
+
+def _expand(
+    node_of_pair: IntArray, node_of_point: IntArray, n_nodes: int
+) -> tuple[IntArray, IntArray]:
+    """Every (pair, point) with the point at the pair's node: repeated pair index, point index."""
+    order = np.argsort(node_of_point, kind="stable")
+    count = np.bincount(node_of_point, minlength=n_nodes)
+    start = np.concatenate(([0], np.cumsum(count)[:-1]))
+    c = count[node_of_pair]
+    pair = np.repeat(np.arange(len(node_of_pair)), c)
+    offset = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+    return pair, order[np.repeat(start[node_of_pair], c) + offset]
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence writes to file descriptor 1 (C/C++ code) for the block."""
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a replaced stdout (tests): nothing to do
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
