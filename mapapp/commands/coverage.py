@@ -81,6 +81,8 @@ Beispiel:
 Auf den NRW-Daten (Bevölkerungsraster, Angebote der App; wie die Seite "Versorgungslücken"):
   mapapp coverage nrw --category migrationsberatung_erwachsene --threshold 10000 \\
       --method nearest --demand foreign --out gemeinden.csv      (mapapp coverage nrw --help)
+  Verteilung je Kreis und NRW (gewichteter Mittelwert, Median, 90. Perzentil, Gini; ausländische
+  und gesamte Bevölkerung nebeneinander): dieselben Optionen mit --level distribution.
 """
 
 

@@ -1,4 +1,5 @@
-"""Versorgungslücken tables: the gap ranking per Gemeinde and Kreis and the comparison of
+"""Versorgungslücken tables: the gap ranking per Gemeinde and Kreis, the distribution of the
+measure per Kreis and NRW (foreign and whole population side by side) and the comparison of
 KOMM-IN-funded Kommunen with the others (column labels in the page's language)."""
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from mapapp.analysis.coverage.distribution import STATS, distribution_table
 from mapapp.analysis.coverage.exports import export_table
-from mapapp.analysis.coverage.params import MOSTLY_APPROXIMATE, CoverageParams, Method
+from mapapp.analysis.coverage.params import MOSTLY_APPROXIMATE, CoverageParams, DemandKind, Method
 from mapapp.analysis.coverage.result import CoverageResult
-from mapapp.text import percent
+from mapapp.text import label, percent
 from mapapp.text.coverage_basis import basis_text, ranking_labels, who
 from mapapp.ui.markdown import md
 from mapapp.ui.tables import show_table
@@ -45,6 +47,36 @@ def ranking(result: CoverageResult, lang: str) -> None:
             column_config=_columns(lang, result.params),
             column_order=_order(result.params),
         )
+
+
+def distribution(result: CoverageResult, lang: str) -> None:
+    """Per Kreis and NRW: weighted mean, median, 90th percentile and Gini of the measure, for the
+    foreign and the whole population side by side (NRW first), with its basis line."""
+    st.subheader(t("gap.distribution", lang))
+    value = plain(f"gap.value.{result.params.method.value}", lang)
+    st.caption(t("gap.distribution.caption", lang, value=value))
+    st.caption(md(basis_text(result.headline, lang)))
+    table = distribution_table(result)
+    table = pd.concat([table[table["level"] == "land"], table[table["level"] != "land"]])
+    number = st.column_config.NumberColumn
+    config: dict[str, Any] = {
+        "name": t("gap.col.name", lang),
+        "population": number(t("gap.col.population", lang), format="%.0f"),
+        "foreign_population": number(t("gap.col.foreign", lang), format="%.0f"),
+    }
+    order = ["name"]
+    for stat in STATS:
+        for kind in (DemandKind.FOREIGN, DemandKind.ALL):
+            column = f"{kind.value}_{stat}"
+            if column in table:
+                head = plain(f"gap.col.dist.{stat}", lang, who=label("demand", kind, lang))
+                config[column] = number(head, format="%.2f")
+                order.append(column)
+    show_table(
+        table.reset_index(drop=True),
+        column_config=config,
+        column_order=[*order, "foreign_population", "population"],
+    )
 
 
 def funding_comparison(

@@ -217,6 +217,41 @@ def test_capacity_method_says_why_it_cannot_be_computed(toy_data_dir: ToyData) -
     _, people, value, n_offers = metrics(at)
     assert value == "–" and n_offers == "4" and num(people) == 40
     infos = " ".join(i.value for i in at.info).replace("\\", "")
-    assert "Für keines der gezählten Angebote (Ausländerbehörde) ist eine Kapazität erfasst" in infos
+    assert (
+        "Für keines der gezählten Angebote (Ausländerbehörde) ist eine Kapazität erfasst" in infos
+    )
     texts = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "absteigender Kapazität" in texts  # the method panel states the semantics
+
+
+def _median_by_hand(values: list[float], weights: list[float]) -> float:
+    """The value that at least half of the weight does not exceed (sorted walk)."""
+    pairs = sorted(zip(values, weights, strict=True))
+    total, cum = sum(weights), 0.0
+    for value, weight in pairs:
+        cum += weight
+        if cum >= total / 2:
+            return value
+    raise AssertionError
+
+
+def test_distribution_table_foreign_and_total_side_by_side(toy_data_dir: ToyData) -> None:
+    at = page()
+    table = next(df.value for df in at.dataframe if "foreign_median" in df.value.columns)
+    assert table["ags"].tolist()[0] == "05"  # NRW first, then the Kreise
+    assert set(table["ags"].tolist()[1:]) == {"05111", "05901", "05902"}
+    points = [o.at_km for o in toy.OFFERS if o.category == ABH]
+    km, people, foreign = [], [], []
+    for _, x, y, p, f in toy.cells_km():
+        km.append(min(distance_km((x, y), q) for q in points))
+        people.append(p)
+        foreign.append(f)
+    nrw = table.set_index("ags").loc["05"]
+    # the app's offers pass through WGS84 (6 decimals): distances agree to well under a metre
+    assert nrw["all_median"] == pytest.approx(_median_by_hand(km, people), abs=1e-3)
+    assert nrw["foreign_median"] == pytest.approx(_median_by_hand(km, foreign), abs=1e-3)
+    mean = sum(k * f for k, f in zip(km, foreign, strict=True)) / sum(foreign)
+    assert nrw["foreign_mean"] == pytest.approx(mean, abs=1e-3)
+    assert 0 < nrw["all_gini"] < 1
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "gewichtet einmal mit der ausländischen und einmal mit der gesamten" in captions

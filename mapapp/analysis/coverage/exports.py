@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mapapp.analysis.accessibility import LEVEL_GEMEINDE, LEVEL_KREIS
+from mapapp.analysis.coverage.distribution import distribution_table
 from mapapp.analysis.coverage.params import EXPORT_LEVELS
 from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.analysis.demand import COL_CELL_ID, COL_FOREIGN_POPULATION
@@ -20,7 +21,9 @@ def export_table(result: CoverageResult, level: str) -> pd.DataFrame:
     ``level``: ``"gemeinde"``/``"kreis"`` (the ranking of that level) or ``"cell"`` (one row per
     piece of a grid cell: ``cell_id``, ``ags``, ``kreis_ags``, ``x``, ``y``, people, ``demand``,
     ``nearest_m`` (empty when no offer), ``nearest_id``, ``nearest_approx``, ``beyond``,
-    ``value``).
+    ``value``) or ``"distribution"`` (per Kreis and NRW: weighted mean, median, 90th percentile
+    and Gini of the measure for the foreign and the whole population,
+    :func:`~mapapp.analysis.coverage.distribution.distribution_table`).
     """
     if level == "cell":
         cols = [COL_CELL_ID, COL_AGS, COL_KREIS_AGS, "x", "y", COL_POPULATION]
@@ -32,6 +35,8 @@ def export_table(result: CoverageResult, level: str) -> pd.DataFrame:
         out = result.cells[cols].copy()
         out["nearest_m"] = out["nearest_m"].replace(np.inf, np.nan)
         return out.reset_index(drop=True)
+    if level == "distribution":
+        return distribution_table(result)
     if level not in (LEVEL_GEMEINDE, LEVEL_KREIS):
         raise ValueError(f"Ebene muss eine von {', '.join(EXPORT_LEVELS)} sein, nicht {level!r}")
     return result.ranked[result.ranked["level"] == level].reset_index(drop=True)

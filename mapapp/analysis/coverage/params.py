@@ -77,8 +77,8 @@ class Support(StrEnum):
     NO_CAPACITY = "no_capacity"  # capacity method: no counted offer has a capacity
 
 
-#: Export levels.
-EXPORT_LEVELS = ("gemeinde", "kreis", "cell")
+#: Export levels (``distribution``: :func:`~mapapp.analysis.coverage.distribution.distribution_table`).
+EXPORT_LEVELS = ("gemeinde", "kreis", "cell", "distribution")
 
 
 @dataclass(frozen=True)

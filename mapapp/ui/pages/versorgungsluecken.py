@@ -15,7 +15,7 @@ from mapapp.ui import cached, state
 from mapapp.ui.coverage_controls import CoverageChoice, coverage_controls
 from mapapp.ui.coverage_downloads import coverage_downloads
 from mapapp.ui.coverage_summary import data_warning, headline, method_panel
-from mapapp.ui.coverage_tables import funding_comparison, ranking
+from mapapp.ui.coverage_tables import distribution, funding_comparison, ranking
 from mapapp.ui.texts import plain, t
 
 MAP_KEY = "gap_map"
@@ -53,6 +53,7 @@ def render() -> None:
     st_folium(m, key=MAP_KEY, height=600, use_container_width=True, returned_objects=[])
     method_panel(result, lang)
     ranking(result, lang)
+    distribution(result, lang)
 
     _funding(version, stamp, store_key, choice, population_grid, lang)
     coverage_downloads(result, choice.view, b, lookup, lang)
