@@ -29,6 +29,7 @@ from mapapp.model import OfferCategory
 from mapapp.offers_model import Offer
 from mapapp.render import legend as _legend
 from mapapp.render.offers_payload import (
+    CATEGORY_CODE_COLOURS,
     CATEGORY_CODES,
     CATEGORY_COLOURS,
     filter_bbox,
@@ -87,8 +88,8 @@ var {{ this.get_name() }} = (function () {
         if (!icons[key]) {
             var cat = D.cats[c];
             var style = exact
-                ? "background:" + cat[2] + ";color:#fff;border:1px solid #222"
-                : "background:#fff;color:" + cat[2] + ";border:2px dashed " + cat[2];
+                ? "background:" + cat[2] + ";color:" + cat[4] + ";border:1px solid #222"
+                : "background:#fff;color:#222;border:2px dashed " + cat[2];
             icons[key] = L.divIcon({
                 className: "mapapp-offer-icon",
                 html: '<div style="' + style + ';width:22px;height:22px;border-radius:50%;'
@@ -151,7 +152,8 @@ def legend_html(categories: Sequence[OfferCategory] | None = None, lang: str = "
     rows = [
         _legend.Row(
             '<span style="display:inline-block;width:18px;height:18px;border-radius:50%;'
-            f"background:{CATEGORY_COLOURS[c]};color:#fff;font:bold 8px/18px sans-serif;"
+            f"background:{CATEGORY_COLOURS[c]};color:{CATEGORY_CODE_COLOURS[c]};"
+            "font:bold 8px/18px sans-serif;"
             f'text-align:center;margin-right:5px">{esc(CATEGORY_CODES[c])}</span>',
             label("category", c, lang),
         )

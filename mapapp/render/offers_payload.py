@@ -34,6 +34,26 @@ CATEGORY_COLOURS: dict[OfferCategory, str] = {
     OfferCategory.SONSTIGES: "#969696",
 }
 
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#RRGGBB``."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def code_colour(fill: str) -> str:
+    """Black or white, whichever has the higher WCAG contrast on ``fill`` (at least 4.58:1 for
+    any fill): the category code drawn on a filled marker or legend swatch stays readable."""
+    lum = _luminance(fill)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+
+
+#: Colour of the category code on a filled marker (and legend swatch) of each category.
+CATEGORY_CODE_COLOURS: dict[OfferCategory, str] = {
+    c: code_colour(colour) for c, colour in CATEGORY_COLOURS.items()
+}
+
 #: Short code per category, drawn in the marker and the legend (markers differ not by colour alone).
 CATEGORY_CODES: dict[OfferCategory, str] = {
     OfferCategory.KI: "KI",
@@ -132,7 +152,7 @@ def offers_payload(
 
     Returns
     -------
-    dict with ``cats`` ([value, label, colour, code] per category), ``prec`` ([value, the
+    dict with ``cats`` ([value, label, colour, code, code colour] per category), ``prec`` ([value, the
     "location: …" line of the popup]), ``bfl`` (barrier-free value per index, "" when unknown),
     ``lat``/``lon`` (WGS84, 5 decimals ≈ 1 m), ``c``/``p``/``b`` (category, precision, barrier-free
     indices), ``s`` (table of distinct strings, index 0 = ""), ``f`` (field -> indices into ``s``,
@@ -156,7 +176,13 @@ def offers_payload(
     strings, indexed, direct = _string_table({key: [f[key] for f in fields] for key in keys})
     return {
         "cats": [
-            [c.value, label("category", c, lang), CATEGORY_COLOURS[c], CATEGORY_CODES[c]]
+            [
+                c.value,
+                label("category", c, lang),
+                CATEGORY_COLOURS[c],
+                CATEGORY_CODES[c],
+                CATEGORY_CODE_COLOURS[c],
+            ]
             for c in cats
         ],
         "prec": [

@@ -23,6 +23,8 @@ from mapapp.ui.texts import (
     t,
 )
 
+#: The app's own CSS for every page (contrast of captions, …).
+APP_CSS = PACKAGE_DIR / "static" / "css" / "app.css"
 #: Right-to-left layout of the app's own parts (the maps inside their iframes stay left-to-right).
 RTL_CSS = PACKAGE_DIR / "static" / "css" / "rtl.css"
 #: Sets ``lang`` and ``dir`` of the page's ``<html>`` element. Streamlit serves one ``index.html``
@@ -74,12 +76,13 @@ def language_selector() -> str:
 
 def document_language(lang: str) -> None:
     """Give the page's document the UI language: ``<html lang=… dir=…>`` (screen readers,
-    hyphenation, fonts), and right-to-left CSS for a right-to-left language."""
+    hyphenation, fonts), the app's CSS, and right-to-left CSS for a right-to-left language."""
     code, dir_ = normalize_lang(lang), direction(lang)
     st.html(
         _DOCUMENT_LANG_JS.format(lang=json.dumps(code), dir=json.dumps(dir_)),
         unsafe_allow_javascript=True,
     )
+    st.html(APP_CSS)
     if dir_ == "rtl":
         st.html(RTL_CSS)
 

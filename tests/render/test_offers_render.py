@@ -12,7 +12,12 @@ from mapapp.model import OfferCategory
 from mapapp.offers_model import Accessibility, CoordSource, Offer, Precision
 from mapapp.render.offers import export_offers_html
 from mapapp.render.offers_layer import OffersLayer, add_offers_layer, legend_html
-from mapapp.render.offers_payload import CATEGORY_COLOURS, filter_bbox, offers_payload
+from mapapp.render.offers_payload import (
+    CATEGORY_CODE_COLOURS,
+    CATEGORY_COLOURS,
+    filter_bbox,
+    offers_payload,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -181,3 +186,18 @@ def test_payload_carries_only_links_the_model_allows() -> None:
 
     assert column("web") == ["https://example.org/a", ""]
     assert column("email") == ["info@example.org", ""]
+
+
+def test_category_codes_keep_wcag_contrast_on_their_marker() -> None:
+    """The code on a filled marker (and legend swatch) reads at WCAG AA (4.5:1) on every
+    category colour."""
+
+    def luminance(colour: str) -> float:  # WCAG 2 relative luminance of #RRGGBB
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for category, fill in CATEGORY_COLOURS.items():
+        a, b = luminance(fill), luminance(CATEGORY_CODE_COLOURS[category])
+        ratio = (max(a, b) + 0.05) / (min(a, b) + 0.05)
+        assert ratio >= 4.5, (category, fill, CATEGORY_CODE_COLOURS[category], ratio)
