@@ -98,8 +98,9 @@ def run(args: argparse.Namespace) -> int:
         settings, selection.years, args.include_unknown, units=boundaries
     )
     label = selection.label
+    shown = funding_service.completeness(settings, units, selection.years)
     if fmt == "html":
-        data = _html(units, boundaries, label, args.title).encode("utf-8")
+        data = _html(units, boundaries, label, args.title, shown).encode("utf-8")
     else:  # matplotlib only for the static formats
         from mapapp.render.funding_sheet import static_funding_map
 
@@ -112,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
             dpi=args.dpi,
             note=args.note if args.note is not None else default_note(settings),
             labels=not args.no_labels,
+            completeness=shown,
         )
     atomic.write_bytes(args.out, data)
     funded = units[units["funded"].astype(bool)]
@@ -123,13 +125,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _html(units: gpd.GeoDataFrame, boundaries: Boundaries, label: str, title: str | None) -> str:
+def _html(
+    units: gpd.GeoDataFrame,
+    boundaries: Boundaries,
+    label: str,
+    title: str | None,
+    completeness: str,
+) -> str:
     """Standalone HTML via :func:`funding_html`; with the same pieces when a title is given."""
     # folium (HTML) and matplotlib (PNG/PDF/SVG) are loaded only for the format asked for
     from mapapp.render.funding_map import funding_html
 
     if not title:
-        return funding_html(units, boundaries, label)
+        return funding_html(units, boundaries, label, completeness=completeness)
     from mapapp.render.assets import standalone_html
     from mapapp.render.funding_map import funding_map
 
@@ -141,6 +149,7 @@ def _html(units: gpd.GeoDataFrame, boundaries: Boundaries, label: str, title: st
         attribution=funding_attribution(boundaries.year),
         tiles=False,
         popups=True,
+        subtitle=completeness,
     )
     return standalone_html(m)
 

@@ -11,7 +11,12 @@ from collections.abc import Sequence
 import geopandas as gpd
 import pandas as pd
 
-from mapapp.analysis.funding import UnitFrames, funding_counts, funding_units
+from mapapp.analysis.funding import (
+    UnitFrames,
+    funding_counts,
+    funding_units,
+    published_total_for,
+)
 from mapapp.config import Settings
 from mapapp.io import datasets
 from mapapp.io.boundaries import Boundaries, find_boundary_archive
@@ -44,6 +49,21 @@ def status(settings: Settings) -> pd.DataFrame:
 def published_totals(settings: Settings) -> pd.DataFrame:
     """The ministry's published cumulative totals (completeness panel)."""
     return datasets.load_published_totals(settings)
+
+
+def completeness(
+    settings: Settings, units: gpd.GeoDataFrame, years: Sequence[int], lang: str = "de"
+) -> str:
+    """The completeness line of a map of ``units`` for ``years`` ("dokumentiert: 10 Kommunen;
+    laut Ministerium bis 2008: 86"), as the page and every export show it under the title.
+
+    The wording lives with the other captions in render; imported here only when asked for, so
+    that ``mapapp funding show`` and the API server do not load the map stack."""
+    from mapapp.render.captions import funding_completeness
+
+    total = published_total_for(published_totals(settings), years)
+    imported = registry_info(settings).imported
+    return funding_completeness(int(units["funded"].sum()), total, imported, lang)
 
 
 def boundaries(settings: Settings, simplify_m: float) -> Boundaries:

@@ -67,9 +67,11 @@ def funding_downloads(
     choice: str,
     note: str,
     lang: str,
+    completeness: str = "",
 ) -> None:
     """Table (CSV for Excel, XLSX), units (GeoPackage), sources (TXT), the interactive map (HTML)
-    and the print map (PNG, PDF, SVG with ``note``)."""
+    and the print map (PNG, PDF, SVG with ``note``); both maps carry ``completeness`` (the list's
+    completeness line, :func:`mapapp.render.captions.funding_completeness`) under the title."""
     st.subheader(t("fk.exports", lang))
     stem = f"komm-in_foerderkarte_{choice.replace('–', '-')}"
     labelled = funded_table_labelled(table, lang)
@@ -106,7 +108,7 @@ def funding_downloads(
     maps = st.columns(4)
     maps[0].download_button(
         t("fk.download.html", lang),
-        lambda: funding_html(units, b, choice, lang),
+        lambda: funding_html(units, b, choice, lang, completeness=completeness),
         f"{stem}.html",
         "text/html",
         on_click="ignore",
@@ -114,7 +116,7 @@ def funding_downloads(
     for col, (fmt, mime) in zip(maps[1:], _STATIC, strict=True):
         col.download_button(
             t(f"fk.download.{fmt}", lang),
-            _static_map(units, b, choice, fmt, note, lang),
+            _static_map(units, b, choice, fmt, note, lang, completeness),
             f"{stem}.{fmt}",
             mime,
             on_click="ignore",
@@ -122,7 +124,13 @@ def funding_downloads(
 
 
 def _static_map(
-    units: gpd.GeoDataFrame, b: Boundaries, choice: str, fmt: str, note: str, lang: str
+    units: gpd.GeoDataFrame,
+    b: Boundaries,
+    choice: str,
+    fmt: str,
+    note: str,
+    lang: str,
+    completeness: str,
 ) -> Callable[[], bytes]:
     """A no-argument callable for st.download_button: the static map (and matplotlib) is only
     loaded when the button is clicked."""
@@ -130,6 +138,14 @@ def _static_map(
     def build() -> bytes:
         from mapapp.render.funding_sheet import static_funding_map
 
-        return static_funding_map(units, b, years_label=choice, fmt=fmt, note=note, lang=lang)
+        return static_funding_map(
+            units,
+            b,
+            years_label=choice,
+            fmt=fmt,
+            note=note,
+            lang=lang,
+            completeness=completeness,
+        )
 
     return build

@@ -194,6 +194,8 @@ def test_svg_export_with_title(
     assert funding_title("2005–2007") not in svg
     assert funding_attribution(2021) in svg  # the mirror holds VG5000, Stand 2021
     assert "Förderdaten: in öffentlichen Quellen" in svg  # DEFAULT_NOTE (wrapped)
+    # the completeness line stands under the title, with the ministry's published total
+    assert "dokumentiert:" in svg and "laut Ministerium bis 2008: 86" in svg
     for region in ("D Ü S S E L D O R F", "K Ö L N", "M Ü N S T E R", "D E T M O L D"):
         assert region in svg
     urls = re.findall(r"https?://[^\s\"'<>)]+", svg)
@@ -229,6 +231,7 @@ def test_html_export_is_offline(
     assert (
         funding_title("2005–2007") in html or json.dumps(funding_title("2005–2007"))[1:-1] in html
     )
+    assert "laut Ministerium bis 2008: 86" in html
 
 
 @pytest.mark.data

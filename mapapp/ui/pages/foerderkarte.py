@@ -56,7 +56,7 @@ def render() -> None:
     table = funded_table(units)
     funding_tables(counts_view(cached.counts_for_years(info, choice.years), lang), table, lang)
     note = funding_note(info.imported, info.path, lang)
-    funding_downloads(table, units, b, choice.label, note, lang)
+    funding_downloads(table, units, b, choice.label, note, lang, completeness=shown)
 
 
 def _show_map(
