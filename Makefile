@@ -34,5 +34,9 @@ lint: setup
 	$(BIN)/mypy mapapp
 	$(BIN)/lint-imports
 
+# The store tests also run on PostgreSQL/PostGIS: scripts/start_postgres.sh installs it (Debian),
+# starts a throwaway server on 127.0.0.1 and prints its URL (without one, CI fails those tests).
 test: setup browser-deps lint
-	MAPAPP_MIRROR="$(MIRROR)" $(BIN)/python -m pytest
+	url="$$(bash scripts/start_postgres.sh || true)"; \
+	MAPAPP_TEST_DATABASE_URL="$${MAPAPP_TEST_DATABASE_URL:-$$url}" MAPAPP_MIRROR="$(MIRROR)" \
+	$(BIN)/python -m pytest

@@ -24,8 +24,9 @@ Fixtures
     ``MAPAPP_DATA_DIR`` pointing at it, ``MAPAPP_MIRROR`` cleared and ``get_settings()`` reading the
     toy reference folder (:func:`tests.fixtures.toy_files.use_toy_reference`). A ``ToyData``.
 
-In CI, any test marked ``data`` or ``browser`` that ends up skipped is reported as a failure, so CI
-cannot pass by skipping the integration tests.
+In CI, any test marked ``data``, ``browser`` or ``postgres`` (the store tests on the PostgreSQL
+server of ``MAPAPP_TEST_DATABASE_URL``, :mod:`tests.fixtures.databases`) that ends up skipped is
+reported as a failure, so CI cannot pass by skipping the integration tests.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from tests.fixtures.toy_files import ToyData
 
 #: Markers whose tests must not be skipped in CI.
-NO_SKIP_IN_CI = ("data", "browser")
+NO_SKIP_IN_CI = ("data", "browser", "postgres")
 
 
 def in_ci() -> bool:

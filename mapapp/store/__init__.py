@@ -1,7 +1,9 @@
 """Persistence of offers behind the :class:`~mapapp.store.base.OfferStore` protocol.
 
-:func:`open_offer_store` returns the embedded default (SQLite file ``offers.sqlite`` in
-``settings.store_dir``). A server backend (PostGIS) would be chosen here from the settings.
+:func:`open_offer_store` returns the store of ``settings.database_url`` (``MAPAPP_DATABASE_URL``:
+a shared PostgreSQL/PostGIS database) or, by default, the embedded SQLite file ``offers.sqlite`` in
+``settings.store_dir``; both are :class:`~mapapp.store.sql.SqlOfferStore` (created or migrated
+on open).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from mapapp.config import Settings
 from mapapp.store.base import OfferStore, UpsertResult, ensure_seeded
 from mapapp.store.logins import LOGINS_DB_NAME
+from mapapp.store.sql import SqlOfferStore
 from mapapp.store.sqlite import SqliteOfferStore
 from mapapp.store.sqlite_file import check_file
 
@@ -22,8 +25,17 @@ STORE_FILES: dict[str, tuple[str, ...]] = {
 }
 
 
-def open_offer_store(settings: Settings) -> OfferStore:
-    """The configured offer store (embedded SQLite in ``settings.store_dir``)."""
+def database_url(settings: Settings) -> str:
+    """The configured store database: ``MAPAPP_DATABASE_URL``, else the SQLite file."""
+    if settings.database_url:
+        return settings.database_url
+    return f"sqlite:///{settings.store_dir / OFFERS_DB_NAME}"
+
+
+def open_offer_store(settings: Settings) -> SqlOfferStore:
+    """The configured offer store (created or migrated on open)."""
+    if settings.database_url:
+        return SqlOfferStore(settings.database_url)
     return SqliteOfferStore(settings.store_dir / OFFERS_DB_NAME)
 
 
@@ -39,9 +51,11 @@ def check_stores(settings: Settings) -> list[tuple[Path, str | None]]:
 __all__ = [
     "STORE_FILES",
     "OfferStore",
+    "SqlOfferStore",
     "SqliteOfferStore",
     "UpsertResult",
     "check_stores",
+    "database_url",
     "ensure_seeded",
     "open_offer_store",
 ]

@@ -1,8 +1,9 @@
 """The offer store interface: what the app, the CLI and the analysis need from persistence.
 
-The embedded default is :class:`mapapp.store.sqlite.SqliteOfferStore` (one SQLite file, no server).
-A server database (PostGIS) implements the same :class:`OfferStore` protocol later; nothing outside
-``mapapp.store`` depends on the backend.
+One implementation serves both back ends: :class:`mapapp.store.sql.SqlOfferStore` on the embedded
+default (one SQLite file, no server; :class:`mapapp.store.sqlite.SqliteOfferStore`) and on a
+shared PostgreSQL/PostGIS database (``MAPAPP_DATABASE_URL``). Nothing outside ``mapapp.store``
+depends on the back end.
 
 Contract of every implementation
 --------------------------------
@@ -22,11 +23,72 @@ Contract of every implementation
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from mapapp.offers_model import Offer
+
+#: The actor of writes no person made (seeding, migrations).
+SYSTEM_ACTOR = "system"
+#: How a change was made (the ``via`` of an audit entry).
+VIA_VALUES = ("ui", "import", "cli", "seed", "migration", "restore", "api")
+
+
+class VersionConflict(Exception):
+    """A save based on an old version: someone else changed the offer in between."""
+
+    def __init__(self, offer_id: str, expected: int, current: int | None) -> None:
+        self.offer_id = offer_id
+        self.expected = expected
+        self.current = current
+        now = "gelöscht" if current is None else f"Version {current}"
+        super().__init__(
+            f"Angebot {offer_id}: nicht gespeichert – bearbeitet wurde Version {expected}, "
+            f"gespeichert ist inzwischen {now}. Bitte neu laden und die Änderung wiederholen."
+        )
+
+
+class OfferNotFound(KeyError):
+    """No offer (or no such version of it) with this id."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "Angebot nicht gefunden"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One recorded change of an offer (``before``/``after`` are records, ``None`` for none)."""
+
+    offer_id: str
+    version: int | None
+    actor: str
+    at: str
+    via: str
+    action: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``mapapp audit --format json`` object."""
+        return {
+            "offer_id": self.offer_id,
+            "version": self.version,
+            "actor": self.actor,
+            "at": self.at,
+            "via": self.via,
+            "action": self.action,
+            "before": dict(self.before) if self.before is not None else None,
+            "after": dict(self.after) if self.after is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class VersionedOffer:
+    """An offer with its stored version."""
+
+    offer: Offer
+    version: int
 
 
 @dataclass(frozen=True)
@@ -59,12 +121,50 @@ class OfferStore(Protocol):
 
     def count(self) -> int: ...
 
-    def upsert(self, offers: Iterable[Offer]) -> UpsertResult:
-        """Insert or replace offers by id, in one transaction."""
+    def get_versioned(self, offer_id: str) -> VersionedOffer | None:
+        """The offer with its version (``None`` if there is none)."""
         ...
 
-    def delete(self, ids: Iterable[str]) -> int:
+    def versions(self) -> dict[str, int]:
+        """Version of every stored offer."""
+        ...
+
+    def upsert(
+        self, offers: Iterable[Offer], *, actor: str = SYSTEM_ACTOR, via: str = "import"
+    ) -> UpsertResult:
+        """Insert or replace offers by id, in one transaction (changed ones get a new version
+        and an audit entry)."""
+        ...
+
+    def update(self, offer: Offer, *, expected_version: int, actor: str, via: str) -> int:
+        """Replace one stored offer if its version is still ``expected_version``; returns the
+        version now stored (unchanged when the record is the same).
+
+        Raises :class:`VersionConflict` (also when it was deleted meanwhile) and
+        :class:`OfferNotFound` (no such offer)."""
+        ...
+
+    def delete(self, ids: Iterable[str], *, actor: str = SYSTEM_ACTOR, via: str = "import") -> int:
         """Delete offers by id in one transaction; returns how many existed."""
+        ...
+
+    def revert(
+        self,
+        offer_id: str,
+        to_version: int,
+        *,
+        actor: str,
+        via: str,
+        expected_version: int | None = None,
+    ) -> int:
+        """Store the offer as it was in ``to_version`` (as a new version; a version that was a
+        deletion deletes it); returns the new version. Raises :class:`OfferNotFound` when the
+        audit has no such version, :class:`VersionConflict` when ``expected_version`` is given
+        and no longer current."""
+        ...
+
+    def audit(self, offer_id: str | None = None) -> list[AuditEntry]:
+        """The recorded changes (of one offer), oldest first."""
         ...
 
     def data_version(self) -> str:

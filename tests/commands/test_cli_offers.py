@@ -153,9 +153,9 @@ def test_crash_mid_import_keeps_previous_state(settings, tmp_path, monkeypatch):
     path = write(tmp_path, "a.csv", GOOD)
     assert main(["offers", "import", str(path)]) == 0
     before = db(settings).all()
-    import mapapp.store.sqlite as sqlite_mod
+    import mapapp.store.writes as writes_mod
 
-    real_dump = sqlite_mod._dump
+    real_dump = writes_mod.dump
     calls = {"n": 0}
 
     def failing_dump(offer):
@@ -164,7 +164,7 @@ def test_crash_mid_import_keeps_previous_state(settings, tmp_path, monkeypatch):
             raise RuntimeError("injected failure")
         return real_dump(offer)
 
-    monkeypatch.setattr(sqlite_mod, "_dump", failing_dump)
+    monkeypatch.setattr(writes_mod, "dump", failing_dump)
     with pytest.raises(RuntimeError, match="injected"):
         main(["offers", "import", str(write(tmp_path, "a.csv", GOOD.replace("Weg 1", "Weg 9")))])
     assert db(settings).all() == before

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store database (run by :func:`mapapp.store.migrate.upgrade`)."""
