@@ -49,6 +49,8 @@ FORMATS = sheet.FORMATS
 #: Map frame and the column beside it (legend, parameters, method), mm from the lower left.
 _MAP_MM = (5.94, 31.5, 166.32, 153.3)
 _COLUMN_X_MM = 178.2
+#: Top of the legend: below the four lines the headline, its caveat and its basis may take.
+_LEGEND_TOP_MM = 176.0
 
 
 def map_sheet(
@@ -76,9 +78,10 @@ def map_sheet(
         p = result.params
         page.header(
             t("cov.sheet.title", lang, categories=category_text(p.categories, lang)),
-            sheet.wrap(headline_sentence(result.headline, lang), 150),
+            # the figure with its caveat and basis: up to four lines above the legend
+            sheet.wrap(headline_sentence(result.headline, lang), 165),
             title_size=14,
-            subtitle_size=8.5,
+            subtitle_size=7.5,
         )
         ax = page.axes(_MAP_MM)
         ax.set_aspect("equal")
@@ -203,7 +206,7 @@ def _legend(page: sheet.Page, classes: Classes, lang: str) -> None:
         handles,
         labels,
         title=sheet.wrap(classes.title, 55),
-        anchor=(_COLUMN_X_MM / sheet.PAGE_MM[0], 184.8 / sheet.PAGE_MM[1]),
+        anchor=(_COLUMN_X_MM / sheet.PAGE_MM[0], _LEGEND_TOP_MM / sheet.PAGE_MM[1]),
         size=7.5,
         title_size=8,
     )

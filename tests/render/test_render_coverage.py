@@ -5,6 +5,7 @@ Uses the two-Gemeinde fixture of ``tests/test_coverage_pipeline.py`` (1 km cells
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -20,11 +21,13 @@ from pyproj import Transformer
 from mapapp.analysis.coverage.grid import coverage_inputs, demand_grid_nrw
 from mapapp.analysis.coverage.params import CoverageParams, Method
 from mapapp.analysis.coverage.result import run_coverage
+from mapapp.render import sheet
 from mapapp.render.assets import localize_assets
 from mapapp.render.coverage_classes import NODATA_COLOUR, PALETTE, Classes, measure_classes
 from mapapp.render.coverage_map import coverage_map, legend_html, units_geojson
 from mapapp.render.coverage_raster import cell_values, raster_lookup, raster_png
 from mapapp.render.coverage_sheet import map_sheet
+from mapapp.text.coverage import headline_sentence
 from tests.fixtures.coverage_inputs import ABH, G1, G2, X0, Y0, make_inputs, make_offers
 
 
@@ -255,14 +258,16 @@ def test_map_sheet_formats_and_texts(grid, result, shapes) -> None:  # type: ign
     svg = map_sheet(result, "kreis", kreise=kreise, land=land, fmt="svg").decode("utf-8")
     for text in (
         "Versorgungslücken NRW",
-        "Nur eine Näherung",  # G2's nearest offer stands at its Kreis seat (approximate)
-        "33,3 % der",
-        "Auf Basis von 2 Angeboten (Ausländerbehörde), davon 1 nur ungefähr",
         "© GeoBasis-DE / BKG 2021 (Daten verändert)",
         "Schwelle: 1,5 km",
         "Zensus 2022 (Stichtag 15.05.2022)",
         "unvollständig",
     ):
         assert text in svg, text
+    # the headline with its caveat (G2's nearest offer stands at its Kreis seat) and its basis
+    sentence = headline_sentence(result.headline)
+    assert sentence.startswith("Nur eine Näherung") and "Auf Basis von 2 Angeboten" in sentence
+    for line in sheet.wrap(sentence, 165).split("\n"):
+        assert html.escape(line, quote=False) in svg, line
     with pytest.raises(ValueError, match="Format"):
         map_sheet(result, "kreis", kreise=kreise, land=land, fmt="gif")
