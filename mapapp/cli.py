@@ -14,7 +14,9 @@ from mapapp.model import DataError, DataMissingError
 #: command being run is imported (``mapapp coverage`` loads no map or funding stack); ``mapapp``
 #: without a known command (``--help``, a typo) imports them all to list them. Keep sorted.
 COMMANDS: dict[str, str] = {
+    "audit": "mapapp.commands.audit",
     "coverage": "mapapp.commands.coverage",
+    "db": "mapapp.commands.db",
     "export-map": "mapapp.commands.export",
     "fetch-data": "mapapp.commands.data",
     "funding": "mapapp.commands.funding",

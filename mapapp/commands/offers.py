@@ -14,6 +14,7 @@ from typing import Any
 
 from mapapp.analysis.offers import OfferFilter
 from mapapp.catalogue import german
+from mapapp.commands.offers_edit import register_edit
 from mapapp.commands.offers_wegweiser import register_wegweiser
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import ATTRIBUTION_OSM_DATA, ATTRIBUTION_PLZ, get_settings
@@ -46,13 +47,15 @@ Beispiele:
   mapapp offers export --format html --out angebote.html
   mapapp offers export --format hsds --out hsds-paket/
   mapapp offers import hsds-paket/        (oder hsds-paket.zip)
+  mapapp offers update ID --set phone="0251 1234" --if-version 3 --as anna
+  mapapp offers revert ID --to 2 --as anna
 
 Zeilennummern im Bericht: wie in der Tabellenkalkulation (Kopfzeile = 1), GeoJSON: Feature-Nummer ab 1.
 """
 
 
 def register(subparsers: Any) -> None:
-    """Add ``offers import|near|responsible|export``."""
+    """Add ``offers import|near|responsible|export|update|revert``."""
     parser = subparsers.add_parser(
         "offers",
         help="Integrationsangebote importieren, suchen, exportieren",
@@ -65,6 +68,7 @@ def register(subparsers: Any) -> None:
     _register_near(sub)
     register_wegweiser(sub)
     _register_responsible(sub)
+    register_edit(sub)
     p_exp = sub.add_parser("export", help="gespeicherte Angebote exportieren")
     p_exp.add_argument(
         "--format",
