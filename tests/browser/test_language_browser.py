@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from mapapp.config import Settings
 from mapapp.services.offers import load_offers
-from mapapp.text import I18N_DIR
+from mapapp.text import I18N_DIR, available_languages, t
 from tests.browser.conftest import ARTIFACTS, AppPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
@@ -157,3 +157,94 @@ def test_public_page_has_no_german_ui_text(
     assert catalogue["map.layer.offers"] in texts["layers"]
     for where, text in texts.items():
         assert _german_left(text, lang, data_values) == [], (where, text)
+
+
+#: Streamlit's own English widget texts the app replaces (placeholders, "Select all").
+STREAMLIT_ENGLISH = (
+    "Choose an option",
+    "Choose options",
+    "Choose or add",
+    "Add an option",
+    "No options to select",
+    "Select all",
+)
+#: Where the text of an element starts and ends on screen (its first text node's glyphs), and
+#: the element's own box.
+_TEXT_EDGES = """(el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const text = range.getBoundingClientRect(), box = el.getBoundingClientRect();
+    return {textLeft: text.left, textRight: text.right, boxLeft: box.left, boxRight: box.right};
+}"""
+#: Screen position of a card title's number ("1") and of its name's part on the same line.
+_NUMBER_AND_NAME = """(el) => {
+    const node = document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode();
+    const at = (start, end) => {
+        const r = document.createRange();
+        r.setStart(node, start);
+        r.setEnd(node, end);
+        return r.getClientRects()[0];  // on the first line (a long name wraps)
+    };
+    const digit = at(0, 1), name = at(node.textContent.indexOf(" ") + 2, node.textContent.length);
+    return {digitLeft: digit.left, digitRight: digit.right, nameLeft: name.left,
+            nameRight: name.right};
+}"""
+
+
+def _language_picker(app: AppPage) -> None:
+    app.page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()
+
+
+def test_document_language_and_direction_follow_the_choice(
+    open_app: Callable[..., AppPage],
+) -> None:
+    """``<html lang dir>`` is the UI language on a deep link and after each switch in the
+    sidebar; the sidebar's page names are translated."""
+    app = open_app("/datenpflege?lang=uk")
+    page, html = app.page, app.page.locator("html")
+    expect(html).to_have_attribute("lang", "uk")
+    expect(html).to_have_attribute("dir", "ltr")
+    for lang, (name, direction) in available_languages().items():
+        _language_picker(app)
+        page.get_by_role("option", name=name, exact=True).click()
+        expect(html).to_have_attribute("lang", lang)
+        expect(html).to_have_attribute("dir", direction)
+        nav = page.locator("[data-testid='stSidebarNav']")
+        for key in ("nav.foerderkarte", "nav.angebote", "nav.luecken", "nav.datenpflege"):
+            expect(nav).to_contain_text(t(key, lang))
+
+
+def test_arabic_phone_reads_right_to_left(open_app: Callable[..., AppPage]) -> None:
+    """Arabic on a phone: headings and card titles stand at the right edge; a card's number
+    stays at the start of its line (right of the name), whatever the name's script; the
+    filters show no Streamlit English."""
+    app = open_app("/angebote?lang=ar&ort=Bochum", width=390, height=844)
+    page = app.page
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    title = page.locator("h1").first
+    heading = page.get_by_role("heading", level=3).filter(has_text="بالقرب من")
+    expect(heading).to_have_count(1)
+    card = page.locator("[data-testid='stMarkdownContainer'] strong").filter(
+        has_text=re.compile(r"^1\. ")
+    )
+    expect(card).to_have_count(1)
+    for element in (title, heading, card):
+        edges = element.evaluate(_TEXT_EDGES)
+        # right-aligned: the text ends at the element's right edge, the free room is on the left
+        assert edges["boxRight"] - edges["textRight"] < 4, edges
+        assert edges["textLeft"] - edges["boxLeft"] >= edges["boxRight"] - edges["textRight"], edges
+    pos = card.evaluate(_NUMBER_AND_NAME)
+    assert pos["digitLeft"] >= pos["nameRight"], pos  # "1." at the start (right), then the name
+    # Streamlit's English widget texts: placeholders and the multiselect's "Select all"
+    page.locator("[data-testid='stExpander'] summary").first.click()
+    select = page.locator("[data-testid='stMultiSelect']").first
+    expect(select).to_be_visible()
+    select.locator("input").click()
+    expect(page.get_by_role("option").first).to_be_visible()
+    shown = page.locator("[data-testid='stApp']").inner_text() + " ".join(
+        page.locator("[placeholder]").evaluate_all("els => els.map(e => e.placeholder)")
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "angebote_ar_phone_filters.png"))
+    assert [w for w in STREAMLIT_ENGLISH if w in shown] == []
+    page.keyboard.press("Escape")
