@@ -14,7 +14,7 @@ from typing import Any
 
 from mapapp.analysis.offers import OfferFilter
 from mapapp.catalogue import german
-from mapapp.commands.offers_edit import register_edit
+from mapapp.commands.offers_edit import os_user, register_edit
 from mapapp.commands.offers_wegweiser import register_wegweiser
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import ATTRIBUTION_OSM_DATA, ATTRIBUTION_PLZ, get_settings
@@ -104,6 +104,13 @@ def _register_import(sub: Any) -> None:
         default=DEFAULT_MAX_BYTES,
         help="größte erlaubte Datei in Bytes, >= 1 (Standard: %(default)s)",
     )
+    p_imp.add_argument(
+        "--as",
+        dest="actor",
+        default=None,
+        metavar="NAME",
+        help="wer importiert (Standard: OS-Benutzer)",
+    )
     p_imp.set_defaults(func=_cmd_import)
 
 
@@ -181,6 +188,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             all_or_nothing=args.all_or_nothing,
             max_bytes=args.max_bytes,
+            actor=args.actor or os_user(),
         )
     except (DataError, DataMissingError) as exc:
         if args.report:

@@ -57,6 +57,7 @@ from mapapp.offers_model import Offer, Precision
 from mapapp.projection import to_metric
 from mapapp.services import place_search
 from mapapp.store import OfferStore, ensure_seeded, open_offer_store
+from mapapp.store.base import SYSTEM_ACTOR
 from mapapp.text import DEFAULT_LANG, t
 
 # --------------------------------------------------------------------------------------------
@@ -344,6 +345,8 @@ def import_offers(
     dry_run: bool = False,
     all_or_nothing: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    actor: str = SYSTEM_ACTOR,
+    via: str = "import",
 ) -> ImportReport:
     """Read an offer file (:func:`mapapp.io.offers.parse_offers`) and store the accepted rows
     (one transaction).
@@ -360,6 +363,8 @@ def import_offers(
         Only read and report; store nothing.
     all_or_nothing
         Store nothing if any row is rejected.
+    actor, via
+        Who imports and how (the audit rows of the changed offers).
 
     Returns
     -------
@@ -378,7 +383,7 @@ def import_offers(
         return report
     if store is None:
         raise ValueError("store fehlt (nur ein Probelauf kommt ohne Speicher aus)")
-    written = store.upsert(result.offers)
+    written = store.upsert(result.offers, actor=actor, via=via)
     report.stored = True
     report.inserted = written.inserted
     report.updated = written.updated

@@ -134,3 +134,26 @@ def test_backup_and_restore_commands(db_env: str, tmp_path: Path, monkeypatch, c
     capsys.readouterr()
     assert main(["db", "restore", str(dump)]) == 2  # not empty any more: one sentence
     assert "leere" in capsys.readouterr().err
+
+
+def test_import_writes_audit_rows_with_its_actor(tmp_path: Path, monkeypatch, capsys) -> None:
+    """``offers import --as`` names the importer; the seed writes as ``system``."""
+    import mapapp.commands.offers as offers_cmd
+    from tests.commands.test_cli_offers import GOOD, write
+    from tests.fixtures.offers_geography import write_data_dir
+
+    settings = write_data_dir(tmp_path)
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(settings.data_dir))
+    monkeypatch.delenv("MAPAPP_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MAPAPP_GEOCODER_URL", raising=False)
+    monkeypatch.setattr(offers_cmd, "get_settings", lambda: settings)
+    path = write(tmp_path, "a.csv", GOOD)
+    assert main(["offers", "import", str(path), "--as", "kreis-aheim"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "--format", "json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    seeded = [e for e in entries if e["via"] == "seed"]
+    imported = [e for e in entries if e["via"] == "import"]
+    assert seeded and all(e["actor"] == "system" and e["action"] == "create" for e in seeded)
+    assert sorted(e["after"]["name"] for e in imported) == ["Beratung A", "Kurs C"]
+    assert {e["actor"] for e in imported} == {"kreis-aheim"}
