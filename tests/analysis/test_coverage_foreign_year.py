@@ -10,6 +10,7 @@ import pytest
 from mapapp.analysis.coverage.grid import demand_grid_nrw, with_foreign_year
 from mapapp.analysis.coverage.params import CoverageParams
 from mapapp.analysis.coverage.result import run_coverage
+from mapapp.io.tabular import sources_path
 from mapapp.model import DataError
 from mapapp.text.coverage import attribution, sources
 from tests.fixtures.coverage_inputs import G1, G2, SHARES, make_inputs, make_offers
@@ -73,10 +74,11 @@ def test_cli_foreign_year_gives_the_core_numbers(tmp_path, monkeypatch, capsys) 
         ),
         "gemeinde",
     )
-    got = pd.read_csv(out, comment="#", dtype={"ags": str})
+    assert not out.read_text(encoding="utf-8").startswith("#")  # no comment line in a CSV
+    got = pd.read_csv(out, dtype={"ags": str})
     assert got["demand"].tolist() == pytest.approx(expected["demand"].tolist())
     assert sorted(got["demand"].tolist()) == pytest.approx([40.0, 200.0])
-    assert "INKAR" in out.read_text(encoding="utf-8").splitlines()[0]
+    assert "INKAR" in sources_path(out).read_text(encoding="utf-8")  # sources file beside it
     assert (
         main([*args, "--foreign-year", "2007", "--out", str(out)]) == 2
     )  # 05154 has no 2007 share

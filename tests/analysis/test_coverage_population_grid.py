@@ -44,6 +44,7 @@ from mapapp.analysis.coverage.result import run_coverage
 from mapapp.cli import main
 from mapapp.config import Settings
 from mapapp.io import datasets
+from mapapp.io.tabular import sources_path
 from mapapp.model import DataError
 from mapapp.services import coverage
 from mapapp.text.coverage import attribution, export_comment, method_text, sources
@@ -280,7 +281,8 @@ def test_cli_population_grid_gives_the_core_numbers(fake_nrw_grid, tmp_path, cap
         ),
         level,
     )
-    got = pd.read_csv(out, comment="#", dtype={"ags": str, "kreis_ags": str, "cell_id": str})
+    assert not out.read_text(encoding="utf-8").startswith("#")  # no comment line in a CSV
+    got = pd.read_csv(out, dtype={"ags": str, "kreis_ags": str, "cell_id": str})
     assert list(got.columns) == list(expected.columns) and len(got) == len(expected)
     np.testing.assert_allclose(got["demand"], expected["demand"], rtol=1e-12)
     if level == "cell":
@@ -291,11 +293,11 @@ def test_cli_population_grid_gives_the_core_numbers(fake_nrw_grid, tmp_path, cap
     else:
         np.testing.assert_allclose(got["demand_beyond"], expected["demand_beyond"], rtol=1e-12)
         assert dict(zip(got["ags"], got["demand_beyond"])) == pytest.approx({G1: 2.5, G2: 6.25})
-    assert GRID_ATTRIBUTION in out.read_text(encoding="utf-8").splitlines()[0]
+    assert GRID_ATTRIBUTION in sources_path(out).read_text(encoding="utf-8")
     assert "12,3 % der ausländischen Bevölkerung" in capsys.readouterr().out
     # without the option: the Gemeinde figures spread by area (other numbers)
     assert main([*args, "--out", str(out)]) == 0
-    assert "Gitterzellen" not in out.read_text(encoding="utf-8").splitlines()[0]
+    assert "Gitterzellen" not in sources_path(out).read_text(encoding="utf-8")
 
 
 def test_cli_population_grid_fixes_the_cell_size(fake_nrw_grid, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
