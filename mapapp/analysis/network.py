@@ -2,9 +2,12 @@
 
 Pure: arrays in, arrays out. Two engines give the same times:
 
-* ``pandana`` (default when installed): contraction hierarchies (:class:`pandana.Network`,
-  ``nodes_in_range``); impedances are kept to a thousandth of their unit (here: milliseconds);
-* ``scipy``: :func:`scipy.sparse.csgraph.dijkstra` with ``limit`` (the reference and fallback).
+* ``scipy`` (default): :func:`scipy.sparse.csgraph.dijkstra` with ``limit``, exact;
+* ``pandana``: contraction hierarchies (:class:`pandana.Network`, ``nodes_in_range``); impedances
+  are kept to a thousandth of their unit (milliseconds), so a pair within a millisecond or so of
+  the limit may be counted in. For this task (all pairs within a limit) it is slower than the
+  Dijkstra: building the hierarchy dominates and a range query visits the same nodes
+  (``scripts/bench_network.py``, docs/BENCHMARKS.md).
 
 Searches start from the smaller side (offers are usually fewer than demand cells); from the
 destinations they run on the reversed graph, so one-way streets count in the direction of travel,
@@ -63,12 +66,8 @@ class CostPairs:
 
 
 def default_engine() -> str:
-    """``pandana`` when it can be imported, else ``scipy``."""
-    try:
-        import pandana  # noqa: F401
-    except ImportError:
-        return "scipy"
-    return "pandana"
+    """``scipy``: exact and, for all pairs within a limit, faster than pandana (see above)."""
+    return "scipy"
 
 
 def largest_component(graph: Graph) -> tuple[Graph, IntArray]:

@@ -99,7 +99,7 @@ def register(subparsers: Any) -> None:
     costs.add_argument(
         "--engine",
         choices=("pandana", "scipy"),
-        help="Kürzeste Wege mit pandana (Contraction Hierarchies, Standard) oder scipy (Dijkstra)",
+        help="Kürzeste Wege mit scipy (Dijkstra, Standard) oder pandana (Contraction Hierarchies)",
     )
     costs.set_defaults(func=run_costs)
     listing = forms.add_parser("list", help="gebaute Netze im Datenverzeichnis zeigen")
