@@ -25,14 +25,14 @@ install_packages() {
   fi
   if [ "$(id -u)" != 0 ]; then
     log "PostgreSQL/PostGIS fehlen und dieses Skript läuft nicht als root:"
-    log "  sudo apt-get install -y postgresql postgis"
+    log "  sudo apt-get install -y postgresql postgresql-postgis"
     return 1
   fi
   log "installing postgresql and postgis (Debian packages)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
-  # postgis pulls the postgresql-NN-postgis-3 package of Debian's default PostgreSQL version.
-  apt-get install -y -qq --no-install-recommends postgresql postgis >&2
+  # postgresql-postgis is PostGIS for Debian's default PostgreSQL (postgresql-NN-postgis-3).
+  apt-get install -y -qq --no-install-recommends postgresql postgresql-postgis >&2
 }
 
 # Run a command as the server's owner (root may not run PostgreSQL).
@@ -59,6 +59,7 @@ start() {
     as_owner "$bin/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 start \
       -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=200" >&2
   fi
+  export PGOPTIONS="--client-min-messages=warning"
   local psql=("$bin/psql" -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
   if [ -z "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB'")" ]; then
     "${psql[@]}" -d postgres -c "CREATE ROLE $DB LOGIN" >&2

@@ -105,7 +105,7 @@ def _translate(error: exc.DBAPIError, url: sa.URL) -> DataError | None:
     if url.get_backend_name() != "sqlite" and isinstance(error, exc.OperationalError):
         first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         return DataError(
-            f"Die Datenbank {display(url)} ist nicht erreichbar ({first}) – läuft der Server? "
+            f"Die Datenbank ist nicht erreichbar ({first}) – läuft der Server? "
             "Die App versucht es beim nächsten Aufruf wieder.",
             file=display(url),
         )

@@ -202,3 +202,12 @@ def _postgis_point(sql_store: SqlOfferStore) -> None:
     with sql_store.engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT id, ST_X(geom), ST_SRID(geom) FROM offers ORDER BY id"))
         assert [tuple(r) for r in rows] == [("t-1", 7.001, 4326), ("t-2", None, None)]
+
+
+def test_unreachable_server_is_one_sentence(tmp_path) -> None:
+    from mapapp.model import DataError
+
+    with pytest.raises(DataError, match="nicht erreichbar") as info:
+        SqlOfferStore("postgresql://mapapp@127.0.0.1:1/mapapp?connect_timeout=2")
+    assert info.value.file == "postgresql://mapapp@127.0.0.1:1/mapapp?connect_timeout=2"
+    assert "\n" not in str(info.value)
