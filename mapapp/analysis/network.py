@@ -3,7 +3,7 @@
 Pure: arrays in, arrays out. Two engines give the same times:
 
 * ``scipy`` (default): :func:`scipy.sparse.csgraph.dijkstra` with ``limit``, exact;
-* ``pandana``: contraction hierarchies (:class:`pandana.Network`, ``nodes_in_range``); impedances
+* ``pandana`` (optional dependency, ``pip install mapapp[network]``): contraction hierarchies (:class:`pandana.Network`, ``nodes_in_range``); impedances
   are kept to a thousandth of their unit (milliseconds), so a pair within a millisecond or so of
   the limit may be counted in. For this task (all pairs within a limit) it is slower than the
   Dijkstra: building the hierarchy dominates and a range query visits the same nodes
@@ -28,6 +28,8 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
+
+from mapapp.model import DataError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -143,6 +145,8 @@ def node_costs(
     ``limit`` seconds; ``reverse`` searches against the edges (time target → source)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
+    if engine == "pandana":
+        require_pandana()
     is_target = np.zeros(graph.n_nodes, dtype=bool)
     is_target[targets] = True
     step = max(1, _BATCH_CELLS // max(graph.n_nodes, 1))
@@ -155,6 +159,18 @@ def node_costs(
             parts.append(_pandana_batch(graph, batch, is_target, limit, reverse))
     src, tgt, secs = (np.concatenate(p) for p in zip(*parts, strict=True))
     return src, tgt, secs
+
+
+def require_pandana() -> None:
+    """Raise one sentence when the optional engine pandana is not installed."""
+    try:
+        import pandana  # noqa: F401
+    except ImportError:
+        raise DataError(
+            "pandana ist nicht installiert (optional: 'pip install pandana' oder "
+            "'pip install mapapp[network]') – ohne --engine rechnet scipy dieselben Zeiten",
+            field="--engine",
+        ) from None
 
 
 def _scipy_batch(

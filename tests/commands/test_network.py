@@ -4,6 +4,7 @@ hand-computed minutes, snapping distance, the table read back by ``mapapp covera
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -150,3 +151,18 @@ def test_coverage_on_plain_csv_does_not_load_the_network_stack(tmp_path: Path) -
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_engine_pandana_without_pandana_is_one_sentence(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pandana is an optional dependency: without it '--engine pandana' says so in one line."""
+    monkeypatch.setitem(sys.modules, "pandana", None)  # import pandana -> ImportError
+    pts = points_csv(tmp_path / "p.csv", [("A", *xy("A"))])
+    argv = ["network", "costs", "--network", "walk", "--from", str(pts), "--to", str(pts),
+            "--max-minutes", "10", "--out", str(tmp_path / "c.csv"), "--engine", "pandana"]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "pandana ist nicht installiert" in err and "--engine" in err
+    assert not (tmp_path / "c.csv").exists()
