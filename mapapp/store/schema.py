@@ -18,6 +18,15 @@ compares them. Further tables of the same database (accounts, sessions, lockouts
   ``migration``, ``restore``), ``action`` (``create``, ``update``, ``delete``, ``revert``), ``at``
   (UTC ISO 8601) and the record ``before`` and ``after`` as JSON text (``NULL`` for none).
 
+- ``accounts``: one row per person who may log in (:mod:`mapapp.store.accounts`): ``name``,
+  ``role`` (``admin``, ``editor``, ``viewer``), ``scopes`` (comma-separated AGS of the Kreise and
+  Gemeinden an editor looks after), ``password_hash`` (argon2id, never the password), the
+  lockout counter ``failed_logins`` with ``last_failure_at`` and ``locked_until``.
+- ``sessions``: one row per logged-in browser: ``token_hash`` (SHA-256 of the session token the
+  browser holds; the token itself is never stored), ``account``, ``created_at``, ``expires_at``.
+  Audit rows of kind ``account`` (create, change, remove, password reset) and ``login`` (login,
+  failure, lockout, refused while locked, logout) name the account as ``subject_id``.
+
 Timestamps are ISO 8601 text in UTC on both back ends (stores written before the migrations hold
 them that way, and a backup carries them unchanged).
 """
@@ -79,5 +88,30 @@ AUDIT = sa.Table(
     sa.Index("audit_subject", "kind", "subject_id", "version", unique=True),
 )
 
-#: Tables in the order a backup writes and a restore reads them.
-BACKUP_TABLES: tuple[sa.Table, ...] = (OFFERS, META, BUNDLED_DELETED, AUDIT)
+ACCOUNTS = sa.Table(
+    "accounts",
+    METADATA,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("scopes", sa.Text, nullable=False, server_default=""),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_failure_at", sa.Text),
+    sa.Column("locked_until", sa.Text),
+)
+
+SESSIONS = sa.Table(
+    "sessions",
+    METADATA,
+    sa.Column("token_hash", sa.Text, primary_key=True),
+    sa.Column("account", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.Text, nullable=False),
+    sa.Index("sessions_account", "account"),
+)
+
+#: Tables in the order a backup writes and a restore reads them. Sessions are not backed up:
+#: a restored database starts with everybody logged out.
+BACKUP_TABLES: tuple[sa.Table, ...] = (OFFERS, META, BUNDLED_DELETED, AUDIT, ACCOUNTS)
