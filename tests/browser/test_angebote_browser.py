@@ -30,7 +30,11 @@ def test_search_shows_nearest_offers_in_list_and_on_map(open_app: Callable[..., 
     box.fill("Münster")
     app.page.get_by_role("button", name="Suchen").click()
     expect(app.page.get_by_text("Angebote in der Nähe von Münster")).to_be_visible()
-    expect(_cards(app).first).to_contain_text("1. Kommunales Integrationszentrum Münster")
+    # the KI and the Ausländeramt are responsible for Münster: named above the list, not in it
+    expect(_cards(app).first).to_contain_text("1. Diakonie Münster")
+    expect(app.page.locator(".st-key-offer-responsible")).to_contain_text(
+        "Kommunales Integrationszentrum Münster"
+    )
     # the same numbered hits are on the map (badges 1..10), next to the Gemeinde outlines
     badges = app.map.locator(".mapapp-hit div")
     expect(badges.filter(has_text="1").first).to_be_attached()
