@@ -58,13 +58,19 @@ def _where(point: SearchPoint, lang: str) -> str:
     return where
 
 
+#: Unicode first-strong isolate: a value keeps its own direction inside a right-to-left page
+#: (a phone number "0291 12345-6" must not be reordered to "6-12345 0291" in Arabic).
+_FSI, _PDI = "\u2068", "\u2069"
+
+
 def _value(line: CardLine) -> str:
     """A card line's value as markdown: a link only for the safe ``href`` the card content
     made (``tel:``, ``mailto:``, ``http(s)``; none holds ``<``, ``>`` or whitespace), the text
-    always escaped."""
+    always escaped and isolated (its own text direction)."""
+    text = _FSI + md(line.text) + _PDI
     if line.href:
-        return f"[{md(line.text)}](<{line.href}>)"
-    return md(line.text)
+        return f"[{text}](<{line.href}>)"
+    return text
 
 
 def offer_card(i: int, hit: NearestOffer, lang: str, now: dt.datetime) -> None:
