@@ -1,5 +1,6 @@
 """``mapapp coverage``: nearest offer, 2SFCA or E2SFCA for points from CSV files (the
-``coverage nrw`` form is :mod:`mapapp.commands.coverage_nrw`).
+``coverage nrw`` form is :mod:`mapapp.commands.coverage_nrw`, ``coverage scenario``
+:mod:`mapapp.commands.coverage_scenario`; both CSV forms share :mod:`.coverage_points`).
 
 The CSV form needs numpy and scipy only: plain files are read with :func:`numpy.loadtxt`
 (:mod:`mapapp.ingest.point_arrays`), the measures run on arrays (:mod:`.kernels
@@ -12,31 +13,21 @@ only for an unusual file (the careful reader :mod:`mapapp.ingest.points`) or a c
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from mapapp.analysis.accessibility.capacity import (
-    capacity_from_pairs,
-    capacity_from_points,
-    id_ranks,
-)
-from mapapp.analysis.accessibility.kernels import (
-    fca_from_pairs,
-    fca_from_points,
-    nearest_from_pairs,
-    nearest_from_points,
-)
-from mapapp.analysis.accessibility.pairs import FloatArray, IntArray, PairLimitError
-from mapapp.analysis.accessibility.weights import StepWeights, WeightFunction
+from mapapp.analysis.accessibility.pairs import PairLimitError
 from mapapp.commands.coverage_nrw import register_nrw
-from mapapp.commands.options import int_range, positive_float, weight_options
-from mapapp.ingest.point_arrays import PointArrays, quick_points
-from mapapp.io.tabular import FORMULA_PREFIXES
+from mapapp.commands.coverage_points import (
+    cost_pairs,
+    measure,
+    read_points,
+    result_csv,
+    weights_for,
+)
+from mapapp.commands.coverage_scenario import register_scenario
+from mapapp.commands.options import int_range, positive_float
 from mapapp.model import DataError
 
 _EPILOG = """\
@@ -77,6 +68,9 @@ Beispiel:
       --steps 5000:1,10000:0.68,15000:0.22 --out e2sfca.csv
   mapapp coverage --demand zellen.csv --supply mbe.csv --method capacity --max-cost 10000 \
       --out unversorgt.csv
+Vorher/nachher mit hinzugefügten, verschobenen oder entfernten Angeboten:
+  mapapp coverage scenario --demand zellen.csv --supply mbe.csv --add neu.csv --remove M7 \\
+      --method nearest --max-cost 10000 --out szenario.csv    (mapapp coverage scenario --help)
 
 Auf den NRW-Daten (Bevölkerungsraster, Angebote der App; wie die Seite "Versorgungslücken"):
   mapapp coverage nrw --category migrationsberatung_erwachsene --threshold 10000 \\
@@ -130,43 +124,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--out", type=Path, metavar="OUT.csv", help="Pflicht")
     parser.set_defaults(func=run)
-    forms = parser.add_subparsers(dest="form", metavar="{nrw}")
+    forms = parser.add_subparsers(dest="form", metavar="{nrw,scenario}")
     register_nrw(forms)
-
-
-Pairs = tuple[IntArray, IntArray, FloatArray]
-
-
-def _read_points(path: Path, value: str | None, need_xy: bool) -> PointArrays:
-    """A points file: one numpy pass for a plain file, else the careful reader."""
-    fast = quick_points(path, value=value, need_xy=need_xy)
-    if fast is not None:
-        return fast
-    # The careful reader uses pandas; imported here so plain files do not load it.
-    from mapapp.ingest.points import read_point_arrays
-
-    return read_point_arrays(path, value=value, need_xy=need_xy)
-
-
-def _cost_pairs(path: Path, demand: PointArrays, supply: PointArrays, limit: float) -> Pairs:
-    """Positions (demand, supply) and costs of the cost table's pairs with ``cost <= limit``."""
-    # A router's cost table is read with pandas; imported here so the straight-line case stays
-    # without it.
-    import pandas as pd
-
-    from mapapp.analysis.accessibility.costs import CostTable, table_pairs
-    from mapapp.ingest.points import read_costs
-
-    table = CostTable(read_costs(path))
-    return table_pairs(table, pd.Index(demand.ids), pd.Index(supply.ids), limit)
-
-
-def _weights(args: argparse.Namespace, max_cost: float) -> WeightFunction | None:
-    """``--steps`` / ``--gaussian``; for e2sfca without them 1 / 0.68 / 0.22 in thirds."""
-    weight_fn = weight_options(args)
-    if weight_fn is None and args.method == "e2sfca":
-        return StepWeights.classic(max_cost)
-    return weight_fn
+    register_scenario(forms)
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -188,101 +148,17 @@ def run(args: argparse.Namespace) -> int:
     _check_options(args)
     # --max-cost is finite and > 0 (checked by argparse); nearest without it: unlimited
     limit = args.max_cost if args.max_cost is not None else math.inf
-    weight_fn = _weights(args, limit)
+    weight_fn = weights_for(args, limit)
     need_xy = args.cost is None
-    demand = _read_points(args.demand, None if args.method == "nearest" else "demand", need_xy)
-    supply = _read_points(args.supply, None if args.method == "nearest" else "capacity", need_xy)
-    pairs = _cost_pairs(args.cost, demand, supply, limit) if args.cost is not None else None
+    demand = read_points(args.demand, None if args.method == "nearest" else "demand", need_xy)
+    supply = read_points(args.supply, None if args.method == "nearest" else "capacity", need_xy)
+    pairs = cost_pairs(args.cost, demand, supply, limit) if args.cost is not None else None
     try:
-        values = _measure(args.method, demand, supply, pairs, limit, weight_fn, args.workers)
+        values = measure(args.method, demand, supply, pairs, limit, weight_fn, args.workers)
     except PairLimitError as exc:  # name the option to change
         raise PairLimitError(exc.estimate, exc.limit, field="--max-cost") from None
-    args.out.write_text(_result_csv(demand.ids, values), encoding="utf-8", newline="")
+    args.out.write_text(result_csv(demand.ids, values), encoding="utf-8", newline="")
     return 0
-
-
-def _given(array: FloatArray | None, what: str) -> FloatArray:
-    """An array the reader was asked for (the options decide which columns are read)."""
-    if array is None:
-        raise RuntimeError(f"{what} wurde nicht gelesen")
-    return array
-
-
-def _measure(
-    method: str,
-    demand: PointArrays,
-    supply: PointArrays,
-    pairs: Pairs | None,
-    limit: float,
-    weight_fn: WeightFunction | None,
-    workers: int,
-) -> FloatArray:
-    """The chosen measure per demand row (``nan`` for nearest without an offer in reach).
-
-    ``limit`` is the catchment in metres (or cost-table units), ``inf`` for nearest without
-    ``--max-cost``; ``pairs`` are a cost table's pairs within it (``None``: straight lines).
-    """
-    if method == "nearest":
-        if pairs is not None:
-            best, _ = nearest_from_pairs(len(demand.ids), *pairs)
-        else:
-            best, _ = nearest_from_points(
-                _given(demand.xy, "x,y"), _given(supply.xy, "x,y"), max_cost=limit,
-                workers=workers,
-            )  # fmt: skip
-        return np.where(best == np.inf, np.nan, best)  # written as an empty field
-    demand_value = _given(demand.value, "demand")
-    supply_value = _given(supply.value, "capacity")
-    if method == "capacity":
-        return _capacity(demand, supply, demand_value, supply_value, pairs, limit)
-    if pairs is not None:
-        return fca_from_pairs(demand_value, supply_value, *pairs, weight_fn=weight_fn)
-    return fca_from_points(
-        demand_value, supply_value, _given(demand.xy, "x,y"), _given(supply.xy, "x,y"),
-        max_cost=limit, weight_fn=weight_fn, workers=workers,
-    )  # fmt: skip
-
-
-def _capacity(
-    demand: PointArrays,
-    supply: PointArrays,
-    demand_value: FloatArray,
-    supply_value: FloatArray,
-    pairs: Pairs | None,
-    limit: float,
-) -> FloatArray:
-    """Unserved demand per row (ties in the text order of the ids)."""
-    demand_rank, supply_rank = id_ranks(demand.ids), id_ranks(supply.ids)
-    if pairs is not None:
-        return capacity_from_pairs(
-            demand_value, supply_value, *pairs, demand_rank=demand_rank, supply_rank=supply_rank
-        )
-    return capacity_from_points(
-        demand_value, supply_value, _given(demand.xy, "x,y"), _given(supply.xy, "x,y"),
-        max_cost=limit, demand_rank=demand_rank, supply_rank=supply_rank,
-    )  # fmt: skip
-
-
-def _result_csv(ids: list[str], values: FloatArray) -> str:
-    """``id,value`` as CSV text, the same as ``DataFrame.to_csv`` (repr of each float, NaN empty).
-
-    Ids are text and neutralised against spreadsheet formulas (a leading ``=``, ``+``, ``-``,
-    ``@`` … gets ``'``); values are numbers and written as they are (no per-cell check).
-    """
-    text = [f"'{i}" if i.startswith(FORMULA_PREFIXES) else i for i in ids]
-    numbers = values.tolist()
-    if np.isnan(values).any():
-        cells = ["" if v != v else repr(v) for v in numbers]
-    else:
-        cells = list(map(repr, numbers))
-    joined = "\x00".join(text)
-    if any(c in joined for c in '",\r\n'):  # ids that need CSV quoting
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["id", "value"])
-        writer.writerows(zip(text, cells, strict=True))
-        return buffer.getvalue()
-    return "id,value\n" + "\n".join(map(",".join, zip(text, cells, strict=True))) + "\n"
 
 
 __all__ = ["register", "run"]
