@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,9 @@ from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
 from mapapp.model import DataError
+
+if TYPE_CHECKING:  # pandas stays out of the plain network commands
+    from mapapp.analysis.accessibility.costs import CostTable
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -65,6 +68,37 @@ class CostPairs:
     seconds: FloatArray
     origin_snap_m: FloatArray
     destination_snap_m: FloatArray
+
+
+@dataclass(frozen=True)
+class NetworkBasis:
+    """What a travel-time figure rests on (from the network's manifest; labelled in ``text``).
+
+    ``speed_kmh``: the one speed on every way (walk, bike, car with ``--speed-kmh``), ``None``
+    for car by ``maxspeed`` and the class table ``car_kmh`` ((highway, km/h) pairs);
+    ``snap_kmh``: the speed of the straight way between a point and its node; ``extract_date``:
+    the OSM extract's date (ISO, UTC) when known; ``max_minutes``: how far the search went.
+    """
+
+    mode: str
+    speed_kmh: float | None
+    snap_kmh: float
+    extract_name: str
+    extract_date: str | None
+    max_minutes: float
+    car_kmh: tuple[tuple[str, float], ...] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class TravelTimes:
+    """Travel minutes from demand points to offers on a built network, for
+    :func:`mapapp.analysis.coverage.result.run_coverage`: ``table`` is a
+    :class:`~mapapp.analysis.accessibility.costs.CostTable` (``origin`` = the grid's
+    :func:`~mapapp.analysis.coverage.grid.piece_ids`, ``destination`` = offer id, ``cost`` =
+    minutes; pairs beyond ``basis.max_minutes`` are not listed)."""
+
+    table: CostTable
+    basis: NetworkBasis
 
 
 def default_engine() -> str:

@@ -151,6 +151,12 @@ class DemandGrid:
         return len(self.cell_ix)
 
 
+def piece_ids(cells: pd.DataFrame) -> list[str]:
+    """A unique id per row of :attr:`DemandGrid.cells` (``cell_id|ags``: a cell's pieces lie in
+    different Gemeinden): the origins of a cost table for :func:`run_coverage`."""
+    return (cells[COL_CELL_ID].astype(str) + "|" + cells[COL_AGS].astype(str)).tolist()
+
+
 def _check_cell_size(cell_size_m: float) -> float:
     size = float(cell_size_m)
     if not math.isfinite(size) or size < 100:

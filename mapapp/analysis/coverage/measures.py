@@ -16,8 +16,13 @@ from mapapp.analysis.accessibility import (
     offers_per_capita,
     two_stage_fca,
 )
-from mapapp.analysis.accessibility.capacity import capacity_from_points, id_ranks
-from mapapp.analysis.coverage.grid import DemandGrid
+from mapapp.analysis.accessibility.capacity import (
+    capacity_from_pairs,
+    capacity_from_points,
+    id_ranks,
+)
+from mapapp.analysis.accessibility.costs import table_pairs
+from mapapp.analysis.coverage.grid import DemandGrid, piece_ids
 from mapapp.analysis.coverage.params import (
     FCA_PER,
     MOSTLY_APPROXIMATE,
@@ -26,7 +31,8 @@ from mapapp.analysis.coverage.params import (
     DemandKind,
     Method,
 )
-from mapapp.analysis.demand import COL_CELL_ID, COL_FOREIGN_POPULATION
+from mapapp.analysis.demand import COL_FOREIGN_POPULATION
+from mapapp.analysis.network import TravelTimes
 from mapapp.config import NRW_LAND
 from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME, COL_POPULATION
 
@@ -124,10 +130,14 @@ def _unit_table(
 
 
 def _fca_per_cell(
-    cells: pd.DataFrame, used: pd.DataFrame, params: CoverageParams, max_pairs: float | None
+    cells: pd.DataFrame,
+    used: pd.DataFrame,
+    params: CoverageParams,
+    max_pairs: float | None,
+    travel: TravelTimes | None = None,
 ) -> npt.NDArray[np.float64]:
     """2SFCA or E2SFCA per cell piece (counted offers with capacity 1 each, catchment in metres,
-    EPSG:25832), per :data:`FCA_PER` people."""
+    EPSG:25832, or in minutes on ``travel``'s cost table), per :data:`FCA_PER` people."""
     supply = pd.DataFrame(
         {
             "id": used["id"].to_numpy(),
@@ -138,6 +148,14 @@ def _fca_per_cell(
     )
     weight_fn = params.e2sfca_weights if params.method is Method.E2SFCA else None
     measure = enhanced_two_stage_fca if params.method is Method.E2SFCA else two_stage_fca
+    if travel is not None:
+        pieces = pd.DataFrame({"piece": piece_ids(cells), "demand": cells["demand"].to_numpy()})
+        access = measure(
+            pieces, supply, demand_value="demand", supply_value="capacity",
+            max_cost=params.catchment, weight_fn=weight_fn, cost=travel.table,
+            demand_id="piece", supply_id="id",
+        )  # fmt: skip
+        return access.to_numpy(dtype=float) * FCA_PER
     access = measure(
         cells, supply, demand_value="demand", supply_value="capacity",
         max_cost=params.catchment_m, weight_fn=weight_fn, max_pairs=max_pairs,
@@ -164,7 +182,11 @@ def _per_capita_measure(
 
 
 def _capacity_measure(
-    cells: pd.DataFrame, used: pd.DataFrame, params: CoverageParams, keys: Mapping[str, Keys]
+    cells: pd.DataFrame,
+    used: pd.DataFrame,
+    params: CoverageParams,
+    keys: Mapping[str, Keys],
+    travel: TravelTimes | None = None,
 ) -> tuple[npt.NDArray[np.float64], dict[str, pd.Series]]:
     """Capacity-limited coverage (:mod:`mapapp.analysis.accessibility.capacity`): the offers with
     a known capacity serve the cells within the catchment; ``cells["unserved"]`` gets the people
@@ -177,16 +199,27 @@ def _capacity_measure(
         cells["unserved"] = np.nan
         nan = {lvl: pd.Series(np.nan, index=pd.unique(k)) for lvl, k in keys.items()}
         return np.full(len(cells), np.nan), nan
-    cell_ids = (cells[COL_CELL_ID].astype(str) + "|" + cells[COL_AGS].astype(str)).tolist()
-    unserved = capacity_from_points(
-        demand,
-        pd.to_numeric(known["capacity"]).to_numpy(dtype=float).clip(min=0),
-        cells[["x", "y"]].to_numpy(dtype=float),
-        np.column_stack([known.geometry.x.to_numpy(float), known.geometry.y.to_numpy(float)]),
-        max_cost=params.catchment_m,
-        demand_rank=id_ranks(cell_ids),
-        supply_rank=id_ranks(known["id"].astype(str).tolist()),
-    )
+    cell_ids = piece_ids(cells)
+    supply = pd.to_numeric(known["capacity"]).to_numpy(dtype=float).clip(min=0)
+    demand_rank = id_ranks(cell_ids)
+    supply_rank = id_ranks(known["id"].astype(str).tolist())
+    if travel is not None:  # the cost table's pairs within the catchment (minutes)
+        pairs = table_pairs(
+            travel.table, pd.Index(cell_ids), pd.Index(known["id"]), params.catchment
+        )
+        unserved = capacity_from_pairs(
+            demand, supply, *pairs, demand_rank=demand_rank, supply_rank=supply_rank
+        )
+    else:
+        unserved = capacity_from_points(
+            demand,
+            supply,
+            cells[["x", "y"]].to_numpy(dtype=float),
+            np.column_stack([known.geometry.x.to_numpy(float), known.geometry.y.to_numpy(float)]),
+            max_cost=params.catchment_m,
+            demand_rank=demand_rank,
+            supply_rank=supply_rank,
+        )
     cells["unserved"] = unserved
     with np.errstate(divide="ignore", invalid="ignore"):
         per_cell = np.where(demand > 0, unserved / demand * 100, np.nan)
@@ -205,6 +238,7 @@ def _measure(
     mean_nearest: Mapping[str, pd.Series],
     grid: DemandGrid,
     max_pairs: float | None = None,
+    travel: TravelTimes | None = None,
 ) -> tuple[npt.NDArray[np.float64], dict[str, pd.Series], pd.Series | None]:
     """The chosen measure: per cell piece, per unit of each level (indexed by AGS), and for offers
     per capita the Gemeinde offer counts (``None`` otherwise).
@@ -212,11 +246,18 @@ def _measure(
     Units: nearest in km, share in % (per cell 0/1), 2SFCA/E2SFCA per :data:`FCA_PER` people,
     offers per :data:`PER_CAPITA_PER` people; unit values are demand-weighted means of the cells.
     Capacity: unserved share of the demand in % (per unit: unserved people / demand).
+    With ``travel`` (a network mode) costs are minutes: nearest in minutes (per unit the
+    demand-weighted mean over the cells with an offer within the search), the catchment the
+    threshold in minutes.
     """
     if params.method is Method.PER_CAPITA:
         return _per_capita_measure(cells, used, params, grid)
     if params.method is Method.CAPACITY:
-        return (*_capacity_measure(cells, used, params, keys), None)
+        return (*_capacity_measure(cells, used, params, keys, travel), None)
+    if params.method is Method.NEAREST and travel is not None:
+        minutes = cells["nearest_min"].to_numpy(dtype=float)
+        reached = np.where(np.isfinite(minutes), cells["demand"].to_numpy(dtype=float), 0.0)
+        return minutes, {lvl: _weighted_mean(k, minutes, reached) for lvl, k in keys.items()}, None
     if params.method is Method.NEAREST:
         per_cell = cells["nearest_m"].to_numpy(dtype=float) / 1000
         return per_cell, {lvl: s / 1000 for lvl, s in mean_nearest.items()}, None
@@ -228,5 +269,5 @@ def _measure(
             {k: _weighted_mean(v, per_cell, demand) * 100 for k, v in keys.items()},
             None,
         )
-    per_cell = _fca_per_cell(cells, used, params, max_pairs)
+    per_cell = _fca_per_cell(cells, used, params, max_pairs, travel)
     return per_cell, {lvl: _weighted_mean(k, per_cell, demand) for lvl, k in keys.items()}, None

@@ -77,6 +77,14 @@ class Support(StrEnum):
     NO_CAPACITY = "no_capacity"  # capacity method: no counted offer has a capacity
 
 
+#: How costs are measured: straight line (metres) or travel time on a built street network
+#: (minutes; :mod:`mapapp.analysis.network`, ``mapapp network build --mode walk|bike|car``).
+MODE_LINE = "line"
+TRAVEL_MODES: tuple[str, ...] = (MODE_LINE, "walk", "bike", "car")
+#: Travel time (minutes) up to which the page searches the network from the offers: the upper end
+#: of its threshold slider, so a threshold change reuses the same cost table.
+NETWORK_MAX_MINUTES: dict[str, float] = {"walk": 120.0, "bike": 120.0, "car": 60.0}
+
 #: Export levels (``distribution``: :func:`~mapapp.analysis.coverage.distribution.distribution_table`).
 EXPORT_LEVELS = ("gemeinde", "kreis", "cell", "distribution")
 
@@ -113,6 +121,13 @@ class CoverageParams:
         ``None``: foreign population from the Zensus 2022 share per Gemeinde. A year (e.g. 2006):
         each Gemeinde's population times the INKAR foreign share of its Kreis in that year (the
         people of today, the share of then – an approximation for the funding years).
+    mode
+        :data:`MODE_LINE` (straight-line metres, the default) or a street-network mode of
+        :data:`TRAVEL_MODES` (travel minutes from a cost table; ``threshold_m``, ``max_cost_m``
+        and ``weights`` are then not used).
+    threshold_min
+        A network mode's threshold in minutes; also the catchment of 2SFCA/E2SFCA and the
+        capacity method. Required with a network mode, ``None`` otherwise.
     """
 
     categories: tuple[str, ...] = (OfferCategory.ABH.value,)
@@ -124,6 +139,8 @@ class CoverageParams:
     weights: StepWeights | GaussianWeights | None = None
     include_kreis_area: bool = True
     foreign_year: int | None = None
+    mode: str = MODE_LINE
+    threshold_min: float | None = None
 
     def __post_init__(self) -> None:
         cats = []
@@ -151,6 +168,29 @@ class CoverageParams:
             raise ValueError("Gewichte gibt es nur für die Methode e2sfca")
         if self.foreign_year is not None:
             object.__setattr__(self, "foreign_year", int(self.foreign_year))
+        self._check_mode()
+
+    def _check_mode(self) -> None:
+        if self.mode not in TRAVEL_MODES:
+            raise ValueError(f"unbekannte Art der Entfernung {self.mode!r}")
+        if self.mode == MODE_LINE:
+            if self.threshold_min is not None:
+                raise ValueError("threshold_min gibt es nur mit einem Straßennetz")
+            return
+        value = float(self.threshold_min) if self.threshold_min is not None else math.nan
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError("threshold_min muss eine Zahl > 0 (Minuten) sein")
+        object.__setattr__(self, "threshold_min", value)
+
+    @property
+    def network(self) -> bool:
+        """Travel times on a street network (minutes) instead of straight lines (metres)."""
+        return self.mode != MODE_LINE
+
+    @property
+    def threshold(self) -> float:
+        """The threshold in the unit of the costs: metres, or minutes with a network mode."""
+        return float(self.threshold_min) if self.threshold_min is not None else self.threshold_m
 
     @property
     def catchment_m(self) -> float:
@@ -158,5 +198,13 @@ class CoverageParams:
         return self.max_cost_m if self.max_cost_m is not None else self.threshold_m
 
     @property
+    def catchment(self) -> float:
+        """Catchment of 2SFCA/E2SFCA and the capacity method in the unit of the costs (metres,
+        or a network mode's threshold in minutes)."""
+        return self.threshold if self.network else self.catchment_m
+
+    @property
     def e2sfca_weights(self) -> StepWeights | GaussianWeights:
-        return self.weights if self.weights is not None else StepWeights.classic(self.catchment_m)
+        if self.weights is not None and not self.network:
+            return self.weights
+        return StepWeights.classic(self.catchment)

@@ -15,11 +15,12 @@ from mapapp.analysis.accessibility import (
     rank_gaps,
     share_beyond,
 )
-from mapapp.analysis.coverage.grid import DemandGrid, with_foreign_year
+from mapapp.analysis.coverage.grid import DemandGrid, piece_ids, with_foreign_year
 from mapapp.analysis.coverage.measures import _measure, _unit_table, _weighted_mean
 from mapapp.analysis.coverage.offers import OFFER_COLUMNS, count_unlocated, select_offers
 from mapapp.analysis.coverage.params import (
     APPROXIMATE_PRECISIONS,
+    MODE_LINE,
     MOSTLY_APPROXIMATE,
     PRECISIONS,
     CoverageParams,
@@ -28,6 +29,7 @@ from mapapp.analysis.coverage.params import (
     Support,
 )
 from mapapp.analysis.demand import COL_FOREIGN_POPULATION
+from mapapp.analysis.network import NetworkBasis, TravelTimes
 from mapapp.config import NRW_LAND
 from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME, COL_POPULATION, DataError
 
@@ -52,6 +54,18 @@ class Headline:
     catchment_m: float = float("nan")  # reach of 2SFCA/E2SFCA and the capacity method, metres
     n_capacity: int = 0  # counted offers with a known capacity (the capacity method uses these)
     demand_unserved: float = float("nan")  # capacity method: people left unserved in NRW
+    mode: str = MODE_LINE  # straight line (metres) or a street-network mode (minutes)
+    threshold_min: float | None = None  # a network mode's threshold (and catchment), minutes
+
+    @property
+    def threshold(self) -> float:
+        """The threshold in the unit of the costs (metres, or minutes with a network mode)."""
+        return self.threshold_min if self.threshold_min is not None else self.threshold_m
+
+    @property
+    def catchment(self) -> float:
+        """The catchment in the unit of the costs (a network mode's threshold in minutes)."""
+        return self.threshold_min if self.threshold_min is not None else self.catchment_m
 
     @property
     def value_support(self) -> Support:
@@ -78,7 +92,9 @@ class CoverageResult:
         ``population``, optional ``foreign_population``, ``demand`` (people of the chosen kind),
         ``nearest_m`` (straight-line distance to the nearest counted offer, ``inf`` when there is
         none), ``nearest_id``, ``nearest_approx`` (bool: that offer is approximately located,
-        :data:`APPROXIMATE_PRECISIONS`), ``beyond`` (bool, ``nearest_m > threshold``) and
+        :data:`APPROXIMATE_PRECISIONS`), ``beyond`` (bool, ``nearest_m > threshold``; with a
+        network mode ``nearest_min`` (travel minutes, ``inf`` beyond the search) decides
+        ``nearest_id`` and ``beyond``) and
         ``value`` (the measure for this piece; for offers per 10,000 the value of its Gemeinde).
     gemeinden, kreise
         Per unit: ``level``, ``ags``, ``name``, ``population``, optional ``foreign_population``,
@@ -110,6 +126,7 @@ class CoverageResult:
     foreign_known: bool
     n_cells: int
     foreign_year: int | None = None
+    network: NetworkBasis | None = None
 
     def units(self, level: str) -> pd.DataFrame:
         return self.gemeinden if level == LEVEL_GEMEINDE else self.kreise
@@ -121,6 +138,7 @@ def run_coverage(
     params: CoverageParams,
     *,
     max_pairs: float | None = None,
+    travel: TravelTimes | None = None,
 ) -> CoverageResult:
     """Compute the coverage measures for ``params`` on ``grid`` with the counted ``offers``.
 
@@ -140,6 +158,10 @@ def run_coverage(
     max_pairs
         2SFCA/E2SFCA only: refuse when about more cell-offer pairs than this lie within the
         catchment (``None``: :data:`mapapp.analysis.accessibility.MAX_PAIRS`).
+    travel
+        With a network mode (``params.mode``): travel minutes from the grid's pieces to the
+        offers (the cost-table path of the measures, as ``mapapp coverage --cost``); required
+        then, and only then.
 
     Raises
     ------
@@ -149,12 +171,14 @@ def run_coverage(
         Too many pairs within the catchment (a :class:`DataError`: page and CLI show its message).
     """
     grid = _checked_grid(grid, params)
+    if (travel is not None) != params.network:
+        raise ValueError(f"Reisezeiten passen nicht zur Art der Entfernung {params.mode!r}")
     used = select_offers(offers, params)
-    cells = _nearest_cells(grid, used, params)
+    cells = _nearest_cells(grid, used, params, travel)
     people = share_beyond(
         cells,
-        cost="nearest_m",
-        threshold=params.threshold_m,
+        cost="nearest_min" if travel is not None else "nearest_m",
+        threshold=params.threshold,
         population=COL_POPULATION,
         foreign_population=COL_FOREIGN_POPULATION if grid.foreign_known else None,
         gemeinde=COL_AGS,
@@ -168,7 +192,7 @@ def run_coverage(
     approx_share = {lvl: _demand_share(k, approx, demand) for lvl, k in keys.items()}
     counts = _offer_counts(used)
     cells["value"], values, gem_counts = _measure(
-        cells, used, params, keys, mean_nearest, grid, max_pairs
+        cells, used, params, keys, mean_nearest, grid, max_pairs, travel
     )
     if gem_counts is not None:
         counts[LEVEL_GEMEINDE] = gem_counts
@@ -205,6 +229,7 @@ def run_coverage(
         boundary_year=grid.boundary_year,
         foreign_known=grid.foreign_known,
         n_cells=grid.n_cells,
+        network=travel.basis if travel is not None else None,
     )
 
 
@@ -238,20 +263,30 @@ def _checked_grid(grid: DemandGrid, params: CoverageParams) -> DemandGrid:
     return grid
 
 
-def _nearest_cells(grid: DemandGrid, used: pd.DataFrame, params: CoverageParams) -> pd.DataFrame:
+def _nearest_cells(
+    grid: DemandGrid, used: pd.DataFrame, params: CoverageParams, travel: TravelTimes | None
+) -> pd.DataFrame:
     """A copy of the grid's cells with ``demand`` (people of the chosen kind), ``nearest_m``
     (metres, EPSG:25832 straight line; ``inf`` without an offer), ``nearest_id`` and ``beyond``
-    (``nearest_m > params.threshold_m``)."""
+    (``nearest_m > params.threshold_m``). With ``travel`` also ``nearest_min`` (minutes to the
+    offer nearest in time, ``inf`` when none is within the search); ``nearest_id`` and
+    ``beyond`` then follow the minutes."""
     demand_col = COL_FOREIGN_POPULATION if params.demand is DemandKind.FOREIGN else COL_POPULATION
     cells = grid.cells.copy()
     cells["demand"] = cells[demand_col].to_numpy(dtype=float)
     near = nearest_cost(cells, used, supply_id="id")
     cells["nearest_m"] = near["cost"].to_numpy(dtype=float)
     cells["nearest_id"] = near["nearest"].to_numpy()
+    cost = cells["nearest_m"].to_numpy()
+    if travel is not None:
+        pieces = pd.DataFrame({"piece": piece_ids(cells)}, index=cells.index)
+        timed = nearest_cost(pieces, used, cost=travel.table, demand_id="piece", supply_id="id")
+        cells["nearest_min"] = cost = timed["cost"].to_numpy(dtype=float)
+        cells["nearest_id"] = timed["nearest"].to_numpy()
     approximate = used["precision"].astype(str).isin(APPROXIMATE_PRECISIONS)
     by_id = dict(zip(used["id"], approximate.to_numpy(), strict=True))
     cells["nearest_approx"] = [bool(by_id.get(i, False)) for i in cells["nearest_id"]]
-    cells["beyond"] = ~(cells["nearest_m"].to_numpy() <= params.threshold_m)
+    cells["beyond"] = ~(cost <= params.threshold)
     return cells
 
 
@@ -319,6 +354,8 @@ def _headline(
         catchment_m=params.catchment_m,
         n_capacity=_n_capacity(used),
         demand_unserved=float(land.get("demand_unserved", float("nan"))),
+        mode=params.mode,
+        threshold_min=params.threshold_min,
     )
 
 
