@@ -56,6 +56,7 @@ from mapapp.model import DataError
 from mapapp.offers_model import Offer, Precision
 from mapapp.projection import to_metric
 from mapapp.services import place_search
+from mapapp.services.offers_spatial import nearest_hits
 from mapapp.store import OfferStore, ensure_seeded, open_offer_store
 from mapapp.store.base import SYSTEM_ACTOR
 from mapapp.text import DEFAULT_LANG, t
@@ -226,15 +227,19 @@ def search_near(
     flt: OfferFilter | None = None,
     limit: int = 10,
     max_distance_m: float | None = None,
+    ctx: GeoContext | None = None,
 ) -> SearchResult:
     """``mapapp offers near``: resolve ``place``, then the ``limit`` nearest offers in the store,
     followed by the matching offers of the place's Kreis that have no location (distance
     ``None``). Offices with a territory (:data:`~mapapp.analysis.responsibility.TERRITORIAL`)
-    are left out: :func:`responsible` names the one that serves the place."""
-    ctx = geo_context(settings)  # the online geocoder only when MAPAPP_GEOCODER_URL is set
+    are left out: :func:`responsible` names the one that serves the place.
+
+    ``ctx``: a geo context the caller already holds (:func:`geo_context`), else loaded here."""
+    if ctx is None:  # the online geocoder only when MAPAPP_GEOCODER_URL is set
+        ctx = geo_context(settings)
     point = resolve_search(place, ctx)
-    index = build_index(open_store(settings, ctx))
-    hits = index.nearest(
+    hits = nearest_hits(
+        open_store(settings, ctx),
         point.lon,
         point.lat,
         limit=limit,
