@@ -14,7 +14,14 @@ MAPAPP_MIRROR
 MAPAPP_GEOCODER_URL
     Base URL of a Nominatim-compatible geocoder (optional; the offline gazetteer is always used first).
 MAPAPP_EDITOR_PASSWORD
-    Password that unlocks data editing in the app (editing is disabled when unset).
+    Only bootstraps the first admin: when the store database holds no account yet, the account
+    ``admin`` (role admin) is created with this password. Afterwards accounts are managed with
+    ``mapapp users``; changing the variable changes nothing.
+MAPAPP_SESSION_HOURS
+    How long a login in the app lasts (hours, default 8); afterwards the editor logs in again.
+MAPAPP_STALE_MONTHS
+    After how many months without a check ("zuletzt geprüft") an offer counts as not current
+    (default 12): flagged in the editors' view, said on its public card, ``mapapp offers stale``.
 MAPAPP_DATABASE_URL
     The shared store database of several app processes, e.g.
     ``postgresql://mapapp@127.0.0.1:5432/mapapp`` (PostgreSQL with PostGIS; ``mapapp db init``).
@@ -172,6 +179,21 @@ TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 
 
+#: Lifetime of a login session (hours) and months without a check until an offer is flagged.
+DEFAULT_SESSION_HOURS = 8.0
+DEFAULT_STALE_MONTHS = 12
+
+
+def _positive(name: str, default: float) -> float:
+    """A positive number from the environment variable ``name`` (else ``default``)."""
+    text = os.environ.get(name) or ""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def bkg_attribution(year: int, modified: bool = True) -> str:
     """Attribution text the BKG licence requires, e.g. ``© GeoBasis-DE / BKG 2021 (Daten verändert)``."""
     text = f"© GeoBasis-DE / BKG {year}"
@@ -192,6 +214,10 @@ class Settings:
     #: ``postgresql://mapapp@127.0.0.1:5432/mapapp``); ``None`` = the embedded SQLite file in
     #: :attr:`store_dir` (no server).
     database_url: str | None = None
+    #: Lifetime of a login session in the app (``MAPAPP_SESSION_HOURS``).
+    session_hours: float = DEFAULT_SESSION_HOURS
+    #: Months without a check after which an offer is flagged (``MAPAPP_STALE_MONTHS``).
+    stale_months: int = DEFAULT_STALE_MONTHS
 
     @property
     def raw_dir(self) -> Path:
@@ -240,6 +266,8 @@ def get_settings() -> Settings:
         ),
         public_url=os.environ.get("MAPAPP_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
         database_url=os.environ.get("MAPAPP_DATABASE_URL") or None,
+        session_hours=_positive("MAPAPP_SESSION_HOURS", DEFAULT_SESSION_HOURS),
+        stale_months=int(_positive("MAPAPP_STALE_MONTHS", DEFAULT_STALE_MONTHS)),
     )
 
 

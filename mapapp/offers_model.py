@@ -283,6 +283,34 @@ OFFER_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+def in_scope(ags: str | None, kreis_ags: str | None, scopes: Iterable[str]) -> bool:
+    """Whether an offer with Gemeinde ``ags`` and Kreis ``kreis_ags`` lies in one of ``scopes``
+    (AGS of Kreise or Gemeinden): its Gemeinde or Kreis AGS equals or starts with a scope AGS.
+    A Kreis-wide office (no Gemeinde) is in the scope of its Kreis, not of a Gemeinde in it."""
+    keys = [k for k in (ags, kreis_ags) if k]
+    return any(k.startswith(s) for k in keys for s in scopes if s)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the month's last day where it is
+    shorter: 31 March minus one month is 28/29 February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+def is_stale(last_verified: date | None, today: date, months: int) -> bool:
+    """Whether an offer last verified on ``last_verified`` (``None``: never) was not checked in
+    the ``months`` before ``today``."""
+    return last_verified is None or last_verified < months_before(today, months)
+
+
 def offers_table_rows(offers: Iterable[Offer]) -> list[dict[str, Any]]:
     """Flat rows (:data:`OFFER_COLUMNS`) with lists joined by ``";"``, for tables and CSV."""
     rows = []

@@ -11,11 +11,18 @@ from mapapp.model import OfferCategory
 from mapapp.offers_model import Offer, Precision, offer_id
 
 
+def draft_id(d: Draft) -> str:
+    """The id the offer of a draft gets: its own id, else :func:`offer_id` of its fields."""
+    f = d.fields
+    cat: OfferCategory = f["category"]
+    return str(f["id"] or offer_id(cat.value, f["name"], f["street"], f["postcode"], f["city"]))
+
+
 def offer_from_draft(d: Draft, default_source: str) -> Offer:
     """The offer of a placed draft (``lon``, ``lat``, ``precision``, ``coord_source`` set)."""
     f = d.fields
     cat: OfferCategory = f["category"]
-    oid = f["id"] or offer_id(cat.value, f["name"], f["street"], f["postcode"], f["city"])
+    oid = draft_id(d)
     assert d.precision and d.coord_source
     # no location only when just the Kreis is known (precision kreis_area)
     assert (d.lon is not None and d.lat is not None) or d.precision is Precision.KREIS_AREA

@@ -27,16 +27,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from mapapp.config import Settings
 from mapapp.ingest.hsds import is_package
 from mapapp.ingest.offers import Draft, RowReader
-from mapapp.ingest.offers_build import dedupe_offers
-from mapapp.ingest.offers_table import read_offer_rows
+from mapapp.ingest.offers_build import dedupe_offers, draft_id
+from mapapp.ingest.offers_table import OfferRows, RawRow, read_offer_rows
 from mapapp.ingest.read import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, load_bytes
 from mapapp.ingest.report import ImportReport
 from mapapp.io.datasets import (
@@ -80,6 +82,8 @@ class ImportResult:
 
     offers: list[Offer]
     report: ImportReport
+    #: offer id -> the row it was read from (the first, when rows were merged)
+    rows: dict[str, int] = field(default_factory=dict)
 
 
 def load_geo_context(settings: Settings, *, online: bool = True) -> GeoContext:
@@ -145,6 +149,12 @@ def parse_offers(
         )
         return ImportResult(offers=offers, report=hsds_report)
     table = read_offer_rows(data, name, max_bytes=max_bytes, max_rows=max_rows)
+    return parse_table(table, name, ctx, default_source or f"Import {name}")
+
+
+def parse_table(table: OfferRows, name: str, ctx: GeoContext, default_source: str) -> ImportResult:
+    """Check and place the rows of an offer table (the importer's one code path, also for a
+    single offer typed into the app's form: :func:`parse_form`)."""
     report = ImportReport(file=name, encoding=table.encoding, delimiter=table.delimiter)
     report.rows_read = len(table.rows)
     for row, message in table.notes:
@@ -160,11 +170,28 @@ def parse_offers(
         if d.lon is None and not geocoding.locate(d):
             continue
         located.append(d)
-    offers = dedupe_offers(located, default_source or f"Import {name}", report)
+    offers = dedupe_offers(located, default_source, report)
     report.accepted = len(offers)
     report.rejected.sort(key=lambda i: i.row or 0)
     report.warnings.sort(key=lambda i: i.row or 0)
-    return ImportResult(offers=offers, report=report)
+    rows: dict[str, int] = {}
+    for d in located:
+        rows.setdefault(draft_id(d), d.row)
+    return ImportResult(offers=offers, report=report, rows=rows)
+
+
+#: The row number a form's single offer is reported under (as if it were a file's first data
+#: row below the header, so the messages read exactly like the importer's).
+FORM_ROW = 2
+
+
+def parse_form(values: Mapping[str, Any], ctx: GeoContext, name: str, source: str) -> ImportResult:
+    """One offer from a form: ``values`` by canonical field name (``name``, ``category``,
+    ``street``, ``lat`` …, the importer's column names) read, checked and placed exactly like
+    one row of an imported file; the report's row is :data:`FORM_ROW`."""
+    columns = list(values)
+    table = OfferRows("form", columns, [RawRow(FORM_ROW, dict(values))])
+    return parse_table(table, name, ctx, source)
 
 
 def read_offer_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

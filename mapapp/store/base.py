@@ -18,7 +18,9 @@ Contract of every implementation
 - Bundled offers (written by :meth:`OfferStore.seed` / :meth:`OfferStore.reseed`) are told apart
   from the user's (written by :meth:`OfferStore.upsert`): a new bundle replaces only the former,
   and never brings back a bundled offer the user deleted.
-- Authentication is not the store's job (the UI checks ``settings.editor_password``).
+- Authentication and scopes are not the offer store's job: accounts, sessions and lockouts
+  live in the same database (:mod:`mapapp.store.accounts`), the services check who may change
+  which offer (:mod:`mapapp.services.editing`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from mapapp.offers_model import Offer
 #: The actor of writes no person made (seeding, migrations).
 SYSTEM_ACTOR = "system"
 #: How a change was made (the ``via`` of an audit entry).
-VIA_VALUES = ("ui", "import", "cli", "seed", "migration", "restore", "api")
+VIA_VALUES = ("ui", "import", "cli", "seed", "migration", "restore", "api", "bootstrap")
 
 
 class VersionConflict(Exception):
@@ -136,12 +138,26 @@ class OfferStore(Protocol):
         and an audit entry)."""
         ...
 
-    def update(self, offer: Offer, *, expected_version: int, actor: str, via: str) -> int:
+    def update(
+        self,
+        offer: Offer,
+        *,
+        expected_version: int,
+        actor: str,
+        via: str,
+        action: str | None = None,
+    ) -> int:
         """Replace one stored offer if its version is still ``expected_version``; returns the
-        version now stored (unchanged when the record is the same).
+        version now stored (unchanged when the record is the same). ``action`` names the audit
+        row (default ``update``; ``verify`` for a "noch aktuell" confirmation).
 
         Raises :class:`VersionConflict` (also when it was deleted meanwhile) and
         :class:`OfferNotFound` (no such offer)."""
+        ...
+
+    def delete_one(self, offer_id: str, *, expected_version: int, actor: str, via: str) -> int:
+        """Delete one offer if its version is still ``expected_version``; returns the version
+        of the deletion. Raises like :meth:`update`."""
         ...
 
     def delete(self, ids: Iterable[str], *, actor: str = SYSTEM_ACTOR, via: str = "import") -> int:

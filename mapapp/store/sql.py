@@ -135,9 +135,23 @@ class SqlOfferStore:
         with db.write(self.engine) as conn:
             return writes.upsert(conn, offers, Who(actor, via), USER)
 
-    def update(self, offer: Offer, *, expected_version: int, actor: str, via: str) -> int:
+    def update(
+        self,
+        offer: Offer,
+        *,
+        expected_version: int,
+        actor: str,
+        via: str,
+        action: str | None = None,
+    ) -> int:
         with db.write(self.engine) as conn:
-            return writes.update(conn, offer, expected_version, Who(actor, via))
+            return writes.update(conn, offer, expected_version, Who(actor, via), action)
+
+    def delete_one(self, offer_id: str, *, expected_version: int, actor: str, via: str) -> int:
+        """Delete one offer if it is still at ``expected_version`` (else
+        :class:`~mapapp.store.base.VersionConflict`); returns the version of the deletion."""
+        with db.write(self.engine) as conn:
+            return writes.delete_one(conn, offer_id, expected_version, Who(actor, via))
 
     def delete(self, ids: Iterable[str], *, actor: str = SYSTEM_ACTOR, via: str = "import") -> int:
         with db.write(self.engine) as conn:

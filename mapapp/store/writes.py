@@ -273,19 +273,37 @@ def delete(conn: sa.Connection, ids: Iterable[str], who: Who, action: str = "del
     return removed
 
 
-def update(conn: sa.Connection, offer: Offer, expected: int, who: Who) -> int:
-    """Replace one offer if its version is still ``expected``; returns the stored version."""
-    row = _current(conn, [offer.id]).get(offer.id)
+def _expect(conn: sa.Connection, offer_id: str, expected: int) -> _Row:
+    """The stored row if its version is still ``expected`` (else VersionConflict or
+    OfferNotFound)."""
+    row = _current(conn, [offer_id]).get(offer_id)
     if row is None:
-        if last_versions(conn, [offer.id]):
-            raise VersionConflict(offer.id, expected, None)
-        raise OfferNotFound(f"Angebot {offer.id} nicht gefunden")
+        if last_versions(conn, [offer_id]):
+            raise VersionConflict(offer_id, expected, None)
+        raise OfferNotFound(f"Angebot {offer_id} nicht gefunden")
     if row.version != expected:
-        raise VersionConflict(offer.id, expected, row.version)
+        raise VersionConflict(offer_id, expected, row.version)
+    return row
+
+
+def update(
+    conn: sa.Connection, offer: Offer, expected: int, who: Who, action: str | None = None
+) -> int:
+    """Replace one offer if its version is still ``expected``; returns the stored version
+    (``action`` names the audit row, default ``update``; e.g. ``verify`` for "noch aktuell")."""
+    row = _expect(conn, offer.id, expected)
     if row.record == dump(offer):
         return row.version
-    _write_batch(conn, [offer], who, USER)
+    _write_batch(conn, [offer], who, USER, action=action)
     bump(conn)
+    return row.version + 1
+
+
+def delete_one(conn: sa.Connection, offer_id: str, expected: int, who: Who) -> int:
+    """Delete one offer if its version is still ``expected``; returns the version of the
+    deletion (the audit row)."""
+    row = _expect(conn, offer_id, expected)
+    delete(conn, [offer_id], who)
     return row.version + 1
 
 
