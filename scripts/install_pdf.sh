@@ -3,10 +3,15 @@
 # cover Latin, Cyrillic and Arabic (Noto, DejaVu), and poppler-utils (pdftoppm/pdftotext, used by
 # the tests to look at the PDF).
 set -euo pipefail
+# The listings are read whole before grep looks at them: `cmd | grep -q` stops reading early,
+# which kills cmd with SIGPIPE and fails the pipe under `set -o pipefail`.
 have_all() {
-  ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' \
-    && ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' \
-    && fc-list 2>/dev/null | grep -q 'NotoSansArabic' \
+  local libs fonts
+  libs="$(ldconfig -p 2>/dev/null || true)"
+  fonts="$(fc-list 2>/dev/null || true)"
+  grep -q 'libpango-1.0.so.0' <<<"$libs" \
+    && grep -q 'libpangoft2-1.0.so.0' <<<"$libs" \
+    && grep -q 'NotoSansArabic' <<<"$fonts" \
     && command -v pdftoppm >/dev/null 2>&1
 }
 if have_all; then
