@@ -8,7 +8,6 @@ import streamlit as st
 
 from mapapp.analysis.offers import OfferIndex, SearchPoint
 from mapapp.analysis.responsibility import Responsible
-from mapapp.config import ATTRIBUTION_OSM_DATA, ATTRIBUTION_PLZ
 from mapapp.io.offers import GeoContext
 from mapapp.model import is_http_url
 from mapapp.offers_model import Precision
@@ -18,10 +17,12 @@ from mapapp.ui import cached
 from mapapp.ui.markdown import md
 from mapapp.ui.texts import t
 
-#: Offline data that found the searched place: (catalogue key, licence credit).
+#: Offline data that found the searched place: (catalogue key of the line, of the credit). The
+#: credits are :data:`mapapp.config.ATTRIBUTION_PLZ` / ``ATTRIBUTION_OSM_DATA`` in the visitor's
+#: language (ODbL asks for the credit, not for its German wording).
 _CREDITS = {
-    "plz": ("of.plz.source", ATTRIBUTION_PLZ),
-    "osm": ("of.osm.source", ATTRIBUTION_OSM_DATA),
+    "plz": ("of.plz.source", "of.plz.credit"),
+    "osm": ("of.osm.source", "of.osm.credit"),
 }
 
 #: Key of the section's container (CSS class ``st-key-offer-responsible`` for tests).
@@ -46,7 +47,7 @@ def offer_responsible(
                 _office_card(i, office, lang)
         credit = _CREDITS.get(point.source)
         if credit is not None:  # the searched place was found in offline data that asks credit
-            st.caption(t(credit[0], lang, source=credit[1]))
+            st.caption(t(credit[0], lang, source=t(credit[1], lang)))
 
 
 def _office_card(i: int, r: Responsible, lang: str) -> None:
