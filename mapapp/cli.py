@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "network": "mapapp.commands.network",
     "offers": "mapapp.commands.offers",
     "serve-api": "mapapp.commands.serve_api",
+    "users": "mapapp.commands.users",
 }
 #: The command modules (one line each), as before.
 COMMAND_MODULES: tuple[str, ...] = tuple(sorted(set(COMMANDS.values())))

@@ -15,6 +15,7 @@ from typing import Any
 from mapapp.analysis.offers import OfferFilter
 from mapapp.catalogue import german
 from mapapp.commands.offers_edit import os_user, register_edit
+from mapapp.commands.offers_fresh import register_fresh
 from mapapp.commands.offers_wegweiser import register_wegweiser
 from mapapp.commands.options import int_range, positive_float
 from mapapp.config import ATTRIBUTION_OSM_DATA, ATTRIBUTION_PLZ, get_settings
@@ -28,6 +29,7 @@ from mapapp.io.offers import DEFAULT_MAX_BYTES, read_offer_file
 from mapapp.io.offers_export import offers_attribution, offers_to_geojson
 from mapapp.model import DataError, DataMissingError, OfferCategory
 from mapapp.offers_model import TargetGroup, category_label
+from mapapp.services import accounts
 from mapapp.services.offers import (
     geo_context,
     import_exit_code,
@@ -69,6 +71,7 @@ def register(subparsers: Any) -> None:
     register_wegweiser(sub)
     _register_responsible(sub)
     register_edit(sub)
+    register_fresh(sub)
     p_exp = sub.add_parser("export", help="gespeicherte Angebote exportieren")
     p_exp.add_argument(
         "--format",
@@ -109,7 +112,8 @@ def _register_import(sub: Any) -> None:
         dest="actor",
         default=None,
         metavar="NAME",
-        help="wer importiert (Standard: OS-Benutzer)",
+        help="wer importiert (Standard: OS-Benutzer); mit Konten: dessen Bereich gilt, Zeilen "
+        "außerhalb werden mit Grund abgelehnt",
     )
     p_imp.set_defaults(func=_cmd_import)
 
@@ -178,6 +182,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if path.is_dir()
             else read_offer_file(path, args.max_bytes)
         )
+        who = accounts.cli_account(settings, args.actor or os_user())
         ctx = geo_context(settings, online=not args.offline)
         store = None if args.dry_run else open_store(settings, ctx)
         report = import_offers(
@@ -188,7 +193,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             all_or_nothing=args.all_or_nothing,
             max_bytes=args.max_bytes,
-            actor=args.actor or os_user(),
+            actor=who.name,
+            account=who.account,
         )
     except (DataError, DataMissingError) as exc:
         if args.report:

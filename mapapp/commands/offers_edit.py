@@ -1,7 +1,10 @@
 """``mapapp offers update|revert``: change one offer or return it to an earlier version.
 
 Registered by :mod:`mapapp.commands.offers`. Every change names its actor (``--as``, default: the
-user of the operating system) and lands in the audit trail (``mapapp audit``).
+user of the operating system) and lands in the audit trail (``mapapp audit``). When the database
+has accounts, ``--as`` must name one and its role and scope apply (an editor changes only offers
+in its Kreise/Gemeinden, a viewer nothing: exit 2); without accounts there are no limits
+(:func:`mapapp.services.accounts.cli_account`). A change sets ``last_verified`` to today.
 
 Exit codes: 0 = stored (or nothing to change), 2 = unknown offer, version or field value,
 3 = version conflict: someone saved the offer since version ``--if-version`` (one line on stderr,
@@ -18,7 +21,7 @@ from typing import Any
 
 from mapapp.commands.options import int_range
 from mapapp.config import get_settings
-from mapapp.services import offer_history
+from mapapp.services import accounts, editing, offer_history
 from mapapp.store.base import OfferNotFound, VersionConflict
 
 EXIT_CONFLICT = 3
@@ -80,13 +83,16 @@ def _fail(message: str, code: int) -> int:
 
 def _cmd_update(args: argparse.Namespace) -> int:
     changes = offer_history.parse_assignments(args.assignments)
+    settings = get_settings()
+    who = accounts.cli_account(settings, args.actor or os_user())
     try:
-        version = offer_history.update_fields(
-            get_settings(),
+        version = editing.update_fields(
+            settings,
+            who.account,
             args.offer_id,
             changes,
             expected_version=args.if_version,
-            actor=args.actor or os_user(),
+            actor=who.name,
             via="cli",
         )
     except VersionConflict as exc:
@@ -101,12 +107,15 @@ def _cmd_update(args: argparse.Namespace) -> int:
 
 
 def _cmd_revert(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    who = accounts.cli_account(settings, args.actor or os_user())
     try:
-        version = offer_history.revert(
-            get_settings(),
+        version = editing.revert(
+            settings,
+            who.account,
             args.offer_id,
             args.to_version,
-            actor=args.actor or os_user(),
+            actor=who.name,
             via="cli",
             expected_version=args.if_version,
         )

@@ -47,6 +47,7 @@ from mapapp.io.geocode import GeocoderError, parse_hits
 from mapapp.io.offers import (
     DEFAULT_MAX_BYTES,
     GeoContext,
+    ImportResult,
     bundle_version,
     bundled_offers,
     load_geo_context,
@@ -56,8 +57,10 @@ from mapapp.model import DataError
 from mapapp.offers_model import Offer, Precision
 from mapapp.projection import to_metric
 from mapapp.services import place_search
+from mapapp.services.editing import scope_reason
 from mapapp.services.offers_spatial import nearest_hits
 from mapapp.store import OfferStore, ensure_seeded, open_offer_store
+from mapapp.store.accounts import Account
 from mapapp.store.base import SYSTEM_ACTOR
 from mapapp.text import DEFAULT_LANG, t
 
@@ -352,6 +355,7 @@ def import_offers(
     max_bytes: int = DEFAULT_MAX_BYTES,
     actor: str = SYSTEM_ACTOR,
     via: str = "import",
+    account: Account | None = None,
 ) -> ImportReport:
     """Read an offer file (:func:`mapapp.io.offers.parse_offers`) and store the accepted rows
     (one transaction).
@@ -370,6 +374,10 @@ def import_offers(
         Store nothing if any row is rejected.
     actor, via
         Who imports and how (the audit rows of the changed offers).
+    account
+        The account that imports: an editor's rows outside its scope (the new offer or the
+        stored one it would replace) are rejected with the reason, the other rows are stored
+        (:func:`mapapp.services.editing.scope_reason`); ``None``: no limits.
 
     Returns
     -------
@@ -384,6 +392,9 @@ def import_offers(
     result = parse_offers(data, filename, ctx, max_bytes=max_bytes)
     report = result.report
     report.dry_run = dry_run
+    if account is not None and result.offers:
+        known = {o.id: o for o in store.all()} if store is not None else {}
+        result.offers = _in_scope(result, account, known)
     if dry_run or (all_or_nothing and report.rejected) or not result.offers:
         return report
     if store is None:
@@ -393,6 +404,21 @@ def import_offers(
     report.inserted = written.inserted
     report.updated = written.updated
     return report
+
+
+def _in_scope(result: ImportResult, account: Account, known: dict[str, Offer]) -> list[Offer]:
+    """The offers of ``result`` the account may store; the others rejected in its report."""
+    report = result.report
+    kept: list[Offer] = []
+    for o in result.offers:
+        reason = scope_reason(account, o, known.get(o.id))
+        if reason is None:
+            kept.append(o)
+        else:
+            report.reject(result.rows.get(o.id), "ags", reason)
+    report.accepted = len(kept)
+    report.rejected.sort(key=lambda i: i.row or 0)
+    return kept
 
 
 def import_exit_code(report: ImportReport) -> int:

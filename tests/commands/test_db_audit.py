@@ -82,7 +82,8 @@ def test_update_conflict_and_revert_from_the_command_line(db_env: str, capsys) -
     assert main(["audit", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 4  # t-2's creation too
     assert main(["audit", "--offer", "t-1"]) == 0
-    assert "t-1 v2  update durch anna über cli (languages, phone)" in capsys.readouterr().out
+    out = capsys.readouterr().out  # a change sets last_verified (zuletzt geprüft) to today
+    assert "t-1 v2  update durch anna über cli (languages, last_verified, phone)" in out
 
 
 @pytest.mark.parametrize(
