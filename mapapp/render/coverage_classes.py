@@ -16,9 +16,10 @@ import pandas as pd
 
 from mapapp.analysis.coverage.params import Method
 from mapapp.analysis.coverage.result import CoverageResult
-from mapapp.text import class_bound, integer, km, label, percent, t
+from mapapp.text import class_bound, integer, km, label, number, percent, t
 from mapapp.text.coverage import km_text
 from mapapp.text.coverage_basis import who
+from mapapp.text.coverage_network import minutes_text, reach_text
 
 #: Views of the map.
 VIEW_GRID = "grid"
@@ -122,6 +123,8 @@ def _ranges(
 
 
 def _distance_classes(result: CoverageResult, view: str, lang: str) -> Classes:
+    if result.network is not None:
+        return _time_classes(result, view, lang)
     d = result.params.threshold_m
     title = t("cov.legend.distance", lang)
     if view != VIEW_GRID:
@@ -140,8 +143,29 @@ def _distance_classes(result: CoverageResult, view: str, lang: str) -> Classes:
     )
 
 
+def _time_classes(result: CoverageResult, view: str, lang: str) -> Classes:
+    """Travel minutes (network mode) around the threshold ``T``: T/2, T, 2T, 4T (at most the
+    search limit; beyond it no time is known, the last class is "over")."""
+    p, basis = result.params, result.network
+    d = p.threshold
+    by = t(f"cov.by.{p.mode}", lang)
+    title = t("cov.legend.time", lang, by=by)
+    if view != VIEW_GRID:
+        title = t("cov.legend.time.units", lang, by=by, who=label("demand", p.demand, lang))
+    top = basis.max_minutes if basis is not None else 4 * d
+    bounds = sorted({b for b in (d / 2, d, 2 * d, min(4 * d, top)) if b > 0})
+    labels = _ranges(bounds, lambda x: number(x, lang, 0), lambda x: minutes_text(x, lang), lang)
+    return Classes(
+        title,
+        (*bounds, math.inf),
+        labels,
+        PALETTE[-len(bounds) - 1 :],
+        t("cov.class.no_offer", lang),
+    )
+
+
 def _share_classes(result: CoverageResult, view: str, lang: str) -> Classes:
-    d = km_text(result.params.threshold_m, lang)
+    d = reach_text(result.params.threshold, result.params.mode, lang)
     if view == VIEW_GRID:
         return Classes(
             t("cov.legend.share.grid", lang, km=d),
@@ -164,7 +188,12 @@ def _unserved_classes(result: CoverageResult, lang: str) -> Classes:
     share beyond the threshold (per cell and per unit alike)."""
     p = result.params
     return Classes(
-        t("cov.legend.capacity", lang, who=who(p.demand, lang), km=km_text(p.catchment_m, lang)),
+        t(
+            "cov.legend.capacity",
+            lang,
+            who=who(p.demand, lang),
+            km=reach_text(p.catchment, p.mode, lang),
+        ),
         (0, 10, 25, 50, 75, math.inf),
         _ranges(
             [0, 10, 25, 50, 75], lambda x: integer(x, lang), lambda x: percent(x, lang, 0), lang
@@ -191,7 +220,7 @@ def _rate_classes(result: CoverageResult, view: str, lang: str) -> Classes:
             lang,
             method=p.method.value.upper(),
             who=demand,
-            km=km_text(p.catchment_m, lang),
+            km=reach_text(p.catchment, p.mode, lang),
         )
         zero = t("cov.class.none_reachable", lang)
     bounds = [0.0, *breaks, math.inf]

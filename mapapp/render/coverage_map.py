@@ -35,8 +35,9 @@ from mapapp.render.coverage_raster import RasterLookup, classed_cells, raster_pn
 from mapapp.render.maps import COORD_DECIMALS, base_map, web_features
 from mapapp.render.safe import RawHtml, esc
 from mapapp.text import integer, label, number, percent, t
-from mapapp.text.coverage import attribution, attribution_text, km_text
+from mapapp.text.coverage import attribution, attribution_text
 from mapapp.text.coverage_basis import basis_text
+from mapapp.text.coverage_network import reach_text
 
 # keep the scale bar visible above a long (wrapped) attribution line
 _CSS = (
@@ -76,7 +77,7 @@ def unit_tooltip(result: CoverageResult, rec: dict[str, Any], lang: str = "de") 
             t(
                 "cov.tip.beyond",
                 lang,
-                km=km_text(p.threshold_m, lang),
+                km=reach_text(p.threshold, p.mode, lang),
                 people=integer(rec.get("demand_beyond"), lang),
                 share=percent(rec.get("share_beyond_pct"), lang),
             )
@@ -328,6 +329,8 @@ def units_geojson(
         "threshold_m": p.threshold_m,
         "cell_size_m": p.cell_size_m,
         "catchment_m": p.catchment_m,
+        "mode": p.mode,
+        "threshold_min": p.threshold_min,
         "offers": result.headline.n_offers,
         "basis": basis_text(result.headline, lang),
     }

@@ -38,11 +38,11 @@ from mapapp.text import integer, label, t
 from mapapp.text.coverage import (
     attribution,
     headline_sentence,
-    km_text,
     method_paragraphs,
     sources,
 )
 from mapapp.text.coverage_basis import category_text
+from mapapp.text.coverage_network import network_sentence, reach_text
 
 #: Output formats of :func:`map_sheet`.
 FORMATS = sheet.FORMATS
@@ -227,13 +227,15 @@ def _texts(page: sheet.Page, result: CoverageResult, lang: str) -> None:
         t(
             "cov.sheet.threshold",
             lang,
-            km=km_text(p.threshold_m, lang),
+            km=reach_text(p.threshold, p.mode, lang),
             cell=t("fmt.m", lang, value=integer(p.cell_size_m, lang)),
             cells=integer(result.n_cells, lang),
         ),
     ]
+    if result.network is not None:
+        params.append(network_sentence(result.network, lang))
     if p.method in (Method.TWO_SFCA, Method.E2SFCA, Method.CAPACITY):
-        params.append(t("cov.sheet.catchment", lang, km=km_text(p.catchment_m, lang)))
+        params.append(t("cov.sheet.catchment", lang, km=reach_text(p.catchment, p.mode, lang)))
     page.text(
         _COLUMN_X_MM, 126, sheet.wrap("\n".join(params), 75), size=7, va="top", linespacing=1.4
     )

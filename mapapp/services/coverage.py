@@ -16,8 +16,10 @@ from mapapp.analysis.coverage.grid import (
     coverage_inputs,
     demand_grid_nrw,
 )
+from mapapp.analysis.coverage.offers import select_offers
 from mapapp.analysis.coverage.params import (
     GRID_SIMPLIFY_M,
+    NETWORK_MAX_MINUTES,
     POPULATION_GRID_CELL_M,
     POPULATION_GVISYS,
     POPULATION_ZENSUS,
@@ -25,10 +27,12 @@ from mapapp.analysis.coverage.params import (
 )
 from mapapp.analysis.coverage.result import CoverageResult, run_coverage
 from mapapp.analysis.demand import COL_FOREIGN_POPULATION
+from mapapp.analysis.network import TravelTimes
 from mapapp.analysis.offers import offers_frame
 from mapapp.config import MIRROR_ONLY_FILES, Settings
 from mapapp.io import datasets
 from mapapp.model import COL_AGS, COL_POPULATION, DataError, DataMissingError
+from mapapp.services import network as network_service
 from mapapp.services import offers as offer_service
 
 
@@ -116,6 +120,31 @@ def compute(
     return run_coverage(grid, load_offers(settings), params, max_pairs=max_pairs)
 
 
+def travel_times(
+    settings: Settings, grid: DemandGrid, offers: pd.DataFrame, params: CoverageParams
+) -> TravelTimes:
+    """Minutes from the grid's pieces to the offers that count for ``params`` on the built
+    network of ``params.mode``, searched up to :data:`NETWORK_MAX_MINUTES` (so any threshold up
+    to it reuses the table): the ``travel`` of :func:`run_coverage`.
+
+    Raises
+    ------
+    DataError
+        No network of that mode is built in the data directory.
+    """
+    found = {info.mode: info for info in network_service.available_networks(settings)}
+    info = found.get(params.mode)
+    if info is None:
+        raise DataError(
+            f"kein Straßennetz '{params.mode}' gebaut – 'mapapp fetch-data --only osm' und "
+            f"'mapapp network build --mode {params.mode}' ausführen",
+            file=str(network_service.network_folder(settings, params.mode)),
+        )
+    used = select_offers(offers, params)
+    limit = NETWORK_MAX_MINUTES[params.mode]
+    return network_service.grid_travel_times(info, grid.cells, used, limit)
+
+
 # -- data stamps: parts of the page's cache keys ----------------------------------------------
 
 
@@ -144,6 +173,7 @@ def inkar_years(settings: Settings) -> list[int]:
 
 
 __all__ = [
+    "travel_times",
     "build_grid",
     "compute",
     "inkar_stamp",

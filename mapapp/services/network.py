@@ -16,7 +16,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapapp.analysis.network import CostPairs, Graph, default_engine, largest_component, point_costs
+from mapapp.analysis.accessibility.costs import CostTable
+from mapapp.analysis.coverage.grid import piece_ids
+from mapapp.analysis.network import (
+    CostPairs,
+    Graph,
+    NetworkBasis,
+    TravelTimes,
+    default_engine,
+    largest_component,
+    point_costs,
+)
 from mapapp.config import Settings
 from mapapp.ingest.point_arrays import PointArrays
 from mapapp.io import atomic
@@ -50,6 +60,20 @@ class NetworkInfo:
     nodes: int
     edges: int
     car_kmh: dict[str, float] | None = None
+
+    @property
+    def stamp(self) -> str:
+        """Changes when the network is rebuilt (part of the page's cache keys)."""
+        return f"{self.folder}|{self.mode}|{self.built_at}|{self.nodes}|{self.edges}"
+
+    def basis(self, max_minutes: float) -> NetworkBasis:
+        """What a figure on this network rests on, searched up to ``max_minutes``."""
+        car = tuple(sorted(self.car_kmh.items())) if self.car_kmh else None
+        return NetworkBasis(
+            mode=self.mode, speed_kmh=self.speed_kmh, snap_kmh=self.snap_kmh,
+            extract_name=self.extract_name, extract_date=self.extract_date,
+            max_minutes=float(max_minutes), car_kmh=car,
+        )  # fmt: skip
 
 
 def network_folder(settings: Settings, mode: str) -> Path:
@@ -199,3 +223,28 @@ def travel_costs(
 def write_costs(costs: TravelCosts, out: Path) -> Path:
     """Write the table as CSV (formula-safe ids), all or nothing."""
     return atomic.write_text(out, to_safe_csv(costs.frame()))
+
+
+def grid_travel_times(
+    info: NetworkInfo,
+    cells: pd.DataFrame,
+    offers: pd.DataFrame,
+    max_minutes: float,
+    engine: str | None = None,
+) -> TravelTimes:
+    """Minutes from every piece of a coverage grid (``x``, ``y``; ids
+    :func:`~mapapp.analysis.coverage.grid.piece_ids`) to every offer (``id``, point geometry in
+    EPSG:25832) within ``max_minutes`` on the network ``info``: the cost table
+    :func:`mapapp.analysis.coverage.result.run_coverage` takes for a network mode."""
+    origins = PointArrays(piece_ids(cells), cells[["x", "y"]].to_numpy(dtype=float), None)
+    geometry = offers.geometry
+    destinations = PointArrays(
+        offers["id"].astype(str).tolist(),
+        np.column_stack([geometry.x.to_numpy(dtype=float), geometry.y.to_numpy(dtype=float)]),
+        None,
+    )
+    if not destinations.ids:
+        frame = pd.DataFrame({"origin": [], "destination": [], "cost": []})
+        return TravelTimes(CostTable(frame), info.basis(max_minutes))
+    costs = travel_costs(info.folder, origins, destinations, max_minutes, engine)
+    return TravelTimes(CostTable(costs.frame()), info.basis(max_minutes))

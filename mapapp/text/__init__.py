@@ -63,6 +63,7 @@ CONCEPTS = {
     "comparison": "cmp",
     "comparison_group": "cmp.group",
     "year_confidence": "yconf",
+    "travel_mode": "mode",
 }
 
 

@@ -13,6 +13,7 @@ from mapapp.analysis.accessibility import StepWeights
 from mapapp.analysis.coverage.params import (
     FCA_PER,
     GRID_SIMPLIFY_M,
+    MODE_LINE,
     PER_CAPITA_PER,
     POPULATION_ZENSUS,
     POPULATION_ZENSUS_GRID,
@@ -24,6 +25,7 @@ from mapapp.analysis.coverage.result import CoverageResult, Headline
 from mapapp.config import (
     ATTRIBUTION_DESTATIS,
     ATTRIBUTION_INKAR,
+    ATTRIBUTION_OSM_DATA,
     ATTRIBUTION_ZENSUS,
     ATTRIBUTION_ZENSUS_GRID,
 )
@@ -38,6 +40,7 @@ from mapapp.text.coverage_basis import (
     support_text,
     who,
 )
+from mapapp.text.coverage_network import network_paragraph, network_source, reach_text
 
 
 def km_text(metres: float, lang: str = "de") -> str:
@@ -168,8 +171,8 @@ def data_sources(
 
 
 def sources(result: CoverageResult, lang: str = "de") -> tuple[str, ...]:
-    """The data vintages ``result`` was computed on (one line each)."""
-    return data_sources(
+    """The data vintages ``result`` was computed on (one line each; the street network too)."""
+    lines = data_sources(
         result.boundary_product,
         result.boundary_year,
         result.population_source,
@@ -178,6 +181,9 @@ def sources(result: CoverageResult, lang: str = "de") -> tuple[str, ...]:
         grid_resolution_m=result.params.cell_size_m,
         lang=lang,
     )
+    if result.network is not None:
+        lines = (*lines, network_source(result.network, lang))
+    return lines
 
 
 def _fca_text(params: CoverageParams, lang: str) -> str:
@@ -186,17 +192,22 @@ def _fca_text(params: CoverageParams, lang: str) -> str:
         w = params.e2sfca_weights
         if isinstance(w, StepWeights):
             bands = "; ".join(
-                t("cov.fca.band", lang, km=km_text(d, lang), weight=number(g, lang, 2))
+                t(
+                    "cov.fca.band",
+                    lang,
+                    km=reach_text(d, params.mode, lang),
+                    weight=number(g, lang, 2),
+                )
                 for d, g in zip(w.thresholds, w.weights, strict=True)
             )
             weights = t("cov.fca.steps", lang, bands=bands)
         else:
-            weights = t("cov.fca.gauss", lang, sigma=km_text(w.sigma, lang))
+            weights = t("cov.fca.gauss", lang, sigma=reach_text(w.sigma, params.mode, lang))
     return t(
         "cov.m.calc.fca",
         lang,
         who=who(params.demand, lang),
-        km=km_text(params.catchment_m, lang),
+        km=reach_text(params.catchment, params.mode, lang),
         per=integer(FCA_PER, lang),
         weights=weights,
     )
@@ -223,15 +234,16 @@ def _demand_text(result: CoverageResult, size: str, lang: str) -> str:
 
 def _calc_text(params: CoverageParams, threshold: str, lang: str) -> str:
     """The "Berechnung" paragraph of the chosen measure."""
+    net = ".net" if params.network else ""
     if params.method is Method.NEAREST:
-        return t("cov.m.calc.nearest", lang, who=who(params.demand, lang))
+        return t(f"cov.m.calc.nearest{net}", lang, who=who(params.demand, lang))
     if params.method is Method.SHARE:
         return t("cov.m.calc.share", lang, who=who(params.demand, lang), km=threshold)
     if params.method in (Method.TWO_SFCA, Method.E2SFCA):
         return _fca_text(params, lang)
     if params.method is Method.CAPACITY:
-        km = km_text(params.catchment_m, lang)
-        return t("cov.m.calc.capacity", lang, km=km, who=who(params.demand, lang))
+        km = reach_text(params.catchment, params.mode, lang)
+        return t(f"cov.m.calc.capacity{net}", lang, km=km, who=who(params.demand, lang))
     return t(
         "cov.m.calc.per_capita",
         lang,
@@ -246,8 +258,12 @@ def method_paragraphs(result: CoverageResult, lang: str = "de") -> list[str]:
     the data sources (the map sheet shows those elsewhere)."""
     params, headline = result.params, result.headline
     size = integer(params.cell_size_m, lang)
-    threshold = km_text(params.threshold_m, lang)
+    threshold = reach_text(params.threshold, params.mode, lang)
     from_grid = result.population_source == POPULATION_ZENSUS_GRID
+    distance = t("cov.m.distance.grid" if from_grid else "cov.m.distance.area", lang)
+    if result.network is not None:
+        distance = network_paragraph(result.network, lang)
+    net = ".net" if params.network else ""
     if params.method is Method.CAPACITY:
         offers = t(
             "cov.m.offers.capacity",
@@ -278,9 +294,9 @@ def method_paragraphs(result: CoverageResult, lang: str = "de") -> list[str]:
         ),
         _demand_text(result, size, lang),
         offers,
-        t("cov.m.distance.grid" if from_grid else "cov.m.distance.area", lang),
+        distance,
         _calc_text(params, threshold, lang),
-        t("cov.m.ranking", lang, who=who(params.demand, lang), km=threshold),
+        t(f"cov.m.ranking{net}", lang, who=who(params.demand, lang), km=threshold),
         support_paragraph(params.demand, lang),
         t("cov.m.raster.grid", lang, size=size) if from_grid else t("cov.m.raster.area", lang),
         t("cov.m.caution", lang),
@@ -297,13 +313,15 @@ def export_comment(result: CoverageResult, lang: str = "de") -> str:
     """One-line header for CSV exports: parameters, what the figures rest on, attribution."""
     p = result.params
     comment = t(
-        "cov.export_comment",
+        "cov.export_comment.net" if p.network else "cov.export_comment",
         lang,
         measure=label("method", p.method, lang),
         demand=label("demand", p.demand, lang),
         categories=category_text(p.categories, lang),
         n=result.headline.n_offers,
-        threshold=integer(p.threshold_m, lang),
+        threshold=reach_text(p.threshold, p.mode, lang)
+        if p.network
+        else integer(p.threshold_m, lang),
         cell=integer(p.cell_size_m, lang),
         attribution=attribution(result, lang),
     )
@@ -311,13 +329,16 @@ def export_comment(result: CoverageResult, lang: str = "de") -> str:
 
 
 def headline_figure(headline: Headline, lang: str = "de") -> str:
-    """The headline figure as one sentence (numbers rounded for reading), without its basis."""
+    """The headline figure as one sentence (numbers rounded for reading), without its basis;
+    with a network mode in minutes, naming the mode."""
+    net = "net." if headline.mode != MODE_LINE else ""
     return t(
-        f"cov.headline.{headline.demand.value}",
+        f"cov.headline.{net}{headline.demand.value}",
         lang,
         share=number(headline.share_beyond_pct, lang, 1),
         people=integer(headline.demand_beyond, lang),
         km=km(headline.threshold_m, lang),
+        reach=reach_text(headline.threshold, headline.mode, lang),
         what=category_text(headline.categories, lang),
         n=headline.n_offers,
     )
@@ -337,19 +358,22 @@ def headline_sentence(headline: Headline, lang: str = "de") -> str:
     else:
         return f"{caveat} {basis}"
     if headline.method is Method.CAPACITY:
-        text += " " + capacity_sentence(headline, km_text(headline.catchment_m, lang), lang)
+        reach = reach_text(headline.catchment, headline.mode, lang)
+        text += " " + capacity_sentence(headline, reach, lang)
     return text
 
 
 def attribution(result: CoverageResult, lang: str = "de") -> str:
-    """Source line for maps and exports of ``result``."""
-    return attribution_text(
+    """Source line for maps and exports of ``result`` (with the OpenStreetMap credit when it
+    rests on a street network)."""
+    text = attribution_text(
         result.boundary_year,
         result.population_source,
         foreign_year=result.foreign_year,
         grid_resolution_m=result.params.cell_size_m,
         lang=lang,
     )
+    return f"{text} | {ATTRIBUTION_OSM_DATA}" if result.network is not None else text
 
 
 def funding_comparison_labels(table: pd.DataFrame, lang: str = "de") -> pd.DataFrame:

@@ -110,9 +110,11 @@ if TYPE_CHECKING:
     from mapapp.analysis.coverage.grid import DemandGrid
     from mapapp.analysis.coverage.params import CoverageParams
     from mapapp.analysis.coverage.result import CoverageResult
+    from mapapp.analysis.network import TravelTimes
     from mapapp.analysis.offers import OfferIndex
     from mapapp.io.offers import GeoContext
     from mapapp.render.coverage_raster import RasterLookup
+    from mapapp.services.network import NetworkInfo
     from mapapp.store import OfferStore
 
 
@@ -201,6 +203,51 @@ def coverage_offers(store_key: tuple[str, str]) -> gpd.GeoDataFrame:
     return offers_frame(offer_index(store_key).offers)
 
 
+def coverage_networks() -> list[NetworkInfo]:
+    """The street networks built in the data directory (their manifests; read on each run, so
+    a network built while the app runs appears; :attr:`NetworkInfo.stamp` keys the caches)."""
+    from mapapp.services import network
+
+    return network.available_networks(settings())
+
+
+def network_stamp(mode: str) -> str:
+    """:attr:`NetworkInfo.stamp` of the built network of ``mode`` (``""``: straight line or none)."""
+    return next((n.stamp for n in coverage_networks() if n.mode == mode), "")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)  # shared read-only across sessions
+def coverage_travel(
+    network: str,
+    version: DataVersion,
+    population_stamp: str,
+    store_key: tuple[str, str],
+    selection: CoverageParams,
+    population_grid: str = "",
+) -> TravelTimes:
+    """Minutes from the grid's pieces to the offers of ``selection`` on the network whose
+    :func:`network_stamp` is ``network`` (:func:`mapapp.services.coverage.travel_times`).
+    ``selection`` carries only what picks the cells and offers (:func:`_travel_key`): a change of
+    threshold, measure or demand reuses the table."""
+    from mapapp.services import coverage
+
+    grid, _ = coverage_grid(version, population_stamp, selection.cell_size_m, population_grid)
+    return coverage.travel_times(settings(), grid, coverage_offers(store_key), selection)
+
+
+def _travel_key(params: CoverageParams) -> CoverageParams:
+    """``params`` reduced to what the cost table depends on: mode, cell size, offers."""
+    from mapapp.analysis.coverage.params import CoverageParams
+
+    return CoverageParams(
+        categories=params.categories,
+        cell_size_m=params.cell_size_m,
+        include_kreis_area=params.include_kreis_area,
+        mode=params.mode,
+        threshold_min=1.0,
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=12)  # a result holds every cell (~5 MB at 1 km)
 def coverage_result(
     version: DataVersion,
@@ -208,13 +255,22 @@ def coverage_result(
     store_key: tuple[str, str],
     params: CoverageParams,
     population_grid: str = "",
+    network: str = "",
 ) -> CoverageResult:
     """:func:`mapapp.analysis.coverage.result.run_coverage` for ``params`` (a frozen
-    CoverageParams); ``population_grid`` as in :func:`coverage_grid`."""
+    CoverageParams); ``population_grid`` as in :func:`coverage_grid`; ``network`` the
+    :func:`network_stamp` of ``params.mode`` (a network mode: travel minutes from
+    :func:`coverage_travel`)."""
     from mapapp.analysis.coverage.result import run_coverage
 
     grid, _ = coverage_grid(version, population_stamp, params.cell_size_m, population_grid)
-    return run_coverage(grid, coverage_offers(store_key), params)
+    travel = None
+    if params.network:
+        key = _travel_key(params)
+        travel = coverage_travel(
+            network, version, population_stamp, store_key, key, population_grid
+        )
+    return run_coverage(grid, coverage_offers(store_key), params, travel=travel)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -226,10 +282,11 @@ def _coverage_funding_codes(
     info: RegistryInfo,
     years: tuple[int, ...],
     population_grid: str = "",
+    network: str = "",
 ) -> pd.DataFrame:
     from mapapp.analysis.coverage.exports import funding_comparison
 
-    result = coverage_result(version, population_stamp, store_key, params, population_grid)
+    result = coverage_result(version, population_stamp, store_key, params, population_grid, network)
     return funding_comparison(result, units_for_years(version, info, years, False))
 
 
@@ -242,12 +299,13 @@ def coverage_funding(
     years: tuple[int, ...],
     population_grid: str = "",
     lang: str | None = None,
+    network: str = "",
 ) -> pd.DataFrame:
     """Funded vs. not funded Kommunen (:func:`mapapp.analysis.coverage.exports.funding_comparison`)
     with the comparisons and groups labelled in ``lang`` (the page's language when not given)."""
     from mapapp.text.coverage import funding_comparison_labels
 
     codes = _coverage_funding_codes(
-        version, population_stamp, store_key, params, info, years, population_grid
+        version, population_stamp, store_key, params, info, years, population_grid, network
     )
     return funding_comparison_labels(codes, lang or page_language())

@@ -1,8 +1,10 @@
-"""Versorgungslücken controls: which offers, measure, demand, threshold, map view, population
-source, cell size, foreign-share source and Kreis-area offers -> :class:`CoverageChoice`.
+"""Versorgungslücken controls: which offers, measure, demand, distance (straight line or travel
+time on a built street network) and threshold, map view, population source, cell size,
+foreign-share source and Kreis-area offers -> :class:`CoverageChoice`.
 
-Three columns: offers, threshold and Kreis-area toggle left; measure, view and population source
-in the middle; demand, cell size and foreign-share source right. Widget keys start with ``gap_``.
+Three columns: offers, distance, threshold and Kreis-area toggle left; measure, view and
+population source in the middle; demand, cell size and foreign-share source right. Widget keys
+start with ``gap_``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import streamlit as st
 from mapapp.analysis.coverage.params import (
     CELL_SIZES_M,
     DEFAULT_CELL_SIZE_M,
+    MODE_LINE,
+    NETWORK_MAX_MINUTES,
     POPULATION_GRID_CELL_M,
     CoverageParams,
     DemandKind,
@@ -27,6 +31,8 @@ from mapapp.ui.texts import plain, t
 
 #: A Streamlit column (what ``st.columns`` returns).
 Column = Any
+#: Default threshold (minutes) per network mode.
+DEFAULT_MINUTES = {"walk": 30, "bike": 30, "car": 15}
 
 
 @dataclass(frozen=True)
@@ -44,11 +50,13 @@ def coverage_controls(
     foreign_known: bool,
     foreign_years: list[int],
     grid_available: bool,
+    networks: tuple[str, ...] = (),
 ) -> CoverageChoice:
     """The controls; ``counts`` = offers per category value (shown in the options),
     ``foreign_known`` = the Zensus file gives the foreign population per Gemeinde,
     ``foreign_years`` = INKAR years with a foreign share per Kreis, ``grid_available`` = the
-    Zensus population grid is in the data directory."""
+    Zensus population grid is in the data directory, ``networks`` = the modes with a built
+    street network (offered besides the straight line; without any, a hint how to build one)."""
     c1, c2, c3 = st.columns(3)
     cats = _categories(c1, counts, lang)
     method = c2.selectbox(
@@ -59,7 +67,16 @@ def coverage_controls(
         key="gap_method",
     )
     demand = _demand(c3, foreign_known or bool(foreign_years), lang)
-    threshold_km = c1.slider(t("gap.threshold", lang), 1, 50, 10, key="gap_km")
+    mode = _mode(c1, networks, lang)
+    threshold_km, minutes = 10, None
+    if mode == MODE_LINE:
+        threshold_km = c1.slider(t("gap.threshold", lang), 1, 50, 10, key="gap_km")
+    else:
+        top = int(NETWORK_MAX_MINUTES[mode])
+        minutes = c1.slider(
+            t("gap.threshold.min", lang, mode=label("travel_mode", mode, lang)),
+            5, top, DEFAULT_MINUTES[mode], step=5, key=f"gap_min_{mode}",
+        )  # fmt: skip
     view = c2.radio(
         t("gap.view", lang),
         list(VIEWS),
@@ -86,8 +103,27 @@ def coverage_controls(
         cell_size_m=cell,
         include_kreis_area=kreis_area,
         foreign_year=foreign_year,
+        mode=mode,
+        threshold_min=minutes,
     )
     return CoverageChoice(params, str(view), use_grid)
+
+
+def _mode(col: Column, networks: tuple[str, ...], lang: str) -> str:
+    """Straight line or a built network's travel time; without a network a one-line hint."""
+    if not networks:
+        col.caption(t("gap.mode.missing", lang))
+        return MODE_LINE
+    return str(
+        col.radio(
+            t("gap.mode", lang),
+            [MODE_LINE, *networks],
+            format_func=lambda m: label("travel_mode", m, lang),
+            key="gap_mode",
+            horizontal=True,
+            help=t("gap.mode.help", lang),
+        )
+    )
 
 
 def _categories(col: Column, counts: dict[str, int], lang: str) -> list[str]:

@@ -8,13 +8,14 @@ import streamlit as st
 from mapapp.analysis.coverage.params import Method, Support
 from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.text import integer, km, label, number, percent
-from mapapp.text.coverage import headline_figure, km_text, method_text
+from mapapp.text.coverage import headline_figure, method_text
 from mapapp.text.coverage_basis import (
     basis_text,
     capacity_sentence,
     category_text,
     support_text,
 )
+from mapapp.text.coverage_network import minutes_text, reach_text, value_key
 from mapapp.ui.markdown import Trusted, md, trusted
 from mapapp.ui.tables import show_table
 from mapapp.ui.texts import t
@@ -49,9 +50,13 @@ def headline(result: CoverageResult, lang: str) -> None:
     a location, mostly approximate locations) that is said instead of a bold figure."""
     h = result.headline
     support = h.support
+    network = result.params.network
+    reach = reach_text(h.threshold, h.mode, lang)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(
-        t("gap.metric.share", lang, km=_n(h.threshold_m / 1000, lang)),
+        t("gap.metric.share.net", lang, reach=reach)
+        if network
+        else t("gap.metric.share", lang, km=_n(h.threshold_m / 1000, lang)),
         _metric_value(percent(h.share_beyond_pct, lang, 1), support),
     )
     m2.metric(
@@ -61,8 +66,10 @@ def headline(result: CoverageResult, lang: str) -> None:
     method = result.params.method
     unit = {Method.NEAREST: " km", Method.SHARE: " %", Method.CAPACITY: " %"}.get(method, "")
     value = "–" if h.value != h.value else _n(h.value, lang, 1 if unit else 2) + unit  # NaN: none
+    if network and method is Method.NEAREST and h.value == h.value:
+        value = minutes_text(h.value, lang)
     m3.metric(
-        t("gap.metric.value", lang, value=trusted(t(f"gap.value.{method.value}", lang))),
+        t("gap.metric.value", lang, value=trusted(t(value_key(result.params), lang))),
         _metric_value(value, h.value_support),
     )
     m4.metric(t("gap.metric.offers", lang), str(h.n_offers))
@@ -70,12 +77,15 @@ def headline(result: CoverageResult, lang: str) -> None:
     if support is Support.OK:
         st.markdown(
             t(
-                f"gap.headline.{h.demand.value}",
+                f"gap.headline.net.{h.demand.value}"
+                if network
+                else f"gap.headline.{h.demand.value}",
                 lang,
                 share=_n(h.share_beyond_pct, lang, 1),
                 what=trusted(category_text(h.categories, lang)),
                 people=_n(h.demand_beyond, lang, 0),
                 km=_n(h.threshold_m / 1000, lang),
+                reach=reach,
             )
         )
     elif support is Support.APPROXIMATE:
@@ -92,7 +102,7 @@ def _capacity(result: CoverageResult, lang: str) -> None:
     """The capacity method: people left unserved with how many offers have a capacity, or why
     it cannot be computed (no counted offer has one)."""
     h = result.headline
-    sentence = capacity_sentence(h, km_text(result.params.catchment_m, lang), lang)
+    sentence = capacity_sentence(h, reach_text(h.catchment, h.mode, lang), lang)
     if h.value_support is Support.NO_CAPACITY:
         st.info(md(sentence))
     else:

@@ -15,6 +15,7 @@ from mapapp.analysis.coverage.params import MOSTLY_APPROXIMATE, CoverageParams, 
 from mapapp.analysis.coverage.result import CoverageResult
 from mapapp.text import label, percent
 from mapapp.text.coverage_basis import basis_text, ranking_labels, who
+from mapapp.text.coverage_network import reach_text, value_key
 from mapapp.ui.markdown import md
 from mapapp.ui.tables import show_table
 from mapapp.ui.texts import plain, t
@@ -30,6 +31,9 @@ def ranking(result: CoverageResult, lang: str) -> None:
     the rule of the row mark ("Standort des nächsten Angebots ungefähr") above them."""
     st.subheader(t("gap.ranking", lang))
     h = result.headline
+    if result.params.network:  # whom the ranking counts: no offer within the travel time
+        reach = reach_text(h.threshold, h.mode, lang)
+        st.caption(t("gap.ranking.net", lang, who=who(result.params.demand, lang), reach=reach))
     st.caption(md(basis_text(h, lang)))
     st.caption(
         t(
@@ -53,7 +57,7 @@ def distribution(result: CoverageResult, lang: str) -> None:
     """Per Kreis and NRW: weighted mean, median, 90th percentile and Gini of the measure, for the
     foreign and the whole population side by side (NRW first), with its basis line."""
     st.subheader(t("gap.distribution", lang))
-    value = plain(f"gap.value.{result.params.method.value}", lang)
+    value = plain(value_key(result.params), lang)
     st.caption(t("gap.distribution.caption", lang, value=value))
     st.caption(md(basis_text(result.headline, lang)))
     table = distribution_table(result)
@@ -91,7 +95,10 @@ def funding_comparison(
 
 def _order(params: CoverageParams) -> list[str]:
     """Ranking columns, most telling first (the measure only where it adds a column)."""
-    value = [] if params.method in (Method.NEAREST, Method.SHARE) else ["value"]
+    plain_measure = params.method is Method.SHARE or (
+        params.method is Method.NEAREST and not params.network  # km: the mean column shows it
+    )
+    value = [] if plain_measure else ["value"]
     if params.method is Method.CAPACITY:
         value.append("demand_unserved")
     people = ["foreign_population", "population"]
@@ -105,7 +112,7 @@ def _order(params: CoverageParams) -> list[str]:
 
 def _columns(lang: str, params: CoverageParams) -> dict[str, Any]:
     number = st.column_config.NumberColumn
-    value = t(f"gap.value.{params.method.value}", lang)
+    value = t(value_key(params), lang)
     return {
         "rank": number(t("gap.col.rank", lang), format="%d"),
         "name": t("gap.col.name", lang),

@@ -39,6 +39,7 @@ def render() -> None:
             bool(stamp),
             cached.inkar_years(),
             bool(grid_stamp),
+            tuple(n.mode for n in cached.coverage_networks()),
         )
         population_grid = grid_stamp if choice.use_grid else ""
         result, lookup = _compute(version, stamp, store_key, choice, population_grid, lang)
@@ -79,8 +80,9 @@ def _funding(
     years = tuple(_YEARS[years_label])
     params = choice.params
     comparison = cached.coverage_funding(
-        version, stamp, store_key, params, info, years, population_grid, lang
-    )
+        version, stamp, store_key, params, info, years, population_grid, lang,
+        cached.network_stamp(params.mode),
+    )  # fmt: skip
     funding_comparison(comparison, params, info.imported, lang)
 
 
@@ -96,5 +98,6 @@ def _compute(
     params = choice.params
     with st.spinner(t("gap.computing", lang)):
         _, lookup = cached.coverage_grid(version, stamp, params.cell_size_m, population_grid)
-        result = cached.coverage_result(version, stamp, store_key, params, population_grid)
+        network = cached.network_stamp(params.mode)
+        result = cached.coverage_result(version, stamp, store_key, params, population_grid, network)
     return result, lookup
