@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -97,8 +98,33 @@ def dispose_all() -> None:
         _ENGINES.clear()
 
 
+#: SQLSTATE of PostgreSQL's "disk full" (class 53: insufficient resources).
+_PG_DISK_FULL = "53100"
+
+
+def _disk_full(orig: BaseException | None) -> bool:
+    """Whether the database could not write for want of space (SQLite ``SQLITE_FULL``,
+    PostgreSQL ``disk_full``, or the operating system's ``ENOSPC``)."""
+    if isinstance(orig, sqlite3.Error):
+        return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    if isinstance(orig, OSError):
+        return orig.errno == errno.ENOSPC
+    return getattr(orig, "sqlstate", None) == _PG_DISK_FULL
+
+
+def disk_full_error(url: sa.URL) -> DataError:
+    """The one sentence of a write that found no space (nothing of it was stored)."""
+    return DataError(
+        "Kein Platz mehr auf dem Datenträger der Datenbank – nichts von diesem Schreibvorgang "
+        "wurde gespeichert, die Daten sind wie vorher; Platz schaffen und den Vorgang wiederholen.",
+        file=display(url),
+    )
+
+
 def _translate(error: exc.DBAPIError, url: sa.URL) -> DataError | None:
     orig = error.orig
+    if _disk_full(orig):
+        return disk_full_error(url)
     if isinstance(orig, sqlite3.DatabaseError) and sqlite_file.is_damage(orig):
         path = Path(str(url.database))
         return sqlite_file.damaged_error(path, str(orig))
@@ -122,6 +148,10 @@ def guarded(url: sa.URL) -> Iterator[None]:
         if translated is None:
             raise
         raise translated from error
+    except OSError as error:  # e.g. the SQLite file's folder on a full disk
+        if not _disk_full(error):
+            raise
+        raise disk_full_error(url) from error
 
 
 @contextmanager
