@@ -150,7 +150,9 @@ def offers_search_map(
     place
         What was searched, for the label of the searched point (plain text).
     """
-    fmap = base_map(tiles=tiles, attribution="", bounds=_search_bounds(point, hits), lang=lang)
+    fmap = base_map(
+        tiles=tiles, attribution=attribution, bounds=_search_bounds(point, hits), lang=lang
+    )
     folium.GeoJson(
         web_features(gemeinden, []),
         name=t("map.layer.gemeinden", lang),

@@ -145,6 +145,34 @@ def test_offline_map_without_tiles_still_has_the_max_zoom_markercluster_needs():
     assert "mapapp-offer-icon" in html  # markers carry a category code, not colour alone
 
 
+def test_public_map_credits_its_boundaries_and_only_drawn_tiles():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from mapapp.render.offers import offers_search_map
+
+    gemeinden = gpd.GeoDataFrame(
+        {"ags": ["05111000"]}, geometry=[box(300000, 5650000, 310000, 5660000)], crs="EPSG:25832"
+    )
+    credit = "© GeoBasis-DE / BKG 2021 (Daten verändert), dl-de/by-2-0"
+    near = make(1)
+    for tiles in (False, True):
+        html = (
+            offers_search_map(
+                [near],
+                point=(near.lat, near.lon),
+                hits=[near],
+                gemeinden=gemeinden,
+                attribution=credit,
+                tiles=tiles,
+            )
+            .get_root()
+            .render()
+        )
+        assert json.dumps(credit)[1:-1] in html or credit in html  # BKG always credited
+        assert ("tile.openstreetmap.org" in html) is tiles  # OSM only when its tiles are drawn
+
+
 def test_public_map_draws_only_nearby_offers_when_there_are_very_many(monkeypatch):
     import geopandas as gpd
     from shapely.geometry import box
