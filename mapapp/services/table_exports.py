@@ -59,6 +59,8 @@ COVERAGE_KEYS = {
     "share_beyond_pct": "gap.col.share",
     "mean_nearest_km": "gap.col.km",
     "offers": "gap.col.offers",
+    "demand_unserved": "gap.col.unserved",
+    "unserved": "gap.col.unserved",
 }
 COVERAGE_CELL_COLUMNS = (
     "level", "ags", "kreis_ags", "cell_id", "x", "y", "nearest_m", "nearest_id",

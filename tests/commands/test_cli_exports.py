@@ -129,6 +129,24 @@ def test_coverage_nrw_csv_dialects(toy_data_dir, tmp_path) -> None:  # type: ign
     assert "Epsilonstadt" in german["Name"].tolist()
     assert german["Entfernung (km)"].tolist() == pytest.approx(machine["value"].tolist())
     assert german["Anteil Betroffene"].dtype == float
+    assert not set(german.columns) & set(machine.columns)  # every header labelled
+
+
+@pytest.mark.parametrize("level", ["gemeinde", "cell"])
+def test_coverage_nrw_csv_excel_labels_every_column(toy_data_dir, tmp_path, level) -> None:  # type: ignore[no-untyped-def]
+    """The capacity method's people left unserved and the approximate-location columns come
+    with the catalogue's labels, like the other headers (no machine names for Excel)."""
+    plain, excel = tmp_path / "cap.csv", tmp_path / "cap_excel.csv"
+    cap = [*NRW, "--method", "capacity", "--level", level]
+    assert main([*cap, "--out", str(plain)]) == 0
+    assert main([*cap, "--format", "csv-excel", "--out", str(excel)]) == 0
+    machine = pd.read_csv(plain, dtype={"ags": str})
+    german = read_excel_csv(excel, dtype={"AGS": str})
+    unserved = "demand_unserved" if level == "gemeinde" else "unserved"
+    assert {unserved, "nearest_approx"} <= set(machine.columns)
+    assert "Ohne freie Kapazität (Personen)" in german.columns
+    assert "Nächstes Angebot: Standort ungefähr" in german.columns
+    assert not set(german.columns) & set(machine.columns)
 
 
 def test_coverage_nrw_xlsx_and_gpkg(toy_data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
