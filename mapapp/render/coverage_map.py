@@ -18,6 +18,7 @@ import pandas as pd
 
 from mapapp.analysis.coverage.params import Method
 from mapapp.analysis.coverage.result import CoverageResult
+from mapapp.config import ATTRIBUTION_OSM_DATA
 from mapapp.render import legend
 from mapapp.render.coverage_classes import (
     KREIS_EDGE,
@@ -37,7 +38,7 @@ from mapapp.render.safe import RawHtml, esc
 from mapapp.text import integer, label, number, percent, t
 from mapapp.text.coverage import attribution, attribution_text
 from mapapp.text.coverage_basis import basis_text
-from mapapp.text.coverage_network import reach_text
+from mapapp.text.coverage_network import method_label, reach_text
 
 # keep the scale bar visible above a long (wrapped) attribution line
 _CSS = (
@@ -224,8 +225,9 @@ def _units_layer(
 
 
 def map_attribution(result: CoverageResult, lang: str = "de") -> str:
-    """The attribution on the web map: boundaries and population (offers are credited per offer)."""
-    return attribution_text(
+    """The attribution on the web map: boundaries and population (offers are credited per
+    offer), and OpenStreetMap when the figures rest on its street network."""
+    text = attribution_text(
         result.boundary_year,
         result.population_source,
         offers=False,
@@ -233,6 +235,7 @@ def map_attribution(result: CoverageResult, lang: str = "de") -> str:
         grid_resolution_m=result.params.cell_size_m,
         lang=lang,
     )
+    return f"{text} | {ATTRIBUTION_OSM_DATA}" if result.network is not None else text
 
 
 def coverage_map(
@@ -323,7 +326,7 @@ def units_geojson(
     data["attribution"] = attribution(result, lang)
     data["parameters"] = {
         "method": p.method.value,
-        "measure": label("method", p.method, lang),
+        "measure": method_label(p, lang),
         "demand": p.demand.value,
         "categories": list(p.categories),
         "threshold_m": p.threshold_m,

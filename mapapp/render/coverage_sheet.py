@@ -42,7 +42,7 @@ from mapapp.text.coverage import (
     sources,
 )
 from mapapp.text.coverage_basis import category_text
-from mapapp.text.coverage_network import network_sentence, reach_text
+from mapapp.text.coverage_network import method_label, network_sentence, reach_text
 
 #: Output formats of :func:`map_sheet`.
 FORMATS = sheet.FORMATS
@@ -216,7 +216,7 @@ def _texts(page: sheet.Page, result: CoverageResult, lang: str) -> None:
     """Parameters and method beside the map, the data sources under it."""
     p = result.params
     params = [
-        t("cov.sheet.measure", lang, value=label("method", p.method, lang)),
+        t("cov.sheet.measure", lang, value=method_label(p, lang)),
         t("cov.sheet.demand", lang, value=label("demand", p.demand, lang)),
         t(
             "cov.sheet.offers",

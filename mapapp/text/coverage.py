@@ -40,7 +40,12 @@ from mapapp.text.coverage_basis import (
     support_text,
     who,
 )
-from mapapp.text.coverage_network import network_paragraph, network_source, reach_text
+from mapapp.text.coverage_network import (
+    method_label,
+    network_paragraph,
+    network_source,
+    reach_text,
+)
 
 
 def km_text(metres: float, lang: str = "de") -> str:
@@ -287,7 +292,7 @@ def method_paragraphs(result: CoverageResult, lang: str = "de") -> list[str]:
         t(
             "cov.m.measure",
             lang,
-            measure=label("method", params.method, lang),
+            measure=method_label(params, lang),
             demand=label("demand", params.demand, lang),
             categories=category_text(params.categories, lang),
             km=threshold,
@@ -315,7 +320,7 @@ def export_comment(result: CoverageResult, lang: str = "de") -> str:
     comment = t(
         "cov.export_comment.net" if p.network else "cov.export_comment",
         lang,
-        measure=label("method", p.method, lang),
+        measure=method_label(p, lang),
         demand=label("demand", p.demand, lang),
         categories=category_text(p.categories, lang),
         n=result.headline.n_offers,

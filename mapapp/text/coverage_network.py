@@ -91,6 +91,14 @@ def mode_label(mode: str, lang: str = "de") -> str:
     return label("travel_mode", mode, lang)
 
 
+def method_label(params: CoverageParams, lang: str = "de") -> str:
+    """The measure's name: the nearest offer in travel minutes with a network mode (not "km,
+    Luftlinie"), else :func:`label` of the method."""
+    if params.network and params.method is Method.NEAREST:
+        return t("cov.method.nearest.net", lang)
+    return label("method", params.method, lang)
+
+
 def value_key(params: CoverageParams) -> str:
     """Catalogue key of the measure's short name with its unit (``gap.value.*``): the nearest
     offer in minutes with a network mode, else the measure's own."""

@@ -59,15 +59,15 @@ def coverage_controls(
     street network (offered besides the straight line; without any, a hint how to build one)."""
     c1, c2, c3 = st.columns(3)
     cats = _categories(c1, counts, lang)
+    mode = _mode(c1, networks, lang)
     method = c2.selectbox(
         t("gap.method", lang),
         [m.value for m in Method],
-        format_func=lambda m: label("method", m, lang),
+        format_func=lambda m: _method_name(m, mode, lang),
         placeholder=plain("of.filter.placeholder", lang),
         key="gap_method",
     )
     demand = _demand(c3, foreign_known or bool(foreign_years), lang)
-    mode = _mode(c1, networks, lang)
     threshold_km, minutes = 10, None
     if mode == MODE_LINE:
         threshold_km = c1.slider(t("gap.threshold", lang), 1, 50, 10, key="gap_km")
@@ -107,6 +107,13 @@ def coverage_controls(
         threshold_min=minutes,
     )
     return CoverageChoice(params, str(view), use_grid)
+
+
+def _method_name(method: str, mode: str, lang: str) -> str:
+    """A measure's name; the nearest offer in minutes with a network mode."""
+    if mode != MODE_LINE and method == Method.NEAREST.value:
+        return t("cov.method.nearest.net", lang)
+    return label("method", method, lang)
 
 
 def _mode(col: Column, networks: tuple[str, ...], lang: str) -> str:
