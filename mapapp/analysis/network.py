@@ -166,6 +166,66 @@ def point_costs(
     return CostPairs(o_pt[keep][order], d_pt[keep][order], total[keep][order], o_m, d_m)
 
 
+def nearest_times(
+    graph: Graph,
+    origin_xy: FloatArray,
+    destination_xy: FloatArray,
+    max_seconds: float,
+    snap_mps: float,
+) -> tuple[FloatArray, IntArray]:
+    """Seconds from every origin to its nearest destination (``inf`` beyond ``max_seconds``) and
+    that destination's position (-1 when none): one Dijkstra for all origins.
+
+    The destinations' nodes hang off a virtual node by edges of their own snapping time; one
+    search from it on the reversed graph gives every node its time to the nearest destination
+    (origin → destination, one-way streets in the direction of travel), to which each origin
+    adds its own snapping time. The same times as the minimum per origin of
+    :func:`point_costs`, without listing the pairs (for grids of millions of cells).
+    """
+    o_node, o_m = snap(graph, origin_xy)
+    d_node, d_m = snap(graph, destination_xy)
+    n = graph.n_nodes
+    if not len(d_node) or not len(o_node):
+        return np.full(len(o_node), np.inf), np.full(len(o_node), -1, dtype=np.int64)
+    base = _matrix(graph, reverse=True).tocoo()
+    hub = n  # the virtual node
+    rows = np.concatenate((base.row, np.full(len(d_node), hub)))
+    cols = np.concatenate((base.col, d_node))
+    weights = np.concatenate((base.data, np.maximum(d_m / snap_mps, _MIN_SECONDS)))
+    matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(n + 1, n + 1))
+    dist, pred = csgraph.dijkstra(
+        matrix, directed=True, indices=hub, limit=max_seconds, return_predecessors=True
+    )
+    first = _first_hop(pred, hub, n)  # the destination node each node's path starts from
+    seconds = dist[o_node] + o_m / snap_mps
+    seconds[seconds > max_seconds] = np.inf
+    # several destinations may share a node: the one whose snap is shortest hangs off the hub
+    best_at_node = np.full(n, -1, dtype=np.int64)
+    order = np.argsort(-d_m, kind="stable")  # the shortest snap is written last and wins
+    best_at_node[d_node[order]] = order
+    which = np.where(np.isfinite(seconds), best_at_node[np.maximum(first[o_node], 0)], -1)
+    return seconds, which.astype(np.int64)
+
+
+def _first_hop(pred: npt.NDArray[np.int32], hub: int, n: int) -> IntArray:
+    """For every node the node after ``hub`` on its shortest path (-1 when unreached)."""
+    first = np.full(n + 1, -1, dtype=np.int64)
+    parent = pred.astype(np.int64)
+    reached = np.flatnonzero(parent >= 0)
+    direct = reached[parent[reached] == hub]
+    first[direct] = direct
+    todo = reached[first[reached] < 0]
+    # pointer jumping: each pass halves the unresolved path lengths; a node whose parent is not
+    # resolved yet is not a direct child of the hub, so no jump lands on the hub itself
+    while len(todo):
+        up = parent[todo]
+        known = first[up] >= 0
+        first[todo[known]] = first[up[known]]
+        parent[todo[~known]] = parent[up[~known]]
+        todo = todo[~known]
+    return first[:n]
+
+
 def node_costs(
     graph: Graph,
     sources: IntArray,

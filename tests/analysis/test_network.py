@@ -112,3 +112,32 @@ def test_largest_component_drops_islands() -> None:
     sub, keep = largest_component(line_graph())
     assert keep.tolist() == [0, 1, 2]
     assert sub.source.tolist() == [0, 1, 1] and sub.target.tolist() == [1, 0, 2]
+
+
+def test_nearest_times_equal_the_minimum_of_all_pairs() -> None:
+    """One search from a virtual node gives each origin the time and position of its nearest
+    destination, as the minimum over :func:`point_costs` (SYNTHETIC random grid graph)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from bench_network import grid_graph
+
+    from mapapp.analysis.network import nearest_times
+
+    g = grid_graph(40, seed=3)
+    rng = np.random.default_rng(5)
+    origins = rng.uniform(0, 6000, (300, 2))
+    dests = rng.uniform(0, 6000, (12, 2))
+    limit, mps = 200.0, 1.25
+    seconds, which = nearest_times(g, origins, dests, limit, mps)
+    pairs = point_costs(g, origins, dests, limit, mps)
+    best = np.full(len(origins), np.inf)
+    np.minimum.at(best, pairs.origin, pairs.seconds)
+    assert np.isfinite(best).sum() > 50 and (~np.isfinite(best)).sum() > 0  # both cases occur
+    assert np.allclose(seconds, best, equal_nan=False, atol=1e-6)
+    reached = np.isfinite(seconds)
+    got = {(int(o), int(d)): s for o, d, s in zip(pairs.origin, pairs.destination, pairs.seconds)}
+    for o in np.flatnonzero(reached):
+        assert got[(int(o), int(which[o]))] == pytest.approx(seconds[o], abs=1e-6)
+    assert (which[~reached] == -1).all()
