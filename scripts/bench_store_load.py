@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fixtures.databases import database_url  # noqa: E402
 from tests.fixtures.store_load import (  # noqa: E402
+    _point,
     check,
     percentile,
     run_load,
@@ -93,7 +94,7 @@ def nearest_rows(n_offers: int, tmp: Path, searches: int = 200) -> list[str]:
     from mapapp.store.sql import SqlOfferStore
 
     rng = random.Random(11)
-    points = [(6.9 + rng.random() * 0.4, 50.9 + rng.random() * 0.3) for _ in range(searches)]
+    points = [_point(rng) for _ in range(searches)]  # in the toy Land, where the offers are
     offers = synthetic_offers(n_offers)
     with database_url("postgres", tmp) as url:
         store = SqlOfferStore(url)
