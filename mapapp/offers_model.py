@@ -30,7 +30,7 @@ row position or the import time:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -289,6 +289,31 @@ def in_scope(ags: str | None, kreis_ags: str | None, scopes: Iterable[str]) -> b
     A Kreis-wide office (no Gemeinde) is in the scope of its Kreis, not of a Gemeinde in it."""
     keys = [k for k in (ags, kreis_ags) if k]
     return any(k.startswith(s) for k in keys for s in scopes if s)
+
+
+def scope_problem(
+    account: str, role: str, scopes: Sequence[str], offers: Iterable[tuple[str, Offer]]
+) -> str | None:
+    """Why the account ``account`` (``role``, ``scopes``) may not store a change touching
+    ``offers`` (``(which, offer)``: ``"stored"`` the offer as it is, ``"new"`` as it would be),
+    or ``None``. The importer's wording (German: it stands in the row report)."""
+    if role == "admin":
+        return None
+    if role != "editor":
+        return f"Konto {account} ({role}) darf keine Angebote ändern"
+    for which, o in offers:
+        if not in_scope(o.ags, o.kreis_ags, scopes):
+            where = (
+                f"Gemeinde {o.ags}"
+                if o.ags
+                else (f"Kreis {o.kreis_ags}" if o.kreis_ags else "ohne Gemeinde und Kreis")
+            )
+            what = "das gespeicherte Angebot" if which == "stored" else "das Angebot"
+            return (
+                f"{what} {o.id} liegt in {where} – außerhalb des Bereichs von {account} "
+                f"({', '.join(scopes)}); nicht übernommen"
+            )
+    return None
 
 
 def months_before(day: date, months: int) -> date:

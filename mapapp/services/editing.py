@@ -26,7 +26,7 @@ from mapapp.config import Settings
 from mapapp.ingest.report import ImportReport
 from mapapp.io.offers import FORM_ROW, GeoContext, parse_form
 from mapapp.model import DataError
-from mapapp.offers_model import Offer, Precision, in_scope, is_stale
+from mapapp.offers_model import Offer, Precision, in_scope, is_stale, scope_problem
 from mapapp.services import offer_history
 from mapapp.services.accounts import Account, Role
 from mapapp.store import open_offer_store
@@ -74,26 +74,15 @@ def may_change(account: Account | None, offer: Offer) -> bool:
     return False
 
 
-def _where(offer: Offer) -> str:
-    if offer.ags:
-        return f"Gemeinde {offer.ags}"
-    return f"Kreis {offer.kreis_ags}" if offer.kreis_ags else "ohne Gemeinde und Kreis"
-
-
 def scope_reason(account: Account | None, offer: Offer, stored: Offer | None = None) -> str | None:
     """Why ``account`` may not store ``offer`` (replacing ``stored``), or ``None``."""
-    if account is None or account.role is Role.ADMIN:
+    if account is None:
         return None
-    if account.role is not Role.EDITOR:
-        return f"Konto {account.name} (viewer) darf keine Angebote ändern"
-    scopes = ", ".join(account.scopes)
-    for which, o in (("gespeicherte Angebot", stored), ("Angebot", offer)):
-        if o is not None and not may_change(account, o):
-            return (
-                f"das {which} {o.id} liegt in {_where(o)} – außerhalb des Bereichs von "
-                f"{account.name} ({scopes}); nicht übernommen"
-            )
-    return None
+    pairs = [("stored", stored)] if stored is not None else []
+    pairs.append(("new", offer))
+    return scope_problem(
+        account.name, str(account.role), account.scopes, [(w, o) for w, o in pairs if o]
+    )
 
 
 def _require(account: Account | None, offer: Offer, stored: Offer | None = None) -> None:
@@ -204,10 +193,11 @@ def save_offer(
     _require(account, offer, stored.offer if stored else None)
     if stored is None:
         if store.get_versioned(offer.id) is not None:
-            checked.report.reject(
-                FORM_ROW, "id", f"ein Angebot mit der ID {offer.id} gibt es schon – dort ändern"
+            raise DataError(
+                f"ein Angebot mit der ID {offer.id} gibt es schon – dort ändern",
+                field="id",
+                row=FORM_ROW,
             )
-            return Saved(None, None, checked.report)
         store.upsert([offer], actor=account.name, via="ui")
         version = store.versions().get(offer.id)
     else:

@@ -12,11 +12,11 @@ import streamlit as st
 from mapapp.analysis.offers import NearestOffer, SearchPoint
 from mapapp.ingest.hours import OFFER_TIMEZONE
 from mapapp.model import COL_AGS, COL_NAME
-from mapapp.offers_model import Offer, Precision
+from mapapp.offers_model import Offer, Precision, is_stale
 from mapapp.render.offer_card import CardContent, CardLine, card_content
-from mapapp.text import label, number
+from mapapp.text import date, label, number
 from mapapp.ui import cached
-from mapapp.ui.markdown import md
+from mapapp.ui.markdown import md, trusted
 from mapapp.ui.offer_search import OfferQuery
 from mapapp.ui.texts import isolate, t
 
@@ -113,6 +113,19 @@ def _summary(o: Offer, card: CardContent, lang: str) -> None:
             st.warning(md(card.source_date))
         else:
             st.caption(md(card.source_date))
+    _freshness(o, lang)
+
+
+def _freshness(o: Offer, lang: str) -> None:
+    """Said when no editor confirmed the offer within ``MAPAPP_STALE_MONTHS`` (default 12)."""
+    months = cached.settings().stale_months
+    if not is_stale(o.last_verified, dt.date.today(), months):
+        return
+    if o.last_verified is None:
+        st.caption(t("of.card.unverified", lang))
+    else:
+        when = trusted(date(o.last_verified, lang))
+        st.warning(t("of.card.stale", lang, date=when, months=months))
 
 
 def _kreis_name(kreis_ags: str | None) -> str:

@@ -229,7 +229,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _login(at: AppTest, password: str) -> None:
-    at.text_input[0].input(password)
+    at.text_input(key="auth_name").input("admin")
+    at.text_input(key="auth_password").input(password)
     at.button[0].click().run()
     assert not at.exception, [e.message for e in at.exception]
 
@@ -261,7 +262,7 @@ def test_a_reload_is_still_locked(data_dir: Path, caplog: pytest.LogCaptureFixtu
 
 def test_right_password_refused_when_the_lock_came_from_elsewhere(data_dir: Path) -> None:
     at = AppTest.from_function(_page).run()
-    assert len(at.text_input) == 1  # the form is shown: not locked yet
+    assert len(at.text_input) == 2  # the form (name, password) is shown: not locked yet
     # meanwhile, another app process records failures from many addresses (global lock)
     other = LoginGuard(data_dir / "store" / LOGINS_DB_NAME)
     for i in range(20):

@@ -42,11 +42,12 @@ def test_editing_is_off_without_configured_password(
 def test_login_wrong_then_right(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAPAPP_EDITOR_PASSWORD", "s3cret")
     at = AppTest.from_function(_page).run()
-    at.text_input[0].input("falsch")
+    at.text_input(key="auth_name").input("admin")
+    at.text_input(key="auth_password").input("falsch")
     at.button[0].click().run()
     assert any("Passwort falsch" in e.value for e in at.error)
     assert not any("Aktiv:" in m.value for m in at.markdown)
-    at.text_input[0].input("s3cret")
+    at.text_input(key="auth_password").input("s3cret")
     at.button[0].click().run()
     assert not at.exception
     assert any("dokumentierte Liste" in m.value for m in at.markdown)
@@ -56,7 +57,8 @@ def test_lockout_after_too_many_attempts(data_dir: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("MAPAPP_EDITOR_PASSWORD", "s3cret")
     at = AppTest.from_function(_page).run()
     for _ in range(5):
-        at.text_input[0].input("nope")
+        at.text_input(key="auth_name").input("admin")
+        at.text_input(key="auth_password").input("nope")
         at.button[0].click().run()
     assert any("Zu viele Fehlversuche" in e.value for e in at.error)
     assert len(at.text_input) == 0
@@ -68,7 +70,8 @@ def test_editor_sees_both_sections_with_real_data(
 ) -> None:
     monkeypatch.setenv("MAPAPP_EDITOR_PASSWORD", "s3cret")
     at = AppTest.from_function(_page, default_timeout=120).run()
-    at.text_input[0].input("s3cret")
+    at.text_input(key="auth_name").input("admin")
+    at.text_input(key="auth_password").input("s3cret")
     at.button[0].click().run()
     assert not at.exception
     assert [s.value for s in at.subheader] == [

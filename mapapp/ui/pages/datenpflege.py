@@ -1,4 +1,6 @@
-"""Datenpflege: load the ministry's funding list (and offer lists) – editors only.
+"""Datenpflege: the ministry's funding list (admins), offer lists (admins; editors within their
+scope: rows outside are rejected with the reason) and the Redaktion of single offers
+(:mod:`mapapp.ui.offer_editor`) – after a login (:mod:`mapapp.ui.auth`).
 
 The page is in the UI language; the messages in the row reports are the importer's (data, German).
 """
@@ -15,9 +17,10 @@ from mapapp.ingest.read import MAX_IMPORT_BYTES
 from mapapp.ingest.report import RowIssue
 from mapapp.io.funding import reset_registry, save_registry
 from mapapp.model import DataError
+from mapapp.services.accounts import Account, Role
 from mapapp.services.offers import import_offers
 from mapapp.text import integer
-from mapapp.ui import auth, cached, state
+from mapapp.ui import auth, cached, offer_editor, state
 from mapapp.ui.errors import data_error_text
 from mapapp.ui.markdown import Trusted, trusted
 from mapapp.ui.tables import show_table
@@ -123,7 +126,7 @@ def _funding_section(lang: str) -> None:
         st.rerun()
 
 
-def _offers_section(lang: str) -> None:
+def _offers_section(lang: str, account: Account) -> None:
     st.subheader(t("dp.offers.title", lang))
     version = state.require_data(lang)
     store = cached.offer_store(version)
@@ -150,6 +153,8 @@ def _offers_section(lang: str) -> None:
             store,
             dry_run=dry,
             all_or_nothing=all_or_nothing,
+            actor=account.name,
+            account=account,
         )
     except DataError as exc:
         st.error(data_error_text(exc, lang))
@@ -185,7 +190,11 @@ def render() -> None:
     lang = state.language()
     st.title(t("dp.title", lang))
     st.caption(t("dp.caption", lang))
-    if not auth.login_form():
+    account = auth.login_form()
+    if account is None:
         return
-    _funding_section(lang)
-    _offers_section(lang)
+    if account.role is Role.ADMIN:
+        _funding_section(lang)
+    if account.role in (Role.ADMIN, Role.EDITOR):
+        _offers_section(lang, account)
+    offer_editor.render(account, lang)
