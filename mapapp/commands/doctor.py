@@ -2,8 +2,10 @@
 
 Raw files are compared with ``raw/manifest.json``; derived caches are validated and rebuilt when
 damaged (:mod:`mapapp.io.checkup`); the stores (user data) get ``PRAGMA quick_check`` and the
-stored funding import is read. One line per file: ok / repariert / beschädigt / fehlt with what
-happened or what to do. Registered in :mod:`mapapp.commands.data`.
+stored funding import is read. With ``MAPAPP_DATABASE_URL`` the shared database is checked too
+(:mod:`mapapp.store.health`: reachable, schema at the code's migration, PostGIS present). One
+line per file: ok / repariert / beschädigt / fehlt with what happened or what to do. Registered
+in :mod:`mapapp.commands.data`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from mapapp.io.fetch import MANIFEST_NAME, FetchError, check_raw_dir, known_item
 from mapapp.io.funding import active_registry_path
 from mapapp.model import DataError, DataMissingError
 from mapapp.store import check_stores
+from mapapp.store.engine import display, normalise_url
+from mapapp.store.health import REACHABLE, check_database
 from mapapp.store.sqlite_file import damaged_error
 
 
@@ -89,8 +93,25 @@ def _required_raw(settings: Settings) -> list[FileCheck]:
     ]
 
 
-def _store_checks(settings: Settings) -> list[FileCheck]:
+def _database_checks(settings: Settings) -> list[FileCheck]:
+    """The shared database (``MAPAPP_DATABASE_URL``), one line per check; a server that does
+    not answer counts as missing, anything else wrong as damaged (both need the user)."""
+    if not settings.database_url:
+        return []
+    where = display(normalise_url(settings.database_url))
     checks = []
+    for what, problem in check_database(settings.database_url):
+        label = Path(f"Datenbank {where.split('://', 1)[-1]} ({what})")
+        if problem is None:
+            checks.append(FileCheck(label, CheckStatus.OK))
+        else:
+            status = CheckStatus.MISSING if what == REACHABLE else CheckStatus.DAMAGED
+            checks.append(FileCheck(label, status, problem))
+    return checks
+
+
+def _store_checks(settings: Settings) -> list[FileCheck]:
+    checks = _database_checks(settings)
     for path, problem in check_stores(settings):
         if problem is None:
             checks.append(FileCheck(path, CheckStatus.OK))
