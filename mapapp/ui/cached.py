@@ -110,6 +110,8 @@ if TYPE_CHECKING:
     from mapapp.analysis.coverage.grid import DemandGrid
     from mapapp.analysis.coverage.params import CoverageParams
     from mapapp.analysis.coverage.result import CoverageResult
+    from mapapp.analysis.coverage.scenario import Scenario
+    from mapapp.analysis.coverage.scenario_result import ScenarioResult
     from mapapp.analysis.network import TravelTimes
     from mapapp.analysis.offers import OfferIndex
     from mapapp.io.offers import GeoContext
@@ -309,3 +311,20 @@ def coverage_funding(
         version, population_stamp, store_key, params, info, years, population_grid, network
     )
     return funding_comparison_labels(codes, lang or page_language())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)  # before and after: two results (~10 MB at 1 km)
+def coverage_scenario(
+    version: DataVersion,
+    population_stamp: str,
+    store_key: tuple[str, str],
+    params: CoverageParams,
+    scenario: Scenario,
+    population_grid: str = "",
+) -> ScenarioResult:
+    """Before (the cached :func:`coverage_result`) and after ``scenario`` (straight lines)."""
+    from mapapp.analysis.coverage.scenario_result import run_scenario
+
+    grid, _ = coverage_grid(version, population_stamp, params.cell_size_m, population_grid)
+    before = coverage_result(version, population_stamp, store_key, params, population_grid)
+    return run_scenario(grid, coverage_offers(store_key), params, scenario, before=before)

@@ -11,7 +11,7 @@ from mapapp.io.datasets import DataVersion
 from mapapp.render.assets import localize_assets
 from mapapp.render.coverage_map import coverage_map
 from mapapp.render.coverage_raster import RasterLookup
-from mapapp.ui import cached, state
+from mapapp.ui import cached, coverage_scenario, state
 from mapapp.ui.coverage_controls import CoverageChoice, coverage_controls
 from mapapp.ui.coverage_downloads import coverage_downloads
 from mapapp.ui.coverage_summary import data_warning, headline, method_panel
@@ -51,13 +51,19 @@ def render() -> None:
         result, choice.view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup, lang=lang
     )
     localize_assets(m)
-    st_folium(m, key=MAP_KEY, height=600, use_container_width=True, returned_objects=[])
+    returned = st_folium(
+        m, key=MAP_KEY, height=600, use_container_width=True,
+        returned_objects=coverage_scenario.map_returns(),
+    )  # fmt: skip
+    coverage_scenario.take_click(returned, version, lang)
     method_panel(result, lang)
     ranking(result, lang)
     distribution(result, lang)
 
     _funding(version, stamp, store_key, choice, population_grid, lang)
     coverage_downloads(result, choice.view, b, lookup, lang)
+    keys = (version, stamp, store_key, population_grid)
+    coverage_scenario.scenario_section(result, choice.view, keys, b, lookup, lang)
 
 
 def _funding(
