@@ -15,12 +15,12 @@ import json
 from pathlib import Path
 
 from mapapp.config import Settings, get_settings
-from mapapp.io import datasets
 from mapapp.io.boundaries import find_boundary_archive
 from mapapp.io.checkup import CheckStatus, FileCheck, check_caches
 from mapapp.io.fetch import MANIFEST_NAME, FetchError, check_raw_dir, known_items, load_manifest
 from mapapp.io.funding import active_registry_path
 from mapapp.model import DataError, DataMissingError
+from mapapp.services import funding as funding_service
 from mapapp.store import check_stores
 from mapapp.store.engine import display, normalise_url
 from mapapp.store.health import REACHABLE, check_database
@@ -119,6 +119,14 @@ def _store_checks(settings: Settings) -> list[FileCheck]:
             checks.append(
                 FileCheck(path, CheckStatus.DAMAGED, damaged_error(path, problem).message)
             )
+    if settings.database_url:  # an imported list lives in the database
+        try:
+            info = funding_service.registry_info(settings)
+        except DataError:  # the database line above says what is wrong
+            return checks
+        if info.imported:
+            checks.append(_registry_check(settings, Path(info.path)))
+        return checks
     registry, imported = active_registry_path(settings)
     if imported:
         checks.append(_registry_check(settings, registry))
@@ -128,7 +136,7 @@ def _store_checks(settings: Settings) -> list[FileCheck]:
 def _registry_check(settings: Settings, path: Path) -> FileCheck:
     """The stored ministry import: user data, so a damaged one needs the user."""
     try:
-        datasets.load_registry(settings)
+        funding_service.active_registry(settings)
     except (DataError, ValueError, UnicodeDecodeError) as exc:
         return FileCheck(
             path,

@@ -17,7 +17,6 @@ from mapapp.commands.options import years_option
 from mapapp.config import Settings, get_settings
 from mapapp.io import atomic, datasets
 from mapapp.io.boundaries import Boundaries
-from mapapp.io.funding import active_registry_path
 from mapapp.model import DataError, YearSelection
 from mapapp.render.captions import funding_attribution, funding_note
 from mapapp.services import funding as funding_service
@@ -167,8 +166,8 @@ def parse_years(text: str) -> YearSelection:
 
 def default_note(settings: Settings) -> str:
     """Completeness note for the active funding list (documented list or an import)."""
-    path, imported = active_registry_path(settings)
-    return funding_note(imported, str(path))
+    info = funding_service.registry_info(settings)
+    return funding_note(info.imported, info.path)
 
 
 def _format(fmt: str | None, out: Path) -> str:

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the import has row errors (nothing stored); 2 unusable 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import sys
@@ -23,12 +24,7 @@ from mapapp.ingest.funding_result import ImportResult
 from mapapp.ingest.report import unusable_report
 from mapapp.io.atomic import write_bytes, write_text
 from mapapp.io.datasets import load_status
-from mapapp.io.funding import (
-    active_registry_path,
-    registry_to_csv_frame,
-    reset_registry,
-    save_registry,
-)
+from mapapp.io.funding import registry_to_csv_frame
 from mapapp.io.geopackage import FORMAT_GPKG, write_geopackage
 from mapapp.io.tabular import CSV_DIALECTS, CSV_EXCEL, csv_bytes, sources_path, sources_text
 from mapapp.model import DataError, YearSelection
@@ -187,14 +183,14 @@ def run_import(args: argparse.Namespace) -> int:
             _write_report(args.report, unusable_report(str(args.file), exc, dry_run=args.dry_run))
         raise
     _print_report(result, sys.stdout)
-    stored: Path | None = None
+    stored: str | None = None
     if result.ok and result.registry is not None and not args.dry_run:
-        stored = save_registry(result.registry, settings)
+        stored = funding_service.save_imported(settings, result.registry, _user(), "cli")
     if args.report:
         report = result.to_dict()
         report.update(unusable=False, stored=stored is not None, dry_run=bool(args.dry_run))
         if stored is not None:
-            report["registry_path"] = str(stored)
+            report["registry_path"] = stored
         _write_report(args.report, report)
     if not result.ok:
         print("Nichts gespeichert: erst alle Fehler beheben (es wird nichts teilweise importiert).")
@@ -217,8 +213,16 @@ def run_import(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------
 
 
+def _user() -> str:
+    """Who imports or resets (the audit row of a list in the shared database): the OS user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unbekannt"
+
+
 def run_reset(args: argparse.Namespace) -> int:
-    path = reset_registry(get_settings())
+    path = funding_service.reset_imported(get_settings(), _user(), "cli")
     if path is not None:
         print(f"Gelöscht: {path} – aktiv ist wieder die dokumentierte Liste.")
     else:
@@ -256,8 +260,8 @@ def _table(frame: pd.DataFrame, width: int = 60) -> str:
 
 def _sources(settings: Settings) -> list[str]:
     """The funding list the output comes from (documented and incomplete, or the import)."""
-    path, imported = active_registry_path(settings)
-    return [funding_note(imported, str(path))]
+    info = funding_service.registry_info(settings)
+    return [funding_note(info.imported, info.path)]
 
 
 def _write_table(args: argparse.Namespace, settings: Settings, frame: pd.DataFrame) -> None:
@@ -316,8 +320,12 @@ def run_show(args: argparse.Namespace) -> int:
         else:
             write_text(args.out, text)
     else:
-        path, imported = active_registry_path(settings)
-        label = f"importierte Liste {path}" if imported else f"dokumentierte Liste {path.name}"
+        info = funding_service.registry_info(settings)
+        label = (
+            f"importierte Liste {info.path}"
+            if info.imported
+            else f"dokumentierte Liste {Path(info.path).name}"
+        )
         if frame.empty:
             print("(keine Einträge)")
         else:

@@ -9,6 +9,7 @@ the file and the remedy (``mapapp funding reset`` or a backup) – never a trace
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +51,24 @@ def read_registry_csv(path: str | Path, status: pd.DataFrame) -> pd.DataFrame:
         file and the remedy (``mapapp funding reset`` or a backup).
     """
     path = Path(path)
+    return _read_registry(path, path, status)
+
+
+def read_registry_text(text: str, where: str, status: pd.DataFrame) -> pd.DataFrame:
+    """As :func:`read_registry_csv` for the CSV text of a stored import (the shared database's
+    copy); ``where`` names it in messages (e.g. ``<database>/funding_registry.csv``)."""
+    return _read_registry(io.StringIO(text), Path(where), status)
+
+
+def registry_csv_text(registry: pd.DataFrame) -> str:
+    """The canonical CSV text of a validated registry (what :func:`save_registry` writes)."""
+    frame = registry_to_csv_frame(registry)[list(REGISTRY_COLUMNS)]
+    return str(frame.to_csv(index=False, lineterminator="\n"))
+
+
+def _read_registry(source: Path | io.StringIO, path: Path, status: pd.DataFrame) -> pd.DataFrame:
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise _damaged(path, f"nicht lesbar: {first}") from exc

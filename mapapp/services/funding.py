@@ -2,11 +2,18 @@
 
 The Förderkarte (through ``ui/cached.py``, which caches each step) and the offers page's KOMM-IN
 layer call these functions; the analysis itself is :mod:`mapapp.analysis.funding`.
+
+Where an imported list lives: with ``MAPAPP_DATABASE_URL`` in the shared database
+(:mod:`mapapp.store.funding_list`), so that every app process and machine uses the same list and
+an import in one shows in all at their next rerun (:func:`registry_info` changes); without it as
+the file ``store/funding_registry.csv`` of the data directory (:mod:`mapapp.io.funding`). A file
+left in the data directory is not used while a database is configured.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -21,24 +28,77 @@ from mapapp.config import Settings
 from mapapp.io import datasets
 from mapapp.io.boundaries import Boundaries, find_boundary_archive
 from mapapp.io.funding import (
+    IMPORTED_REGISTRY_NAME,
     SHOW_COLUMNS,
     RegistryInfo,
-    active_registry_path,
     join_units,
     read_registry_csv,
+    read_registry_text,
+    registry_csv_text,
+    reset_registry,
+    save_registry,
 )
 from mapapp.io.funding import registry_info as _registry_info
 from mapapp.model import DataMissingError
+from mapapp.store import funding_list, open_offer_store
+from mapapp.store.sql import SqlOfferStore
+
+
+def _shared(settings: Settings) -> SqlOfferStore | None:
+    """The shared database when one is configured (``MAPAPP_DATABASE_URL``)."""
+    return open_offer_store(settings) if settings.database_url else None
+
+
+def _documented(settings: Settings) -> RegistryInfo:
+    path = settings.reference_dir / "kommin_funding_documented.csv"
+    return RegistryInfo(path=str(path), imported=False, mtime=path.stat().st_mtime)
 
 
 def registry_info(settings: Settings) -> RegistryInfo:
-    """Which registry is active (the documented list or an imported one) and its version."""
-    return _registry_info(settings)
+    """Which registry is active (the documented list or an imported one) and its version
+    (``mtime``: changes with every import or reset, also one made by another process)."""
+    store = _shared(settings)
+    if store is None:
+        return _registry_info(settings)
+    stored = funding_list.load(store)
+    if stored is None:
+        return _documented(settings)
+    where = f"{store.location}/{IMPORTED_REGISTRY_NAME}"
+    return RegistryInfo(path=where, imported=True, mtime=stored.saved)
 
 
 def active_registry(settings: Settings) -> pd.DataFrame:
     """The active funding registry (one row per project)."""
-    return datasets.load_registry(settings)
+    store = _shared(settings)
+    if store is None:
+        return datasets.load_registry(settings)
+    stored = funding_list.load(store)
+    if stored is None:
+        return read_registry_csv(_documented(settings).path, status(settings))
+    where = f"{store.location}/{IMPORTED_REGISTRY_NAME}"
+    return read_registry_text(stored.text, where, status(settings))
+
+
+def save_imported(settings: Settings, registry: pd.DataFrame, actor: str, via: str) -> str:
+    """Store a validated ministry list as the active one; returns where it is stored (the
+    database, or the file in the data directory). Nothing changes when writing fails."""
+    store = _shared(settings)
+    if store is None:
+        return str(save_registry(registry, settings))
+    funding_list.save(store, registry_csv_text(registry), actor=actor, via=via)
+    return f"{store.location}/{IMPORTED_REGISTRY_NAME}"
+
+
+def reset_imported(settings: Settings, actor: str, via: str) -> str | None:
+    """Remove the imported list (the documented list is active again); returns where it was,
+    ``None`` when there was none."""
+    store = _shared(settings)
+    if store is None:
+        path = reset_registry(settings)
+        return None if path is None else str(path)
+    if funding_list.remove(store, actor=actor, via=via):
+        return f"{store.location}/{IMPORTED_REGISTRY_NAME}"
+    return None
 
 
 def status(settings: Settings) -> pd.DataFrame:
@@ -122,15 +182,14 @@ def shown_registry(
     """The active registry joined to today's units, in :data:`SHOW_COLUMNS` order, optionally
     only the projects funded in one of ``years`` (``mapapp funding show``)."""
     status_table = status(settings)
-    path, _ = active_registry_path(settings)
-    registry = read_registry_csv(path, status_table)
+    registry = active_registry(settings)
     keys = _boundary_keys(settings, boundaries)
     joined = join_units(
         registry,
         status_table,
         kreis_keys=keys[0] if keys else None,
         gemeinde_keys=keys[1] if keys else None,
-        file=path.name,
+        file=Path(registry_info(settings).path).name,
     )
     if years is not None:
         wanted = set(years)
@@ -144,6 +203,8 @@ __all__ = [
     "counts_for_years",
     "published_totals",
     "registry_info",
+    "reset_imported",
+    "save_imported",
     "shown_registry",
     "status",
     "units_for_years",

@@ -7,7 +7,7 @@ The page is in the UI language; the messages in the row reports are the importer
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +15,8 @@ import streamlit as st
 from mapapp.ingest.funding import import_file
 from mapapp.ingest.read import MAX_IMPORT_BYTES
 from mapapp.ingest.report import RowIssue
-from mapapp.io.funding import reset_registry, save_registry
 from mapapp.model import DataError
+from mapapp.services import funding
 from mapapp.services.accounts import Account, Role
 from mapapp.services.offers import import_offers
 from mapapp.text import integer
@@ -83,7 +83,7 @@ def _funding_status(lang: str) -> bool:
     return info.imported
 
 
-def _funding_section(lang: str) -> None:
+def _funding_section(lang: str, account: Account) -> None:
     st.subheader(t("dp.funding.title", lang))
     imported = _funding_status(lang)
     upload = st.file_uploader(
@@ -117,11 +117,11 @@ def _funding_section(lang: str) -> None:
             show_table(_report_frame([("", w) for w in result.warnings], lang))
         save = plain("dp.funding.save", lang)
         if result.ok and st.button(save, type="primary", key="funding_save"):
-            path = save_registry(result.registry, cached.settings())
+            where = funding.save_imported(cached.settings(), result.registry, account.name, "ui")
             st.session_state.pop(_RESULT, None)
-            st.success(t("dp.funding.saved", lang, file=path.name))
+            st.success(t("dp.funding.saved", lang, file=PurePath(where).name))
     if imported and st.button(plain("dp.funding.reset", lang), key="funding_reset"):
-        reset_registry(cached.settings())
+        funding.reset_imported(cached.settings(), account.name, "ui")
         st.session_state.pop(_RESULT, None)
         st.rerun()
 
@@ -194,7 +194,7 @@ def render() -> None:
     if account is None:
         return
     if account.role is Role.ADMIN:
-        _funding_section(lang)
+        _funding_section(lang, account)
     if account.role in (Role.ADMIN, Role.EDITOR):
         _offers_section(lang, account)
     offer_editor.render(account, lang)
