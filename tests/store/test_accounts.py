@@ -216,3 +216,23 @@ def test_user_rules(store_url: str, tmp_path: Path) -> None:
     assert svc.cli_account(settings, "chefin").account is not None
     with pytest.raises(DataError, match="gibt es nicht"):
         svc.cli_account(settings, "root")
+
+
+def test_a_backup_carries_accounts_not_sessions(
+    accounts: AccountStore, store_url: str, tmp_path: Path
+) -> None:
+    from mapapp.store.backup import backup_file, restore
+
+    _add(accounts, "anna", scopes=("05358",))
+    token = _try(accounts, "anna", PASSWORD).token
+    dump = tmp_path / "b.jsonl"
+    counts = backup_file(SqlOfferStore(store_url), dump)
+    assert counts["accounts"] == 1 and "sessions" not in counts
+    assert PASSWORD not in dump.read_text(encoding="utf-8")
+    target = SqlOfferStore(f"sqlite:///{tmp_path / 'restored.sqlite'}")
+    restore(target, dump)
+    restored = AccountStore(target.engine)
+    anna = restored.get("anna")
+    assert anna is not None and anna.scopes == ("05358",)
+    assert restored.session(token) is None  # everybody logs in again
+    assert _try(restored, "anna", PASSWORD).ok
