@@ -140,3 +140,23 @@ def test_viewer_reads_only(world: ToyData) -> None:
     assert "__new__" not in at.selectbox(key="ed_pick").options
     at.selectbox(key="ed_pick").set_value(oid).run()
     assert _button(at, "Speichern").disabled
+
+
+def test_public_card_says_when_nobody_checked_an_offer(world: ToyData) -> None:
+    """Angebote finden near Betadorf: the MBE checked 400 days ago gets the warning with its
+    date; the Jobcenter checked last week none; the never checked JMD the short caption."""
+    import datetime as dt
+
+    from tests.fixtures.pages import run_page
+
+    store = open_offer_store(get_settings())
+    today = dt.date.today()
+    for name, days in (("Migrationsberatung Betadorf", 400), ("Jobcenter Deltaheim", 7)):
+        oid, v = _offer(name)
+        changed = store.get(oid).with_changes(last_verified=today - dt.timedelta(days=days))  # type: ignore[union-attr]
+        store.update(changed, expected_version=v, actor="test", via="cli")
+    at = run_page("angebote", ort="Betadorf")
+    stale = [w.value for w in at.warning if "Zuletzt von der Redaktion geprüft" in w.value]
+    old = (today - dt.timedelta(days=400)).strftime("%d.%m.%Y")
+    assert len(stale) == 1 and old in stale[0] and "12 Monaten" in stale[0]
+    assert sum(c.value == "Von keiner Redaktion geprüft." for c in at.caption) == 1  # the JMD
