@@ -11,9 +11,6 @@ import pandas as pd
 from mapapp.catalogue import german
 from mapapp.config import (
     ATTRIBUTION_DESTATIS,
-    ATTRIBUTION_OSM,
-    ATTRIBUTION_OSM_DATA,
-    ATTRIBUTION_PLZ,
     BKG_LICENCE,
 )
 from mapapp.io.tabular import to_safe_csv
@@ -50,11 +47,11 @@ def offers_attribution(
             bkg += " " + text("attr.modified")
         parts.append(text("attr.offers.bkg", source=f"{bkg}, {BKG_LICENCE}"))
     if any(o.coord_source is CoordSource.PLZ for o in offers):
-        parts.append(text("attr.offers.plz", source=ATTRIBUTION_PLZ))
+        parts.append(text("attr.offers.plz", source=text("of.plz.credit")))
     if any(o.coord_source is CoordSource.OSM for o in offers):
-        parts.append(text("attr.offers.osm", source=ATTRIBUTION_OSM_DATA))
+        parts.append(text("attr.offers.osm", source=text("of.osm.credit")))
     if any(o.coord_source is CoordSource.GEOCODER for o in offers):
-        parts.append(text("attr.offers.geocoder", source=f"{ATTRIBUTION_OSM} (ODbL)"))
+        parts.append(text("attr.offers.geocoder", source=text("map.osm") + " (ODbL)"))
     return "; ".join(parts)
 
 
