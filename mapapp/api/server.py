@@ -9,11 +9,13 @@ imports pygeoapi and runs its app with werkzeug's threaded server. Nothing is fe
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import yaml
 
@@ -134,10 +136,41 @@ def write_config(config: dict[str, Any], folder: Path) -> tuple[Path, Path]:
 
 
 def make_app(config_path: Path, openapi_path: Path) -> Any:
-    """pygeoapi's Flask app for the two files (its module reads them when first imported)."""
+    """pygeoapi's Flask app for the two files (its module reads them when first imported),
+    answering in JSON only (:func:`json_only`)."""
     os.environ["PYGEOAPI_CONFIG"] = str(config_path)
     os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
-    return importlib.import_module("pygeoapi.flask_app").APP
+    return json_only(importlib.import_module("pygeoapi.flask_app").APP)
+
+
+#: Body of the answer to ``f=html``.
+_NO_HTML = json.dumps(
+    {
+        "code": "NotAcceptable",
+        "description": "Dieser Dienst liefert nur JSON/GeoJSON (f=json); HTML ist abgeschaltet.",
+    }
+).encode("utf-8")
+
+
+def json_only(app: Callable[..., Any]) -> Callable[..., Any]:
+    """WSGI wrapper: no HTML pages. pygeoapi's HTML templates put feature properties into a
+    script with ``|safe`` and build popups by string concatenation, so an offer's name would run
+    as code in the visitor's browser. ``f=html`` is refused (406); a request without ``f`` is
+    answered as JSON whatever its ``Accept`` header says (browsers ask for HTML)."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        formats = [v.lower() for v in parse_qs(environ.get("QUERY_STRING", "")).get("f", [])]
+        if any(f in ("html", "text/html") for f in formats):
+            start_response(
+                "406 Not Acceptable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(_NO_HTML)))],
+            )
+            return [_NO_HTML]
+        if not formats:
+            environ["HTTP_ACCEPT"] = "application/geo+json, application/json;q=0.9"
+        return app(environ, start_response)
+
+    return wrapped
 
 
 def serve(

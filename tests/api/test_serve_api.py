@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
@@ -166,3 +167,27 @@ def test_a_store_change_shows_while_the_server_runs(api: str) -> None:
     assert "toy-api-new" in {f["id"] for f in after["features"]}
     item = client.collection_item("offers", "toy-api-new")
     assert item["properties"]["name"] == "SYNTHETIC new offer"
+
+
+def test_no_html_pages_so_offer_text_never_runs_as_code(api: str) -> None:
+    """pygeoapi's HTML templates would put an offer's name into a script; the server answers in
+    JSON only, also to a browser that asks for HTML."""
+    store = open_store(get_settings())
+    template = next(o for o in store.all() if o.lonlat)
+    hostile = "</script><script>alert(1)</script>' + alert(2) + '"
+    store.upsert([replace(template, id="toy-api-xss", name=hostile)])
+    items = f"{api}/collections/offers/items"
+    try:
+        urllib.request.urlopen(f"{items}?f=html", timeout=30)
+        raise AssertionError("f=html was answered")
+    except urllib.error.HTTPError as err:
+        assert err.code == 406
+        assert json.loads(err.read())["code"] == "NotAcceptable"
+    browser = urllib.request.Request(
+        f"{items}?limit=1000", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    with urllib.request.urlopen(browser, timeout=30) as r:
+        assert "json" in r.headers["Content-Type"]
+        body = json.loads(r.read())
+    names = {f["id"]: f["properties"]["name"] for f in body["features"]}
+    assert names["toy-api-xss"] == hostile  # the text is data, kept as it was
