@@ -59,20 +59,42 @@ def click_mode() -> str:
     return mode if mode in _CLICK_MODES else "off"
 
 
+#: What st_folium reports of a click: on bare map, or on a Gemeinde/Kreis shape (whose layer
+#: takes the click; its position is reported as the object's click).
+_CLICKS = ("last_clicked", "last_object_clicked")
+
+
 def map_returns() -> list[str]:
     """What the coverage map reports back: clicks only while they place or move an offer."""
-    return ["last_clicked"] if click_mode() != "off" else []
+    return list(_CLICKS) if click_mode() != "off" else []
+
+
+def map_key(key: str) -> str:
+    """The coverage map's widget key: another one while clicks count, so that the map is made
+    anew and reports them (st_folium keeps what it reports from its first drawing)."""
+    return f"{key}_click" if click_mode() != "off" else key
+
+
+def _new_click(returned: Any) -> tuple[float, float] | None:
+    """(lon, lat) of a click not handled yet (st_folium reports the last one on every rerun)."""
+    if not isinstance(returned, dict):
+        return None
+    for kind in _CLICKS:
+        clicked = returned.get(kind)
+        if not isinstance(clicked, dict) or clicked.get("lat") is None:
+            continue
+        point = (float(clicked["lng"]), float(clicked["lat"]))
+        if st.session_state.get(f"{_LAST_CLICK}_{kind}") != point:
+            st.session_state[f"{_LAST_CLICK}_{kind}"] = point
+            return point
+    return None
 
 
 def take_click(returned: Any, version: DataVersion, lang: str) -> None:
     """A new click on the coverage map places a new offer or moves the chosen one."""
-    clicked = (returned or {}).get("last_clicked") if isinstance(returned, dict) else None
-    if not clicked or click_mode() == "off":
+    point = _new_click(returned)
+    if point is None or click_mode() == "off":
         return
-    point = (float(clicked["lng"]), float(clicked["lat"]))
-    if st.session_state.get(_LAST_CLICK) == point:  # the same click reported again on a rerun
-        return
-    st.session_state[_LAST_CLICK] = point
     ags = service.gemeinde_at(cached.geo_context(version), *point)
     if ags is None:
         st.session_state[_NOTE] = ("warning", t("scn.click.outside", lang))
@@ -162,6 +184,7 @@ def _controls(before: CoverageResult, version: DataVersion, lang: str) -> list[s
         t("scn.upload", lang, kb=kb, rows=integer(service.SCENARIO_MAX_ROWS, lang)),
         type=["csv"],
         key="gap_scn_file",
+        max_upload_size=1,  # MB, the browser's limit; the importer's own limit is the label's
         help=t("scn.upload.help", lang),
     )
     c1.button(
@@ -343,6 +366,7 @@ __all__ = [
     "STATE_KEY",
     "URL_PARAM",
     "click_mode",
+    "map_key",
     "map_returns",
     "scenario_section",
     "take_click",

@@ -52,7 +52,7 @@ def render() -> None:
     )
     localize_assets(m)
     returned = st_folium(
-        m, key=MAP_KEY, height=600, use_container_width=True,
+        m, key=coverage_scenario.map_key(MAP_KEY), height=600, use_container_width=True,
         returned_objects=coverage_scenario.map_returns(),
     )  # fmt: skip
     coverage_scenario.take_click(returned, version, lang)
