@@ -182,7 +182,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if path.is_dir()
             else read_offer_file(path, args.max_bytes)
         )
-        who = accounts.cli_account(settings, args.actor or os_user())
+        who = accounts.cli_account(settings, args.actor or os_user(), dry_run=args.dry_run)
         ctx = geo_context(settings, online=not args.offline)
         store = None if args.dry_run else open_store(settings, ctx)
         report = import_offers(

@@ -32,7 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from mapapp.config import Settings
 from mapapp.model import DataError
-from mapapp.store import open_offer_store
+from mapapp.store import offer_store_exists, open_offer_store
 from mapapp.store.accounts import (
     Account,
     AccountEvent,
@@ -206,8 +206,14 @@ class Actor:
     account: Account | None
 
 
-def cli_account(settings: Settings, name: str) -> Actor:
-    """The account ``--as NAME`` stands for (see the module docstring)."""
+def cli_account(settings: Settings, name: str, *, dry_run: bool = False) -> Actor:
+    """The account ``--as NAME`` stands for (see the module docstring).
+
+    ``dry_run``: a command that stores nothing must not create the store database either; without
+    one there is no account yet, so ``NAME`` acts without limits (an existing database is read).
+    """
+    if dry_run and not offer_store_exists(settings):
+        return Actor(name, None)
     store = account_store(settings)
     if not store.count():
         return Actor(name, None)

@@ -32,6 +32,12 @@ def database_url(settings: Settings) -> str:
     return f"sqlite:///{settings.store_dir / OFFERS_DB_NAME}"
 
 
+def offer_store_exists(settings: Settings) -> bool:
+    """Whether the configured store database is there without opening it (a database URL
+    counts as there; the SQLite file only when it exists -- opening it would create it)."""
+    return bool(settings.database_url) or (settings.store_dir / OFFERS_DB_NAME).exists()
+
+
 def open_offer_store(settings: Settings) -> SqlOfferStore:
     """The configured offer store (created or migrated on open)."""
     if settings.database_url:
@@ -57,5 +63,6 @@ __all__ = [
     "check_stores",
     "database_url",
     "ensure_seeded",
+    "offer_store_exists",
     "open_offer_store",
 ]
