@@ -208,11 +208,20 @@ def funding_counts(registry: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
 
 
+#: Groups a published total counts (``kommin_published_totals.csv`` columns), in panel order.
+COMPLETENESS_GROUPS = ("kommunen", "staedte", "kreise")
+
+
 @dataclass(frozen=True)
 class Completeness:
-    """How a loaded list compares with a published total."""
+    """How a loaded list compares with a published total: ``group`` (a code of
+    :data:`COMPLETENESS_GROUPS`) funded ``first``–``last``, published ``as_of`` (as the reference
+    file gives it, usually an ISO date). Labelled in :mod:`mapapp.text.funding`."""
 
-    label: str
+    group: str
+    first: int
+    last: int
+    as_of: str
     loaded: int
     published: int
     source: str
@@ -236,24 +245,19 @@ def completeness(registry: pd.DataFrame, totals: pd.DataFrame) -> list[Completen
     for rec in cumulative.to_dict("records"):
         lo, hi = (int(x) for x in str(rec["period"]).split("-"))
         units = select_years(registry, range(lo, hi + 1)).drop_duplicates("ags")
-        period = f"{lo}–{hi}"
-        out.append(
-            Completeness(
-                label=f"Kommunen {period} (Stand {rec['as_of']})",
-                loaded=len(units),
-                published=int(rec["kommunen"]),
-                source=str(rec["source"]),
-            )
-        )
-        for col, label, is_kreis in (("staedte", "Städte", False), ("kreise", "Kreise", True)):
-            value = rec.get(col)
+        n_kreise = int((units["unit_type"] == UnitType.KREIS.value).sum())
+        loaded = {"kommunen": len(units), "staedte": len(units) - n_kreise, "kreise": n_kreise}
+        for group in COMPLETENESS_GROUPS:
+            value = rec.get(group)
             if value is None or pd.isna(value) or str(value) == "":
                 continue
-            n = int((units["unit_type"] == UnitType.KREIS.value).sum())
             out.append(
                 Completeness(
-                    label=f"{label} {period} (Stand {rec['as_of']})",
-                    loaded=n if is_kreis else len(units) - n,
+                    group=group,
+                    first=lo,
+                    last=hi,
+                    as_of=str(rec["as_of"]),
+                    loaded=loaded[group],
                     published=int(value),
                     source=str(rec["source"]),
                 )

@@ -9,7 +9,8 @@ language. Numbers, percentages, kilometres and dates come from :mod:`mapapp.text
 (Babel, the page's locale).
 
 A concept (offer category, location precision, target group, barrier-free access, measure,
-demand, unit type, funding comparison and its groups) has one label per language: :func:`label`.
+demand, unit type, funding comparison and its groups, the groups a published funding total
+counts) has one label per language: :func:`label`.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ CONCEPTS = {
     "comparison": "cmp",
     "comparison_group": "cmp.group",
     "year_confidence": "yconf",
+    "funded_group": "fgroup",
     "travel_mode": "mode",
 }
 

@@ -13,6 +13,7 @@ from mapapp.io.funding import RegistryInfo
 from mapapp.model import is_http_url
 from mapapp.text import label
 from mapapp.text.formats import integer, percent
+from mapapp.text.funding import completeness_label
 from mapapp.ui import cached
 from mapapp.ui.markdown import md
 from mapapp.ui.tables import show_table
@@ -93,7 +94,7 @@ def completeness_panel(registry: pd.DataFrame, info: RegistryInfo, lang: str) ->
                 t(
                     "fk.completeness.row",
                     lang,
-                    label=c.label,
+                    label=completeness_label(c, lang),
                     loaded=integer(c.loaded, lang),
                     published=integer(c.published, lang),
                     share=percent(100 * c.share, lang, decimals=0),

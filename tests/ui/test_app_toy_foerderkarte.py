@@ -115,6 +115,31 @@ def test_completeness_compares_with_the_toy_totals(toy_data_dir: ToyData) -> Non
     assert re.search(r"\b2\b.*\b5\b", staedte) and re.search(r"\b2\b.*\b3\b", kreise)
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading", "rows"),
+    [
+        (
+            "en",
+            "Completeness",
+            ["Municipalities 2005–2008 (as of Oct 8, 2008)", "Cities", "Districts"],
+        ),
+        ("ar", "اكتمال", ["البلديات 2005–2008 (بتاريخ", "المدن", "الدوائر"]),
+    ],
+)
+def test_completeness_rows_are_labelled_in_the_page_language(
+    toy_data_dir: ToyData, lang: str, heading: str, rows: list[str]
+) -> None:
+    at = page(lang=lang)
+    [expander] = [e for e in at.expander if heading in e.label]
+    # the rows below the list's note, markdown escapes removed
+    texts = [re.sub(r"\\(.)", r"\1", m.value) for m in expander.markdown][1:]
+    assert len(texts) == 3, texts
+    for text, start in zip(texts, rows, strict=True):
+        assert text.startswith(start), texts
+    for german in ("Kommunen", "Städte", "Kreise", "Stand", "2008-10-08"):
+        assert not any(german in text for text in texts), (german, texts)
+
+
 def test_whole_app_opens_on_the_foerderkarte(toy_data_dir: ToyData) -> None:
     at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
     at.run()
