@@ -1,7 +1,9 @@
 """The Versorgungslücken page through ``streamlit.testing.v1.AppTest`` on the real data mirror.
 
 The page's numbers are compared with the core pipeline (``mapapp.analysis.coverage``) run directly on
-the same data directory: page, CLI and core must agree. ``st_folium`` shows up as an unknown
+the same data directory: page, CLI and core must agree. A headline figure carries "≈" exactly when
+the nearest offer of more than half of the demand is only approximately located (the method
+panel's rule, recomputed here from the core's cells), and the basis line names what it rests on. ``st_folium`` shows up as an unknown
 component in AppTest; these tests make sure rendering it raises nothing.
 """
 
@@ -10,15 +12,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapapp.analysis.coverage.grid import demand_grid_nrw
-from mapapp.analysis.coverage.params import CoverageParams, Method
+from mapapp.analysis.coverage.params import MOSTLY_APPROXIMATE, CoverageParams, Method, Support
 from mapapp.analysis.coverage.result import CoverageResult, run_coverage
 from mapapp.config import get_settings
 from mapapp.services import coverage
 from mapapp.text import percent
+from mapapp.text.coverage_basis import basis_text, support_text
+from mapapp.ui.markdown import md
 
 pytestmark = pytest.mark.data
 
@@ -45,6 +50,32 @@ def german(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
 
 
+def approximate(result: CoverageResult) -> bool:
+    """The rule: the nearest counted offer of more than half of the demand is approximate."""
+    cells = result.cells
+    demand = cells["demand"].to_numpy(dtype=float)
+    flag = cells["nearest_approx"].to_numpy(dtype=bool)
+    share = float(np.nansum(demand * flag) / np.nansum(demand))
+    is_approx = result.headline.n_offers > 0 and share > MOSTLY_APPROXIMATE
+    # the core's own flag agrees with the rule
+    assert (result.headline.support is Support.APPROXIMATE) == is_approx
+    return is_approx
+
+
+def shown(text: str, result: CoverageResult) -> str:
+    """A headline figure as the page must show it: "≈ …" exactly when the rule says so."""
+    return f"≈ {text}" if approximate(result) else text
+
+
+def assert_basis(at: AppTest, result: CoverageResult) -> None:
+    """The basis line is shown, and the approximation caveat exactly when the rule applies."""
+    h = result.headline
+    assert md(basis_text(h, "de")) in [c.value for c in at.caption]
+    caveat = support_text(h, "de")
+    warned = caveat is not None and md(caveat) in [w.value for w in at.warning]
+    assert warned == approximate(result)
+
+
 def ranking(at: AppTest):  # type: ignore[no-untyped-def]
     """The first ranking table (Gemeinden)."""
     return next(df.value for df in at.dataframe if "rank" in df.value.columns)
@@ -60,10 +91,14 @@ def test_defaults_match_the_core(real_data_dir: Path) -> None:
     expected = core(CoverageParams())  # ABH, 10 km, nearest, foreign population, 1 km
     h = expected.headline
     got = metrics(at)
-    assert got["Anteil weiter als 10 km"] == percent(h.share_beyond_pct, "de", 1)
-    assert got["Ausländische Einwohner weiter entfernt"] == german(h.demand_beyond, 0)
+    assert got["Anteil weiter als 10 km"] == shown(percent(h.share_beyond_pct, "de", 1), expected)
+    assert got["Ausländische Einwohner weiter entfernt"] == shown(
+        german(h.demand_beyond, 0), expected
+    )
     assert got["Angebote in der Berechnung"] == str(h.n_offers)
-    assert got["Entfernung (km) – NRW"] == f"{german(h.value, 1)} km"  # demand-weighted mean
+    # demand-weighted mean
+    assert got["Entfernung (km) – NRW"] == shown(f"{german(h.value, 1)} km", expected)
+    assert_basis(at, expected)
     warning = at.warning[0].value
     assert "Unvollständige Angebotsdaten" in warning and f"mit {h.n_offers} Angeboten" in warning
     assert "Lücken in den Daten ebenso wie echte Versorgungslücken" in warning
@@ -83,17 +118,19 @@ def test_threshold_and_method_changes(real_data_dir: Path) -> None:
     at = page()
     at.slider(key="gap_km").set_value(20).run()
     assert not at.exception
-    h = core(CoverageParams(threshold_m=20_000)).headline
-    assert metrics(at)["Anteil weiter als 20 km"] == percent(h.share_beyond_pct, "de", 1)
+    at20 = core(CoverageParams(threshold_m=20_000))
+    share = percent(at20.headline.share_beyond_pct, "de", 1)
+    assert metrics(at)["Anteil weiter als 20 km"] == shown(share, at20)
+    assert_basis(at, at20)
 
     at.selectbox(key="gap_method").set_value(Method.TWO_SFCA.value).run()
     at.radio(key="gap_view").set_value("gemeinde").run()
     assert not at.exception
-    expected = core(CoverageParams(threshold_m=20_000, method=Method.TWO_SFCA)).ranked
-    gem = expected[expected["level"] == "gemeinde"]
+    two_sfca = core(CoverageParams(threshold_m=20_000, method=Method.TWO_SFCA))
+    gem = two_sfca.ranked[two_sfca.ranked["level"] == "gemeinde"]
     assert ranking(at)["value"].tolist() == pytest.approx(gem["value"].tolist())
-    nrw = core(CoverageParams(threshold_m=20_000, method=Method.TWO_SFCA)).headline.value
-    assert metrics(at)["2SFCA je 100.000 – NRW"] == german(nrw, 2)
+    nrw = german(two_sfca.headline.value, 2)
+    assert metrics(at)["2SFCA je 100.000 – NRW"] == shown(nrw, two_sfca)
     for method, view in (("e2sfca", "kreis"), ("per_capita", "grid"), ("share", "kreis")):
         at.selectbox(key="gap_method").set_value(method).run()
         at.radio(key="gap_view").set_value(view).run()
@@ -105,10 +142,11 @@ def test_categories_demand_and_funding_comparison(real_data_dir: Path) -> None:
     at.multiselect(key="gap_cats").set_value(["migrationsberatung_erwachsene"]).run()
     at.radio(key="gap_demand").set_value("all").run()
     assert not at.exception
-    h = core(CoverageParams(categories=("migrationsberatung_erwachsene",), demand="all")).headline  # type: ignore[arg-type]
+    mbe = core(CoverageParams(categories=("migrationsberatung_erwachsene",), demand="all"))  # type: ignore[arg-type]
     got = metrics(at)
-    assert got["Menschen weiter entfernt"] == german(h.demand_beyond, 0)
-    assert got["Angebote in der Berechnung"] == str(h.n_offers)
+    assert got["Menschen weiter entfernt"] == shown(german(mbe.headline.demand_beyond, 0), mbe)
+    assert got["Angebote in der Berechnung"] == str(mbe.headline.n_offers)
+    assert_basis(at, mbe)
     comparison = next(df.value for df in at.dataframe if "group" in df.value.columns)
     assert set(comparison["comparison"]) == {
         "Kreise und kreisfreie Städte",
@@ -144,8 +182,10 @@ def test_without_zensus_the_foreign_population_is_unknown(
     at = page()
     assert any("unbekannt" in i.value for i in at.info)
     assert at.radio(key="gap_demand").options == ["gesamte Bevölkerung"]
-    h = core(CoverageParams(demand="all")).headline  # type: ignore[arg-type]
-    assert metrics(at)["Menschen weiter entfernt"] == german(h.demand_beyond, 0)
+    everyone = core(CoverageParams(demand="all"))  # type: ignore[arg-type]
+    people = german(everyone.headline.demand_beyond, 0)
+    assert metrics(at)["Menschen weiter entfernt"] == shown(people, everyone)
+    assert_basis(at, everyone)
     texts = " ".join(m.value for m in at.markdown)
     assert "GV-ISys" in texts
 
