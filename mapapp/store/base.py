@@ -35,6 +35,9 @@ from mapapp.offers_model import Offer
 SYSTEM_ACTOR = "system"
 #: How a change was made (the ``via`` of an audit entry).
 VIA_VALUES = ("ui", "import", "cli", "seed", "migration", "restore", "api", "bootstrap")
+#: What a change of an offer did (the ``action`` of an offer's audit entry; ``verify`` is
+#: "noch aktuell" without other changes).
+OFFER_ACTIONS = ("create", "update", "delete", "revert", "verify")
 
 
 class VersionConflict(Exception):

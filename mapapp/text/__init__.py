@@ -10,7 +10,7 @@ language. Numbers, percentages, kilometres and dates come from :mod:`mapapp.text
 
 A concept (offer category, location precision, target group, barrier-free access, measure,
 demand, unit type, funding comparison and its groups, the groups a published funding total
-counts) has one label per language: :func:`label`.
+counts, an audit entry's action and way) has one label per language: :func:`label`.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ CONCEPTS = {
     "comparison_group": "cmp.group",
     "year_confidence": "yconf",
     "funded_group": "fgroup",
+    "audit_action": "audit.action",
+    "audit_via": "audit.via",
     "travel_mode": "mode",
 }
 

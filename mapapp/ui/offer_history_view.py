@@ -15,6 +15,7 @@ from mapapp.offers_model import Offer
 from mapapp.services import editing
 from mapapp.services.accounts import Account
 from mapapp.store.base import AuditEntry, VersionConflict
+from mapapp.text import label
 from mapapp.ui import cached
 from mapapp.ui.errors import data_error_text
 from mapapp.ui.markdown import md
@@ -32,14 +33,14 @@ def changed_fields(before: Mapping[str, Any] | None, after: Mapping[str, Any] | 
 
 
 def history_frame(entries: list[AuditEntry], lang: str) -> pd.DataFrame:
-    """Newest first, with headers in ``lang`` (actions and ways stay machine words)."""
+    """Newest first, with headers, actions and ways (``update``, ``cli``, …) in ``lang``."""
     rows = [
         {
             "version": e.version,
             "at": e.at.replace("T", " ").replace("+00:00", ""),
             "actor": e.actor,
-            "via": e.via,
-            "action": e.action,
+            "via": label("audit_via", e.via, lang),
+            "action": label("audit_action", e.action, lang),
             "changed": changed_fields(e.before, e.after),
         }
         for e in reversed(entries)

@@ -86,7 +86,10 @@ def test_editor_changes_in_scope_conflict_verify_and_revert(world: ToyData) -> N
     assert not any("Seit mehr als" in w.value for w in at.warning)
     at.selectbox(key="ed_pick").set_value(oid).run()
 
-    # history and revert to the first version
+    # history (actions and ways in words) and revert to the first version
+    [history] = [df.value for df in at.dataframe if "wie" in df.value.columns]
+    assert {"Web-Oberfläche", "Kommandozeile"} <= set(history["wie"])
+    assert "geändert" in set(history["Aktion"]) and "update" not in set(history["Aktion"])
     at.selectbox(key=f"ed_rev_{oid}").set_value(v).run()
     _button(at, "Diese Version wiederherstellen").click().run()
     assert not at.exception
