@@ -31,6 +31,10 @@ from mapapp.ui.texts import plain, t
 
 #: A Streamlit column (what ``st.columns`` returns).
 Column = Any
+#: The measure's widget key, and the session key remembering whether its names were those of a
+#: network mode when it was last drawn.
+METHOD_KEY = "gap_method"
+_METHOD_NETWORK = "gap_method_network"
 #: Default threshold (minutes) per network mode.
 DEFAULT_MINUTES = {"walk": 30, "bike": 30, "car": 15}
 
@@ -60,13 +64,7 @@ def coverage_controls(
     c1, c2, c3 = st.columns(3)
     cats = _categories(c1, counts, lang)
     mode = _mode(c1, networks, lang)
-    method = c2.selectbox(
-        t("gap.method", lang),
-        [m.value for m in Method],
-        format_func=lambda m: _method_name(m, mode, lang),
-        placeholder=plain("of.filter.placeholder", lang),
-        key="gap_method",
-    )
+    method = _method(c2, mode, lang)
     demand = _demand(c3, foreign_known or bool(foreign_years), lang)
     threshold_km, minutes = 10, None
     if mode == MODE_LINE:
@@ -107,6 +105,26 @@ def coverage_controls(
         threshold_min=minutes,
     )
     return CoverageChoice(params, str(view), use_grid)
+
+
+def _method(col: Column, mode: str, lang: str) -> str:
+    """The measure (a stable value, key ``gap_method``). Its name depends on the mode (the nearest
+    offer in km or in minutes), but the browser keeps showing the name it last got as long as
+    the value stays the same; so after a switch between the straight line and a network the
+    value is set again and goes out with its new name."""
+    network = mode != MODE_LINE
+    if st.session_state.get(_METHOD_NETWORK, network) != network and METHOD_KEY in st.session_state:
+        st.session_state[METHOD_KEY] = st.session_state[METHOD_KEY]
+    st.session_state[_METHOD_NETWORK] = network
+    return str(
+        col.selectbox(
+            t("gap.method", lang),
+            [m.value for m in Method],
+            format_func=lambda m: _method_name(m, mode, lang),
+            placeholder=plain("of.filter.placeholder", lang),
+            key=METHOD_KEY,
+        )
+    )
 
 
 def _method_name(method: str, mode: str, lang: str) -> str:

@@ -82,6 +82,12 @@ def test_walking_minutes_in_the_headline_and_ranking(walk_network: ToyData) -> N
         assert table.loc[ags, "demand_beyond"] == pytest.approx(demand)
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "nicht innerhalb von 90 Min. zu Fuß" in captions  # the ranking names the mode
+    assert at.caption[0].value.startswith("Wo leben")  # the intro names the mode, not "Luftlinie"
+    assert "Reisezeiten zu Fuß auf dem Straßennetz aus OpenStreetMap" in at.caption[0].value
+    assert "Luftlinie" not in at.caption[0].value
+    assert at.selectbox(key="gap_method").format_func("nearest") == (
+        "Reisezeit zum nächsten Angebot (Minuten, Straßennetz)"
+    )
     # the method panel: mode, speed, the extract and its date
     assert "Reisezeit zu Fuß auf dem Straßennetz aus OpenStreetMap" in texts
     assert "toy-world.osm" in texts and "4,5 km/h" in texts and "01.05.2024" in texts
@@ -115,5 +121,6 @@ def test_without_a_network_only_the_straight_line_and_a_hint(toy_data_dir: ToyDa
     at = run_page("versorgungsluecken")
     assert not [r for r in at.radio if r.key == "gap_mode"]
     captions = " ".join(c.value for c in at.caption)
+    assert "Luftlinienentfernungen" in at.caption[0].value
     assert "mapapp fetch-data --only osm" in captions
     assert "mapapp network build --mode walk" in captions

@@ -16,6 +16,7 @@ from mapapp.ui.coverage_controls import CoverageChoice, coverage_controls
 from mapapp.ui.coverage_downloads import coverage_downloads
 from mapapp.ui.coverage_summary import data_warning, headline, method_panel
 from mapapp.ui.coverage_tables import distribution, funding_comparison, ranking
+from mapapp.ui.markdown import trusted
 from mapapp.ui.texts import plain, t
 
 MAP_KEY = "gap_map"
@@ -25,7 +26,8 @@ _YEARS = {"2005–2007": SLIDE_YEARS, "2005–2012": PROGRAMME_YEARS}
 def render() -> None:
     lang = state.language()
     st.title(t("gap.title", lang))
-    st.caption(t("gap.caption", lang))
+    intro = st.empty()  # straight line, or the travel times of the chosen mode (below)
+    intro.caption(t("gap.caption", lang))
     version = state.require_data(lang)
     stamp = cached.coverage_population_stamp()  # "" = no Zensus file: foreign population unknown
     if not stamp:
@@ -41,6 +43,9 @@ def render() -> None:
             bool(grid_stamp),
             tuple(n.mode for n in cached.coverage_networks()),
         )
+        if choice.params.network:
+            by = trusted(t(f"cov.by.{choice.params.mode}", lang))
+            intro.caption(t("gap.caption.net", lang, by=by))
         population_grid = grid_stamp if choice.use_grid else ""
         result, lookup = _compute(version, stamp, store_key, choice, population_grid, lang)
     data_warning(result, lang)
