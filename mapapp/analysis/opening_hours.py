@@ -14,6 +14,7 @@ PH off``, ``Tu 09:00-12:00 "nur mit Termin"``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +26,8 @@ from mapapp.ingest.hours import HOLIDAY_COUNTRY, OFFER_TIMEZONE, is_valid_openin
 LOOK_AHEAD_DAYS = 14
 #: Days shown in the week overview (today and the six after it).
 WEEK_DAYS = 7
+#: Weeks a printed weekly schedule is read from (a holiday in one of them does not close a day).
+SCHEDULE_WEEKS = 4
 
 OPEN = "open"
 CLOSED = "closed"
@@ -70,6 +73,28 @@ class HoursStatus:
     week: tuple[DayHours, ...]
 
 
+@dataclass(frozen=True)
+class WeeklyHours:
+    """A weekly schedule for print, Monday to Sunday (no "now").
+
+    Attributes
+    ----------
+    days
+        Seven :class:`DayHours`, Monday first: each weekday's periods as they are in most of the
+        :data:`SCHEDULE_WEEKS` weeks read, open before closed in a tie (``day`` is the first
+        date that had them).
+    varies
+        Not every week read had the same hours on a weekday (a public holiday with ``PH off``,
+        rules by week or month): the schedule is the usual week, not every week.
+    remark_only
+        The rule is a comment only (``"nur nach Vereinbarung"``): no hours, just this remark.
+    """
+
+    days: tuple[DayHours, ...]
+    varies: bool = False
+    remark_only: str = ""
+
+
 @lru_cache(maxsize=512)
 def _parsed(rule: str) -> OpeningHours:
     # the parser objects are immutable; a card list asks for the same rules on every rerun
@@ -108,10 +133,33 @@ def hours_status(rule: str | None, now: dt.datetime) -> HoursStatus | None:
     return HoursStatus(code, now, closes, opens, remark or "", _week(oh, now.date()))
 
 
-def _week(oh: OpeningHours, first: dt.date) -> tuple[DayHours, ...]:
-    """Open periods of :data:`WEEK_DAYS` days from ``first`` (a period over midnight is cut)."""
+def weekly_hours(
+    rule: str | None, start: dt.date, weeks: int = SCHEDULE_WEEKS
+) -> WeeklyHours | None:
+    """The usual week of ``rule`` read from the ``weeks`` weeks beginning on ``start`` (e.g. a
+    sheet's date); ``None`` without a rule or when the rule cannot be read."""
+    status = hours_status(rule, _midnight(start))
+    if status is None:
+        return None
+    if status.state == REMARK_ONLY:
+        return WeeklyHours(days=(), remark_only=status.remark)
+    seen: list[list[DayHours]] = [[] for _ in range(7)]
+    for day in _week(_parsed(str(rule).strip()), start, 7 * weeks):
+        seen[day.day.weekday()].append(day)
+    days, varies = [], False
+    for same_weekday in seen:
+        counts = Counter((d.periods, d.remark) for d in same_weekday)
+        # a tie: open rather than closed (a holiday closes a day), then the earliest week's
+        usual = max(counts, key=lambda k: (counts[k], bool(k[0])))
+        varies = varies or len(counts) > 1
+        days.append(next(d for d in same_weekday if (d.periods, d.remark) == usual))
+    return WeeklyHours(days=tuple(days), varies=varies)
+
+
+def _week(oh: OpeningHours, first: dt.date, n: int = WEEK_DAYS) -> tuple[DayHours, ...]:
+    """Open periods of ``n`` days from ``first`` (a period over midnight is cut)."""
     days = []
-    for k in range(WEEK_DAYS):
+    for k in range(n):
         day = first + dt.timedelta(days=k)
         start, stop = _midnight(day), _midnight(day + dt.timedelta(days=1))
         periods, remarks = [], []

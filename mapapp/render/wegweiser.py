@@ -1,8 +1,8 @@
 """The printable "Wegweiser": one A4 page (PDF) for a place, in any of the six languages.
 
 What is on it: the offices responsible for the place (Ausländerbehörde, Kommunales
-Integrationszentrum), the nearest offers (name, category, address, phone, opening hours, the
-distance only where the offer has a location), a small map (:mod:`mapapp.render.wegweiser_map`)
+Integrationszentrum), the nearest offers (name, category, address, phone, the usual weekly
+opening hours in the sheet's language, the distance only where the offer has a location), a small map (:mod:`mapapp.render.wegweiser_map`)
 and a QR code per offer that opens its card on the Angebote page.
 
 The page is HTML laid out by WeasyPrint (Pango shapes the text: Arabic is joined and written right
@@ -34,6 +34,7 @@ from mapapp.offers_model import Offer, Precision
 from mapapp.render.wegweiser_map import wegweiser_map_png
 from mapapp.text import date as format_date
 from mapapp.text import direction, label, number, t
+from mapapp.text.opening_hours import weekly_schedule
 
 #: Offers the sheet starts with; fewer are shown when they do not fit on one page.
 MAX_ENTRIES = 8
@@ -140,14 +141,14 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _office(o: Office, lang: str) -> dict[str, Any]:
+def _office(o: Office, lang: str, stand: date) -> dict[str, Any]:
     return {
         "name": o.name,
         "category": label("category", o.category, lang),
         "responsible_for": o.label,
         "address": o.address,
         "phone": o.phone or "",
-        "hours": o.opening_hours or "",
+        "hours": weekly_schedule(o.opening_hours, stand, lang),
         "note": o.note,
     }
 
@@ -158,7 +159,7 @@ def _where(e: Entry, lang: str) -> str:
     return t("of.distance", lang, km=number(e.distance_m / 1000, lang, 1))
 
 
-def _entry(i: int, e: Entry, lang: str) -> dict[str, Any]:
+def _entry(i: int, e: Entry, lang: str, stand: date) -> dict[str, Any]:
     o = e.offer
     approximate = e.distance_m is not None and o.precision is not Precision.ADDRESS
     return {
@@ -168,7 +169,7 @@ def _entry(i: int, e: Entry, lang: str) -> dict[str, Any]:
         "where": _where(e, lang),
         "address": o.address,
         "phone": o.phone or "",
-        "hours": o.opening_hours or "",
+        "hours": weekly_schedule(o.opening_hours, stand, lang),
         "note": t("offer.location", lang, precision=label("precision", o.precision, lang))
         if approximate
         else "",
@@ -206,8 +207,8 @@ def wegweiser_html(content: WegweiserContent, shown: int | None = None) -> str:
         dir=direction(lang),
         title=t("ww.title", lang, place=content.place),
         intro=t("ww.intro", lang, date=format_date(content.stand, lang)),
-        responsible_heading=t("ww.responsible", lang),
-        offices=[_office(o, lang) for o in content.offices],
+        responsible_heading=t("of.resp.title", lang),
+        offices=[_office(o, lang, content.stand) for o in content.offices],
         offices_none=t("ww.offices.none", lang),
         address_label=t("of.card.address", lang),
         phone_label=t("of.card.phone", lang),
@@ -218,7 +219,7 @@ def wegweiser_html(content: WegweiserContent, shown: int | None = None) -> str:
         map_caption=t("ww.map.caption", lang),
         nearest_heading=t("ww.nearest", lang),
         nearest_none=t("of.results.none", lang),
-        items=[_entry(i, e, lang) for i, e in enumerate(entries, start=1)],
+        items=[_entry(i, e, lang, content.stand) for i, e in enumerate(entries, start=1)],
         qr_alt=t("ww.qr.alt", lang),
         qr_hint=t("ww.qr.hint", lang),
         more=more,

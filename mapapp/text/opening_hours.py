@@ -17,7 +17,9 @@ from mapapp.analysis.opening_hours import (
     CLOSED,
     OPEN,
     REMARK_ONLY,
+    DayHours,
     HoursStatus,
+    weekly_hours,
 )
 from mapapp.analysis.source_age import SourceDate
 from mapapp.text import t as _t
@@ -26,7 +28,12 @@ from mapapp.text.formats import date as medium_date
 
 def weekday(day: dt.date, lang: str = "de") -> str:
     """Short weekday name: ``Di`` (de), ``Tue`` (en), ``الثلاثاء`` (ar)."""
-    return str(Locale.parse(lang).days["stand-alone"]["abbreviated"][day.weekday()])
+    return weekday_name(day.weekday(), lang)
+
+
+def weekday_name(index: int, lang: str = "de") -> str:
+    """Short name of a weekday, Monday = 0: ``Mo`` (de), ``Mon`` (en), ``الاثنين`` (ar)."""
+    return str(Locale.parse(lang).days["stand-alone"]["abbreviated"][index])
 
 
 def clock(moment: dt.time | dt.datetime, lang: str = "de") -> str:
@@ -71,14 +78,48 @@ def week_lines(status: HoursStatus, lang: str = "de") -> list[tuple[str, str]]:
         name = weekday(day.day, lang) + " " + format_skeleton("Md", day.day, locale=lang)
         if day.day == status.now.date():
             name = _t("oh.today", lang) + " · " + name
-        if day.periods:
-            hours = ", ".join(f"{clock(a, lang)}–{clock(b, lang)}" for a, b in day.periods)
-            if day.remark:
-                hours += f" ({day.remark})"
-        else:
-            hours = _t("oh.day_closed", lang)
-        lines.append((name, hours))
+        lines.append((name, day_hours(day, lang)))
     return lines
+
+
+def day_hours(day: DayHours, lang: str = "de") -> str:
+    """The open periods of a day (``09:00–12:00, 14:00–16:00 (nur mit Termin)``) or "closed"."""
+    if not day.periods:
+        return _t("oh.day_closed", lang)
+    hours = ", ".join(f"{clock(a, lang)}–{clock(b, lang)}" for a, b in day.periods)
+    return f"{hours} ({day.remark})" if day.remark else hours
+
+
+def _days(first: int, last: int, lang: str) -> str:
+    """``Mo`` or ``Mo–Fr`` (weekdays ``first`` to ``last``, Monday = 0)."""
+    if first == last:
+        return weekday_name(first, lang)
+    return weekday_name(first, lang) + "–" + weekday_name(last, lang)
+
+
+def weekly_schedule(rule: str | None, start: dt.date, lang: str = "de") -> str:
+    """The usual week of an ``opening_hours`` rule for print, weekdays with the same hours
+    together: ``Mo–Fr 09:00–12:00 · Sa–So geschlossen`` (read from the weeks from ``start``,
+    :func:`mapapp.analysis.opening_hours.weekly_hours`); a note when not every week is alike
+    (holidays). A comment-only rule gives its remark; a rule that cannot be read is shown as
+    written; no rule, ``""``."""
+    if not rule:
+        return ""
+    week = weekly_hours(rule, start)
+    if week is None:
+        return rule
+    if week.remark_only:
+        return week.remark_only
+    texts = [day_hours(d, lang) for d in week.days]
+    parts, first = [], 0
+    for i in range(1, 8):
+        if i == 7 or texts[i] != texts[first]:
+            parts.append(
+                _t("oh.days_hours", lang, days=_days(first, i - 1, lang), hours=texts[first])
+            )
+            first = i
+    line = " · ".join(parts)
+    return f"{line} ({_t('oh.week_varies', lang)})" if week.varies else line
 
 
 def source_note(source: SourceDate, old: bool, lang: str = "de") -> str:

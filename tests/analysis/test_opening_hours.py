@@ -11,8 +11,9 @@ from mapapp.analysis.opening_hours import (
     REMARK_ONLY,
     UNKNOWN,
     hours_status,
+    weekly_hours,
 )
-from mapapp.text.opening_hours import hours_summary, week_lines
+from mapapp.text.opening_hours import hours_summary, week_lines, weekly_schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RULE = "Tu-Fr 09:00-12:00; Th 14:00-18:00; PH off"
@@ -84,3 +85,35 @@ def test_remark_of_the_rule_is_shown_with_the_state() -> None:
 def test_no_rule_or_unreadable_rule_has_no_status() -> None:
     assert hours_status(None, MONDAY_1PM) is None
     assert hours_status("Mo-Fr 9-12", MONDAY_1PM) is None
+
+
+def test_weekly_schedule_for_print_groups_weekdays_in_every_language() -> None:
+    # from 2026-03-02 (no public holiday in the four weeks read)
+    week = weekly_hours(RULE, MONDAY_1PM.date())
+    assert week is not None and not week.varies
+    assert [d.day.weekday() for d in week.days] == list(range(7))  # Monday first
+    assert weekly_schedule(RULE, MONDAY_1PM.date(), "de") == (
+        "Mo geschlossen · Di–Mi 09:00–12:00 · Do 14:00–18:00 · Fr 09:00–12:00 · Sa–So geschlossen"
+    )
+    assert weekly_schedule(RULE, MONDAY_1PM.date(), "ru").startswith("пн закрыто · вт–ср 09:00")
+    assert "الثلاثاء–الأربعاء" in weekly_schedule(RULE, MONDAY_1PM.date(), "ar")
+
+
+def test_weekly_schedule_keeps_the_usual_week_over_a_holiday_and_says_so() -> None:
+    # 2026-12-25 is a Friday and a public holiday: Friday stays open, with the note
+    text = weekly_schedule("Mo-Fr 09:00-12:00; PH off", dt.date(2026, 12, 21), "en")
+    assert text == (
+        "Mon–Fri 9:00\u202fAM–12:00\u202fPM · Sat–Sun closed "
+        "(not the same every week, e.g. on public holidays)"
+    )
+
+
+def test_weekly_schedule_of_a_remark_an_unreadable_rule_and_none() -> None:
+    day = MONDAY_1PM.date()
+    assert weekly_schedule('"nach Vereinbarung"', day, "en") == "nach Vereinbarung"
+    assert weekly_schedule("Mo-Fr 9-12", day, "en") == "Mo-Fr 9-12"  # as written
+    assert weekly_schedule(None, day, "en") == ""
+    assert weekly_hours(None, day) is None
+    assert weekly_schedule('Tu 09:00-12:00 "nur mit Termin"', day, "de") == (
+        "Mo geschlossen · Di 09:00–12:00 (nur mit Termin) · Mi–So geschlossen"
+    )

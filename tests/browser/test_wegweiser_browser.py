@@ -73,7 +73,7 @@ def test_wegweiser_download_in_german(
     pages, text = pdf_text(data)
     assert pages == 1
     assert "Wegweiser: Bochum" in text
-    assert t("ww.responsible", "de") in text
+    assert t("of.resp.title", "de") in text
     offices = office_names(real_data_cache, "Bochum")
     assert offices and all(name in text for name in offices), offices
     assert t("of.resp.for", "de", place="Bochum") in text
@@ -87,7 +87,7 @@ def test_wegweiser_download_in_arabic_on_a_phone(
     pages, text = pdf_text(data)
     assert pages == 1
     assert "Bochum" in text
-    for key in ("ww.responsible", "ww.nearest"):
+    for key in ("of.resp.title", "ww.nearest"):
         assert t(key, "ar") in text  # Arabic words in logical order in the text layer
     offices = office_names(real_data_cache, "Bochum")
     assert all(name in text for name in offices), offices

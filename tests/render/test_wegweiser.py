@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,8 @@ def test_german_sheet_is_one_a4_page_with_offices_offers_and_distances():
         "zuständig für Betadorf",
         "Adresse nicht erfasst",
         "Telefon: 0000 0003",
-        "Öffnungszeiten: Mo-Fr 09:00-12:00",
+        "Öffnungszeiten: Mo–Fr 09:00–12:00 · Sa–So geschlossen",  # the usual week in words
+        "Öffnungszeiten: Mo 08:00–12:00 · Di–So geschlossen",  # the office's
         "3,0 km Luftlinie",
         "im Kreis Nordkreis – Standort nicht erfasst",  # the last offer has no location
         "02.05.2024",
@@ -61,6 +63,40 @@ def test_german_sheet_is_one_a4_page_with_offices_offers_and_distances():
     )[:-1]:
         assert needed in text
     assert text.count("km Luftlinie") == 5  # no distance for the offer without a location
+    assert "09:00-12:00" not in text  # never the raw OpenStreetMap rule
+
+
+@pytest.mark.parametrize(
+    ("lang", "schedule"),
+    [
+        ("en", "Mon–Fri 9:00\u202fAM–12:00\u202fPM · Sat–Sun closed"),
+        ("uk", "пн–пт 09:00–12:00 · сб–нд зачинено"),
+        ("tr", "Pzt–Cum 09:00–12:00 · Cmt–Paz kapalı"),
+    ],
+)
+def test_opening_hours_are_a_readable_week_in_the_sheets_language(lang, schedule):
+    text = pdf_text(wegweiser_pdf(content(NAMES, lang=lang)).data)
+    assert text.count(schedule) == len(NAMES), text
+    assert "Mo-Fr" not in text
+
+
+def test_arabic_sheet_names_the_weekdays_in_arabic():
+    page = wegweiser_html(content(NAMES, lang="ar"))
+    # Babel's Arabic weekday names: Monday–Friday open, Saturday–Sunday closed
+    assert page.count("الاثنين–الجمعة") == len(NAMES)
+    assert page.count("السبت–الأحد " + t("oh.day_closed", "ar")) == len(NAMES)
+    assert "Mo-Fr" not in page
+
+
+def test_a_week_with_a_holiday_is_printed_as_the_usual_week_with_a_note():
+    """2024-05-09 (Ascension Day) is in the weeks read from the sheet's date (2024-05-02): the
+    schedule keeps Thursday open and says that not every week is the same."""
+    sheet = content(NAMES[:2])
+    first = sheet.entries[0]
+    closed_on_holidays = replace(first.offer, opening_hours="Mo-Fr 09:00-12:00; PH off")
+    page = wegweiser_html(replace(sheet, entries=(replace(first, offer=closed_on_holidays),)))
+    note = t("oh.week_varies", "de")
+    assert f"Mo–Fr 09:00–12:00 · Sa–So geschlossen ({note})" in page
 
 
 def test_map_is_an_image_with_the_bkg_credit_drawn_on_it():
@@ -77,7 +113,7 @@ def test_every_language_keeps_its_words_in_logical_order(lang):
     result = wegweiser_pdf(content(NAMES, lang=lang))
     assert result.pages == 1
     text = pdf_text(result.data)
-    for key in ("ww.responsible", "ww.nearest", "of.card.phone"):
+    for key in ("of.resp.title", "ww.nearest", "of.card.phone"):
         assert t(key, lang) in text, (key, t(key, lang))
     # a phrase around a German name: each run of the phrase's own script in order
     for part in t("of.kreis_unlocated", lang, kreis="\0").split("\0"):

@@ -120,4 +120,4 @@ def test_pdf_of_a_toy_place_in_arabic(sheet_for):
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     for needed in ("Ausländerbehörde Nordkreis", "Migrationsberatung Betadorf", "Betadorf"):
         assert needed in text
-    assert t("ww.responsible", "ar") in text and t("of.resp.no_address", "ar") in text
+    assert t("of.resp.title", "ar") in text and t("of.resp.no_address", "ar") in text
