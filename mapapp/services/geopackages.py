@@ -22,7 +22,12 @@ from mapapp.offers_model import OFFER_COLUMNS, Offer, offers_table_rows
 from mapapp.render.coverage_classes import VIEW_GRID, measure_classes, unit_table
 from mapapp.render.coverage_raster import cell_values
 from mapapp.render.qgis_styles import classes_qml, funding_qml, offers_qml
-from mapapp.services.table_exports import coverage_headers, funded_table_headers
+from mapapp.services.table_exports import (
+    FUNDED_CONCEPTS,
+    code_labels,
+    coverage_headers,
+    funded_table_headers,
+)
 from mapapp.text import integer, label, t
 from mapapp.text.coverage import attribution as coverage_attribution
 from mapapp.text.coverage import export_comment
@@ -35,8 +40,9 @@ LAYER_CELLS = "zellen"
 
 #: Columns of the funding layer (the Förderkarte units, lists flattened).
 FUNDING_COLUMNS = (
-    "ags", "name", "level", "unit_type", "map_class", "map_class_label", "eligible", "funded",
-    "years", "n_projects", "projects", "focus", "amount_eur", "confidence", "sources",
+    "ags", "name", "level", "unit_type", "unit_type_label", "map_class", "map_class_label",
+    "eligible", "funded", "years", "n_projects", "projects", "focus", "amount_eur",
+    "confidence", "confidence_label", "sources",
 )  # fmt: skip
 
 
@@ -64,9 +70,13 @@ def funding_layer(
     units: gpd.GeoDataFrame, years_label: str, attribution: str, lang: str = "de"
 ) -> GpkgLayer:
     """The Förderkarte units (:func:`mapapp.analysis.funding.funding_units`) with their
-    boundaries and class (``map_class``, styled as on the map)."""
+    boundaries and class (``map_class``, styled as on the map). Each coded column keeps its
+    codes and has a ``<column>_label`` beside it in ``lang`` (as the Excel table labels them);
+    QGIS shows the label column under the table's header, the code column as "… (Code)"."""
     frame = units.copy()
     frame["map_class_label"] = [t(f"funding.class.{c}", lang) for c in frame["map_class"]]
+    for column, concept in FUNDED_CONCEPTS.items():
+        frame[f"{column}_label"] = code_labels(frame[column], concept, lang)
     frame["years"] = [", ".join(map(str, ys)) for ys in frame["years"]]
     frame["sources"] = [" | ".join(s) for s in frame["sources"]]
     frame["amount_eur"] = pd.to_numeric(frame["amount_eur"], errors="coerce")
@@ -74,6 +84,9 @@ def funding_layer(
         frame[list(FUNDING_COLUMNS)], geometry=frame.geometry.to_numpy(), crs=units.crs
     )
     aliases = {c: h for c, h in funded_table_headers(lang).items() if c in FUNDING_COLUMNS}
+    for column in FUNDED_CONCEPTS:
+        aliases[f"{column}_label"] = aliases[column]
+        aliases[column] = t("gpkg.col.code", lang, column=aliases[column])
     aliases["map_class_label"] = t("gpkg.col.map_class", lang)
     return GpkgLayer(
         name=LAYER_FUNDING,

@@ -13,6 +13,9 @@ The writers are :mod:`mapapp.io.tabular`; the sources that go beside a table are
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
 
 from mapapp.analysis.coverage.exports import export_table
@@ -36,6 +39,8 @@ FUNDED_TABLE_KEYS = {
     "sources": "fk.col.sources",
     "amount_eur": "fk.col.amount",
 }
+#: Coded columns of the funded-units table -> their concept (:func:`mapapp.text.label`).
+FUNDED_CONCEPTS = {"unit_type": "unit_type", "confidence": "year_confidence"}
 #: Registry columns of ``mapapp funding show`` -> catalogue key of the label.
 REGISTRY_KEYS = {
     "ags": "col.offer.ags",
@@ -104,18 +109,22 @@ def yes_no(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def code_labels(values: Iterable[Any], concept: str, lang: str) -> list[Any]:
+    """The labels in ``lang`` of a column of ``concept`` codes (empty stays empty)."""
+    return [label(concept, v, lang) if v else v for v in values]
+
+
 def _labels(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
     """Copy with the codes in ``columns`` (column -> concept) replaced by their labels."""
     out = frame.copy()
     for column, concept in columns.items():
-        out[column] = [label(concept, v, lang) if v else v for v in out[column]]
+        out[column] = code_labels(out[column], concept, lang)
     return out
 
 
 def funded_table_labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The funded-units table with labels in ``lang`` (headers and unit types)."""
-    concepts = {"unit_type": "unit_type", "confidence": "year_confidence"}
-    labelled = yes_no(_labels(table, concepts, lang), lang)
+    """The funded-units table with labels in ``lang`` (headers, unit types, year confidence)."""
+    labelled = yes_no(_labels(table, FUNDED_CONCEPTS, lang), lang)
     return labelled.rename(columns=funded_table_headers(lang))
 
 

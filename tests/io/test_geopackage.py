@@ -37,6 +37,8 @@ from mapapp.services.geopackages import (
     funding_layer,
     offers_layer,
 )
+from mapapp.services.table_exports import funded_table_labelled
+from mapapp.text import t
 from tests.fixtures.coverage_inputs import ABH, make_inputs, make_offers
 
 STYLE_COLUMNS = [
@@ -133,6 +135,40 @@ def test_layers_styles_and_attribution_as_qgis_reads_them(tmp_path: Path) -> Non
         assert contents == {"foerderung": "features", STYLES_TABLE: "attributes"}
         extensions = {r[0] for r in db.execute("SELECT table_name FROM gpkg_extensions")}
         assert STYLES_TABLE not in extensions  # as QGIS writes it (no unknown extension)
+
+
+@pytest.mark.parametrize(
+    ("lang", "confidence", "unit_types"),
+    [
+        ("en", ["uncertain", "documented", ""],
+         ["district (Kreis)", "independent city", "town within a district"]),
+        ("ar", ["غير مؤكد", "موثَّق", ""],
+         ["دائرة (Kreis)", "مدينة مستقلة (لا تتبع دائرة)", "مدينة تابعة لدائرة"]),
+    ],
+)  # fmt: skip
+def test_funding_layer_has_the_coded_columns_labelled_like_the_excel_table(
+    tmp_path: Path, lang: str, confidence: list[str], unit_types: list[str]
+) -> None:
+    path = tmp_path / "foerderung.gpkg"
+    write_geopackage(path, [funding_layer(units(), "2005–2007", ATTRIBUTION, lang)])
+    frame = pyogrio.read_dataframe(path, layer="foerderung")
+    # the codes stay for scripts and styles, the label column beside each in the language
+    assert frame["confidence"].tolist() == ["uncertain", "documented", ""]
+    assert frame["confidence_label"].tolist() == confidence
+    assert frame["unit_type"].tolist() == units()["unit_type"].tolist()
+    assert frame["unit_type_label"].tolist() == unit_types
+    # the same words as the labelled (Excel) table of the same units
+    excel = funded_table_labelled(units()[["unit_type", "confidence"]], lang)
+    assert excel[t("fk.col.confidence", lang)].tolist() == confidence
+    assert excel[t("fk.col.unit_type", lang)].tolist() == unit_types
+    # QGIS: the label column under the table's header, the code column named as the code
+    aliases = {
+        a.get("field"): a.get("name")
+        for a in ET.fromstring(styles(path)["foerderung"].split("\n", 1)[1]).iter("alias")
+    }
+    assert aliases["confidence_label"] == t("fk.col.confidence", lang)
+    assert aliases["confidence"] == t("gpkg.col.code", lang, column=t("fk.col.confidence", lang))
+    assert aliases["unit_type_label"] == t("fk.col.unit_type", lang)
 
 
 def test_offers_layer_points_in_utm_with_category_colours(tmp_path: Path) -> None:
