@@ -72,6 +72,28 @@ def seed_from_url(languages: list[str]) -> None:
     st.session_state[URL_SEEN_KEY] = url
 
 
+def hold_selections(languages: list[str]) -> None:
+    """Keep what is picked in the multiselects when their option labels change.
+
+    Streamlit (1.67) knows a multiselect's choice by the labels shown, and the labels carry the
+    counts around the searched place ("Integration Point (1)"). The browser keeps the labels it
+    was given last and sends them back with every run: at a place where the label reads
+    "Integration Point (0)" the choice would match no option and be dropped without a word.
+    Before the widgets are drawn the choice still reads by the last run's labels; writing it back
+    by value (category, language code, target group) makes Streamlit hand the browser the choice
+    under the new labels. Runs after :func:`seed_from_url` (a deep link's filters win).
+    """
+    options: dict[str, dict[str, Any]] = {
+        CATEGORIES_KEY: {c.value: c for c in OfferCategory},
+        LANGUAGES_KEY: {code: code for code in languages},
+        GROUPS_KEY: {g.value: g for g in TargetGroup},
+    }
+    for key, by_value in options.items():
+        if key in st.session_state:
+            picked = st.session_state[key] or []
+            st.session_state[key] = [by_value[str(v)] for v in picked if str(v) in by_value]
+
+
 @dataclass(frozen=True)
 class OfferQuery:
     """What the page searches: the search (place text, filters, limit), the place as a point
@@ -89,6 +111,7 @@ def search_form(index: OfferIndex, ctx: GeoContext, lang: str) -> OfferQuery:
     around it; the URL seeds them (:func:`seed_from_url`)."""
     languages = index.languages
     seed_from_url(languages)
+    hold_selections(languages)
     with st.form("offer_search"):
         place = st.text_input(
             t("of.search.label", lang),

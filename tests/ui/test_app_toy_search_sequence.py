@@ -7,8 +7,15 @@ is ``tests/browser/test_search_sequence_browser.py``.
 
 from __future__ import annotations
 
+from functools import partial
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapapp.analysis.offer_counts import filter_counts
+from mapapp.model import OfferCategory
+from mapapp.text import label
+from mapapp.ui import offer_search
 from tests.fixtures.toy_files import ToyData
 
 TIMEOUT = 30
@@ -54,3 +61,36 @@ def test_the_url_changed_from_outside_seeds_the_box_and_filters(toy_data_dir: To
     _search(at, "Gammastadt")  # the filters from the URL stay with the next search
     _shows(at, "Gammastadt")
     assert at.query_params.get("kat") == "jobcenter" and at.query_params.get("n") == "2"
+
+
+def test_a_picked_category_stays_when_its_count_changes_with_the_place(
+    toy_data_dir: ToyData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The option labels carry the count around the place ("Jobcenter (1)"); the choice must
+    # survive a search where the label reads differently. The toy Land is small, so the counts
+    # are taken within 8 km: the Jobcenter (12, 3) lies 3.6 km from Deltaheim's centre and
+    # 13.9 km from Alphastadt's.
+    monkeypatch.setattr(offer_search, "filter_counts", partial(filter_counts, radius_m=8_000.0))
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    at.run()
+    _search(at, "Deltaheim")
+    jobcenter = label("category", OfferCategory.JOBCENTER, "de")
+    assert f"{jobcenter} (1)" in at.multiselect[0].options
+    at.multiselect[0].select(OfferCategory.JOBCENTER).run()
+    assert at.query_params.get("kat") == "jobcenter"
+    _search(at, "Alphastadt")
+    _shows(at, "Alphastadt")
+    assert f"{jobcenter} (0)" in at.multiselect[0].options  # the label changed ...
+    assert at.multiselect[0].value == [OfferCategory.JOBCENTER]  # ... the choice did not
+    # The browser holds a multiselect's choice as the labels it was last given and sends them
+    # back with every run; a label it still holds as "Jobcenter (1)" matches no option now and
+    # the choice would be dropped. So the page must hand the browser the choice under its new
+    # label (AppTest itself keeps the value in the session either way).
+    proto = at.multiselect[0].proto
+    assert proto.set_value and list(proto.raw_values) == [f"{jobcenter} (0)"]
+    assert at.query_params.get("kat") == "jobcenter"
+    cards = [m.value for m in at.markdown if m.value.startswith("**1\\. ")]
+    assert len(cards) == 1 and "Jobcenter Deltaheim" in cards[0], cards
+    _search(at, "Deltaheim")  # and back: the count is 1 again, the choice still there
+    assert at.multiselect[0].value == [OfferCategory.JOBCENTER]
+    assert at.query_params.get("kat") == "jobcenter"
