@@ -182,6 +182,18 @@ def _with_summary(units: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     return units
 
 
+def inside_funded_kreis(units: pd.DataFrame) -> list[bool]:
+    """Per unit of :func:`funding_units`: a Gemeinde that is not a funded Stadt and lies in a
+    funded Kreis (its AGS starts with the Kreis's). The maps draw it as an outline only, so the
+    Kreis's fill and hatch show through."""
+    funded_kreise = set(units.loc[units["map_class"] == CLASS_FUNDED_KREIS, "ags"].str[:5])
+    level = units["level"] if "level" in units else ["gemeinde"] * len(units)
+    return [
+        lv == "gemeinde" and cls != CLASS_FUNDED_STADT and str(ags)[:5] in funded_kreise
+        for lv, cls, ags in zip(level, units["map_class"], units["ags"], strict=True)
+    ]
+
+
 def funding_counts(registry: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """Funded Kommunen per year and type, plus a row for all ``years`` together.
 

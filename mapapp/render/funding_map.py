@@ -13,7 +13,12 @@ import folium
 import geopandas as gpd
 import numpy as np
 
-from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASSES
+from mapapp.analysis.funding import (
+    CLASS_FUNDED_KREIS,
+    CLASS_FUNDED_STADT,
+    CLASSES,
+    inside_funded_kreis,
+)
 from mapapp.io.boundaries import Boundaries
 from mapapp.model import is_http_url
 from mapapp.render.assets import standalone_html
@@ -139,16 +144,12 @@ class FundingLayers:
 def inert_units(units: gpd.GeoDataFrame) -> list[bool]:
     """Per unit: an unfunded Gemeinde inside a funded Kreis.
 
-    Such a Gemeinde is drawn as a dashed outline only and takes no clicks, so a click anywhere
+    Such a Gemeinde (:func:`mapapp.analysis.funding.inside_funded_kreis`; the print sheet draws
+    it the same way) is drawn as an outline only and takes no clicks, so a click anywhere
     in the funded Kreis selects the Kreis; a funded Stadt inside it stays clickable (its area
     and its symbol).
     """
-    funded_kreise = set(units.loc[units["map_class"] == CLASS_FUNDED_KREIS, "ags"].str[:5])
-    level = units["level"] if "level" in units else ["gemeinde"] * len(units)
-    return [
-        lv == "gemeinde" and cls != CLASS_FUNDED_STADT and str(ags)[:5] in funded_kreise
-        for lv, cls, ags in zip(level, units["map_class"], units["ags"], strict=True)
-    ]
+    return inside_funded_kreis(units)
 
 
 def unit_features(

@@ -15,7 +15,12 @@ import geopandas as gpd
 import numpy as np
 from matplotlib.colors import to_rgba
 
-from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT, CLASSES
+from mapapp.analysis.funding import (
+    CLASS_FUNDED_KREIS,
+    CLASS_FUNDED_STADT,
+    CLASSES,
+    inside_funded_kreis,
+)
 from mapapp.io.boundaries import Boundaries
 from mapapp.render import sheet
 from mapapp.render.captions import DEFAULT_NOTE, funding_attribution, funding_title
@@ -203,13 +208,17 @@ def _add(ax: Any, geoms: Any, **kwargs: Any) -> None:
 
 def _draw_fills(ax: Any, units: gpd.GeoDataFrame) -> None:
     """Class fills: Kreis level first, Gemeinde level on top (as in the web map, where the
-    features come in that order); hatches as separate unfilled layers."""
+    features come in that order); hatches as separate unfilled layers. A Gemeinde inside a
+    funded Kreis that is not a funded Stadt gets no fill (as on the web map): its outline only,
+    so the Kreis's fill and hatch show through."""
     levels = units["level"] if "level" in units.columns else np.full(len(units), "")
+    filled = ~np.asarray(inside_funded_kreis(units), dtype=bool)
     level_order = {"kreis": 0, "gemeinde": 1}
     for level in sorted(set(levels), key=lambda v: level_order.get(str(v), 2)):
         for z, cls in enumerate(CLASSES):
             st = FUNDING_STYLES[cls]
-            geoms = units.geometry[(units["map_class"] == cls).to_numpy() & (levels == level)]
+            chosen = (units["map_class"] == cls).to_numpy() & (levels == level) & filled
+            geoms = units.geometry[chosen]
             if geoms.empty or st.fill_opacity <= 0:
                 continue
             zorder = 1 + level_order.get(str(level), 2) * 0.1 + z * 0.01

@@ -24,8 +24,10 @@ import xml.etree.ElementTree as ET
 
 import geopandas as gpd
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 from shapely.ops import unary_union
 
@@ -41,7 +43,8 @@ from mapapp.io.boundaries import Boundaries
 from mapapp.render.captions import DEFAULT_NOTE, funding_attribution, funding_title
 from mapapp.render.funding_labels import short_name
 from mapapp.render.funding_map import funding_html
-from mapapp.render.funding_sheet import static_funding_map
+from mapapp.render.funding_sheet import _draw_map, static_funding_map
+from mapapp.render.mpl import metric
 from mapapp.render.style import FUNDING_STYLES
 from tests.fixtures.toy_land import GEMEINDEN, registry_rows, sq, status_frame
 
@@ -380,3 +383,64 @@ def test_unit_frame_is_not_modified(units: gpd.GeoDataFrame, boundaries: Boundar
     before = units.copy()
     static_funding_map(units, boundaries, years_label=LABEL, fmt="png", dpi=40)
     pd.testing.assert_frame_equal(pd.DataFrame(units), pd.DataFrame(before))
+
+
+@pytest.fixture(scope="module")
+def units_with_eligible_town(boundaries: Boundaries) -> gpd.GeoDataFrame:
+    """The toy units with Deltaheim (05901012) running an Ausländerbehörde: an eligible,
+    unfunded town inside the funded Nordkreis (as in the web map's test)."""
+    status = status_frame()
+    status.loc[status["ags"] == "05901012", "has_auslaenderbehoerde"] = True
+    registry = validate_registry(registry_rows(), status, file="toy.csv")
+    units = funding_units(boundaries, status, registry, YEARS)
+    classes = dict(zip(units["ags"], units["map_class"], strict=True))
+    assert classes["05901012"] == CLASS_ELIGIBLE and classes["05901"] == CLASS_FUNDED_KREIS
+    return units
+
+
+def _over(colour: str, alpha: float, below: tuple[float, ...]) -> tuple[float, ...]:
+    rgb = mpl.colors.to_rgb(colour)
+    return tuple(alpha * 255 * c + (1 - alpha) * b for c, b in zip(rgb, below, strict=True))
+
+
+def test_town_inside_a_funded_kreis_is_outline_only_as_on_the_web_map(
+    units_with_eligible_town: gpd.GeoDataFrame, boundaries: Boundaries
+) -> None:
+    """The sheet's artists: no filled collection covers Deltaheim but the Kreis's own fill
+    (the grey of 'eligible' fills Südkreis only); its dashed outline is still drawn."""
+    units = metric(units_with_eligible_town)
+    ax = Figure().add_subplot()
+    _draw_map(ax, units, metric(boundaries.gemeinden), metric(boundaries.rb))
+    inside = units.loc[units["ags"] == "05901012"].geometry.iloc[0].representative_point()
+    filled_here = []
+    for coll in ax.collections:
+        faces = coll.get_facecolors()
+        if not len(faces) or faces[:, 3].max() == 0:
+            continue  # outlines and hatch layers
+        for path, face in zip(coll.get_paths(), np.resize(faces, (len(coll.get_paths()), 4))):
+            if path.contains_point((inside.x, inside.y)):
+                filled_here.append(mpl.colors.to_hex(face[:3]))
+    assert filled_here == [FUNDING_STYLES[CLASS_FUNDED_KREIS].fill.lower()]
+    eligible = FUNDING_STYLES[CLASS_ELIGIBLE]
+    dashed = [c for c in ax.collections if any(ls[1] is not None for ls in c.get_linestyles())]
+    edges = {mpl.colors.to_hex(e[:3]) for c in dashed for e in c.get_edgecolors()}
+    assert eligible.edge.lower() in edges  # the town keeps its class outline
+
+
+def test_png_shows_the_kreis_fill_through_the_town(
+    units_with_eligible_town: gpd.GeoDataFrame, boundaries: Boundaries
+) -> None:
+    """No pixel has the grey of 'eligible' laid over the Kreis blue (it did before)."""
+    data = static_funding_map(
+        units_with_eligible_town, boundaries, years_label=LABEL, fmt="png", dpi=60, labels=False
+    )
+    with Image.open(io.BytesIO(data)) as im:
+        colours = {c for _n, c in im.convert("RGB").getcolors(maxcolors=1 << 20)}
+    kreis, eligible = FUNDING_STYLES[CLASS_FUNDED_KREIS], FUNDING_STYLES[CLASS_ELIGIBLE]
+    blue = _over(kreis.fill, kreis.fill_opacity, (255.0, 255.0, 255.0))
+    grey_on_blue = _over(eligible.fill, eligible.fill_opacity, blue)
+
+    def present(rgb: tuple[float, ...]) -> bool:
+        return any(all(abs(a - b) <= 2 for a, b in zip(c, rgb, strict=True)) for c in colours)
+
+    assert present(blue) and not present(grey_on_blue)
