@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapapp.config import REPO_ROOT
+from mapapp.ingest.offer_terms import parse_category
 from mapapp.io.statistics import read_gvisys
+from mapapp.model import OfferCategory
 
 pytestmark = pytest.mark.data
 TIMEOUT = 120
@@ -42,32 +44,66 @@ def _cards(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown if m.value.startswith("**") and "\\." in m.value[:8]]
 
 
+def _responsible(at: AppTest) -> list[str]:
+    """The office cards of "Zuständig für Ihren Wohnort" (``**Name**  \n… · zuständig für …``)."""
+    return [m.value for m in at.markdown if m.value.startswith("**") and "zuständig für" in m.value]
+
+
+#: Category names of the offices with a territory (shown as responsible, never as "nearest").
+TERRITORIAL_NAMES = ("Ausländerbehörde", "Kommunales Integrationszentrum")
+
+
 def test_search_by_place_lists_the_nearest_seed_office_first(real_data_dir: Path) -> None:
+    """Münster: its Ausländeramt and KI stand under "Zuständig für Ihren Wohnort"; the list of
+    nearest offers starts with the nearest seed office that is no such office and holds none."""
     gv = read_gvisys(real_data_dir / "raw" / "destatis" / "31122023_Auszug_GV.xlsx")
     centre = gv.set_index("ags").loc["05515000"]
     with (REPO_ROOT / "geodata" / "reference" / "offers_seed_nrw.csv").open(encoding="utf-8") as fh:
         seed = [r for r in csv.DictReader(fh) if r["lat"] and r["lon"]]
+    territorial = {OfferCategory.ABH, OfferCategory.KI}
     nearest = min(
-        seed,
+        (r for r in seed if parse_category(r["category"]) not in territorial),
         key=lambda r: _haversine_m(centre["lat"], centre["lon"], float(r["lat"]), float(r["lon"])),
     )
 
     at = run(ort="Münster")
     assert [t.value for t in at.title] == ["Angebote finden"]
+    assert any(s.value == "Zuständig für Ihren Wohnort" for s in at.subheader)
+    offices = _responsible(at)
+    assert len(offices) == 2
+    assert "Ausländeramt Münster" in offices[0] and "zuständig für Münster" in offices[0]
+    assert "Kommunales Integrationszentrum Münster" in offices[1]
+    assert "zuständig für Münster" in offices[1]
+    assert any("Klemensstraße 10" in m.value for m in at.markdown)  # the KI's address
     assert any("Angebote in der Nähe von Münster" in s.value for s in at.subheader)
     cards = _cards(at)
     assert len(cards) == 10
-    assert nearest["name"].split(" ")[0] in cards[0] and "Münster" in cards[0]
+    assert nearest["name"] in cards[0].replace("\\", "")
+    # no office with a territory among the nearest offers (second line: the category)
+    assert not [c for c in cards if c.split("\n")[1].startswith(TERRITORIAL_NAMES)], cards
     assert any("unvollständig" in i.value for i in at.info)  # honest about the data
 
 
 def test_category_filter_from_the_url(real_data_dir: Path) -> None:
-    at = run(ort="Bielefeld", kat="auslaenderbehoerde", n="3")
+    at = run(ort="Münster", kat="migrationsberatung_erwachsene", n="3")
+    assert at.multiselect[0].value == [OfferCategory.MBE]
     cards = _cards(at)
     assert len(cards) == 3
-    assert all("Ausländerbehörde" in c for c in cards)
-    # Bundled Ausländerbehörden are placed approximately: the page says so
-    assert any("ungefähr" in w.value or "Kreisgebiet" in w.value for w in at.warning)
+    assert all(c.split("\n")[1] == "Migrationsberatung für Erwachsene \\(MBE\\)" for c in cards)
+    assert any("Filter: Migrationsberatung für Erwachsene" in s.value for s in at.subheader)
+
+
+def test_auslaenderbehoerde_from_the_url_is_the_responsible_one(real_data_dir: Path) -> None:
+    """The category of the offices with a territory: the one responsible for Bielefeld is named
+    (placed approximately, and the page says so); there are no "nearest" alternatives."""
+    at = run(ort="Bielefeld", kat="auslaenderbehoerde", n="3")
+    assert at.multiselect[0].value == [OfferCategory.ABH]
+    offices = _responsible(at)
+    assert "Ausländerbehörde Bielefeld" in offices[0] and "zuständig für Bielefeld" in offices[0]
+    assert _cards(at) == []
+    assert any("Keine passenden Angebote" in m.value for m in at.markdown)
+    assert any("Sie können keine andere wählen" in c.value for c in at.caption)
+    assert any("ungefähr" in c.value for c in at.caption)
 
 
 def test_unknown_place_is_reported_not_raised(real_data_dir: Path) -> None:
