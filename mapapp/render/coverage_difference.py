@@ -34,7 +34,8 @@ from mapapp.render.coverage_map import map_attribution, value_text
 from mapapp.render.coverage_raster import RasterLookup, cell_values, raster_png
 from mapapp.render.maps import COORD_DECIMALS, base_map, web_features
 from mapapp.render.safe import esc
-from mapapp.text import integer, km, label, t
+from mapapp.text import integer, km, label, number, t
+from mapapp.text.coverage_network import value_key
 
 #: Worse (much, some), unchanged, better (some, much): ColorBrewer RdBu, 5 classes.
 DIVERGING = ("#ca0020", "#f4a582", "#f7f7f7", "#92c5de", "#0571b0")
@@ -67,11 +68,14 @@ def difference_classes(
     """Five classes of the improvement ``gains`` (change x :func:`better_sign`): worse by more
     than the step, worse, unchanged, better, better by more than the step."""
     step = _step(gains)
-    if sr.after.params.method is Method.NEAREST:  # as few places as the step has
+    params = sr.after.params
+    if params.method is Method.NEAREST and params.network:  # travel minutes
+        x = t("cov.minutes", lang, value=number(step, lang, 0 if step == round(step) else 1))
+    elif params.method is Method.NEAREST:  # as few places as the step has
         x = t("fmt.km", lang, value=km(step * 1000, lang))
     else:
         x = value_text(sr.after, step, lang)
-    measure = t(f"gap.value.{sr.after.params.method.value}", lang)
+    measure = t(value_key(params), lang)
     return Classes(
         title=t("scn.legend.title", lang, value=measure),
         upper=(-step, -SAME_EPS, SAME_EPS, step, math.inf),

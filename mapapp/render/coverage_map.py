@@ -53,6 +53,8 @@ _CSS = (
 def value_text(result: CoverageResult, value: float, lang: str = "de") -> str:
     """The measure value with its unit."""
     method = result.params.method
+    if method is Method.NEAREST and result.params.network:  # travel minutes
+        return t("cov.minutes", lang, value=number(value, lang))
     if method is Method.NEAREST:
         return t("fmt.km", lang, value=number(value, lang))
     if method in (Method.SHARE, Method.CAPACITY):

@@ -10,15 +10,16 @@ from mapapp.analysis.coverage.scenario import Scenario
 from mapapp.analysis.coverage.scenario_result import ScenarioResult
 from mapapp.model import COL_NAME
 from mapapp.text import integer, label, t
-from mapapp.text.coverage import km_text
+from mapapp.text.coverage_network import reach_text
 
 #: Units named in the "most gain / lose" sentences.
 TOP_UNITS = 3
 
 
 def scenario_rule(params: CoverageParams, lang: str = "de") -> str:
-    """The comparison and the access rule (the method panel of the scenario)."""
-    return t("scn.rule", lang, km=km_text(params.threshold_m, lang))
+    """The comparison and the access rule (the method panel of the scenario); the threshold in
+    the unit of the mode (km, or minutes on the street network)."""
+    return t("scn.rule", lang, km=reach_text(params.threshold, params.mode, lang))
 
 
 def access_sentence(result: ScenarioResult, lang: str = "de") -> str:
@@ -27,7 +28,7 @@ def access_sentence(result: ScenarioResult, lang: str = "de") -> str:
     return t(
         "scn.access",
         lang,
-        km=km_text(params.threshold_m, lang),
+        km=reach_text(params.threshold, params.mode, lang),
         gain=integer(result.gain, lang),
         lose=integer(result.lose, lang),
         who=label("demand", params.demand, lang),

@@ -313,6 +313,27 @@ def coverage_funding(
     return funding_comparison_labels(codes, lang or page_language())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _scenario_fresh_travel(
+    network: str,
+    version: DataVersion,
+    population_stamp: str,
+    store_key: tuple[str, str],
+    selection: CoverageParams,
+    changes: Scenario,
+    population_grid: str = "",
+) -> TravelTimes:
+    """Minutes to the offers ``changes`` adds or moves on the network ``network``
+    (:func:`mapapp.services.coverage_scenario.fresh_travel_times`); keyed like
+    :func:`coverage_travel`, so a change of threshold or measure reuses it."""
+    from mapapp.services import coverage_scenario
+
+    grid, _ = coverage_grid(version, population_stamp, selection.cell_size_m, population_grid)
+    return coverage_scenario.fresh_travel_times(
+        settings(), grid, coverage_offers(store_key), selection, changes
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=4)  # before and after: two results (~10 MB at 1 km)
 def coverage_scenario(
     version: DataVersion,
@@ -321,10 +342,25 @@ def coverage_scenario(
     params: CoverageParams,
     scenario: Scenario,
     population_grid: str = "",
+    network: str = "",
 ) -> ScenarioResult:
-    """Before (the cached :func:`coverage_result`) and after ``scenario`` (straight lines)."""
+    """Before (the cached :func:`coverage_result`) and after ``scenario``; with a network mode
+    (``network`` its :func:`network_stamp`) on the travel minutes of :func:`coverage_travel`
+    and, for added and moved offers, :func:`_scenario_fresh_travel`."""
     from mapapp.analysis.coverage.scenario_result import run_scenario
 
     grid, _ = coverage_grid(version, population_stamp, params.cell_size_m, population_grid)
-    before = coverage_result(version, population_stamp, store_key, params, population_grid)
-    return run_scenario(grid, coverage_offers(store_key), params, scenario, before=before)
+    before = coverage_result(version, population_stamp, store_key, params, population_grid, network)
+    travel = fresh = None
+    if params.network:
+        key = _travel_key(params)
+        travel = coverage_travel(
+            network, version, population_stamp, store_key, key, population_grid
+        )
+        fresh = _scenario_fresh_travel(
+            network, version, population_stamp, store_key, key, scenario, population_grid
+        )
+    return run_scenario(
+        grid, coverage_offers(store_key), params, scenario, before=before, travel=travel,
+        fresh=fresh,
+    )  # fmt: skip

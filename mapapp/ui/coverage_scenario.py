@@ -28,6 +28,7 @@ from mapapp.render.coverage_raster import RasterLookup
 from mapapp.services import coverage_scenario as service
 from mapapp.text import integer, km, label, number, percent
 from mapapp.text.coverage import headline_sentence
+from mapapp.text.coverage_network import minutes_text, reach_text, value_key
 from mapapp.text.coverage_scenario import access_sentence, change_rows, scenario_rule, top_names
 from mapapp.ui import cached, state
 from mapapp.ui.errors import data_error_text
@@ -258,22 +259,28 @@ def _metric_value(text: str, support: Support) -> str:
 
 
 def _side(col: Any, title: str, result: CoverageResult, lang: str) -> None:
-    """One side of the comparison: three figures and the headline with its basis line."""
+    """One side of the comparison: three figures and the headline with its basis line (in
+    minutes of the mode on a street network)."""
     h = result.headline
+    params = result.params
     col.markdown(f"#### {md(title)}")
     col.metric(
-        t("gap.metric.share", lang, km=trusted(km(h.threshold_m, lang))),
+        t("gap.metric.share.net", lang, reach=reach_text(h.threshold, h.mode, lang))
+        if params.network
+        else t("gap.metric.share", lang, km=trusted(km(h.threshold_m, lang))),
         _metric_value(percent(h.share_beyond_pct, lang, 1), h.support),
     )
     col.metric(
         t(f"gap.metric.people.{h.demand.value}", lang),
         _metric_value(integer(h.demand_beyond, lang), h.support),
     )
-    method = result.params.method
+    method = params.method
     unit = {Method.NEAREST: " km", Method.SHARE: " %", Method.CAPACITY: " %"}.get(method, "")
     value = "–" if h.value != h.value else number(h.value, lang, 1 if unit else 2) + unit
+    if params.network and method is Method.NEAREST and h.value == h.value:
+        value = minutes_text(h.value, lang)
     col.metric(
-        t("gap.metric.value", lang, value=trusted(t(f"gap.value.{method.value}", lang))),
+        t("gap.metric.value", lang, value=trusted(t(value_key(params), lang))),
         _metric_value(value, h.value_support),
     )
     col.markdown(md(headline_sentence(h, lang)))
@@ -287,7 +294,7 @@ def _tables(sr: ScenarioResult, lang: str) -> None:
         if sentence:
             st.markdown(md(sentence))
     st.markdown(f"##### {md(plain('scn.table', lang))}")
-    value = plain(f"gap.value.{sr.after.params.method.value}", lang)
+    value = plain(value_key(sr.after.params), lang)
     number_col = st.column_config.NumberColumn
     config = {
         "name": plain("gap.col.name", lang),
@@ -322,9 +329,9 @@ def scenario_section(
     version, stamp, store_key, population_grid = keys
     st.subheader(t("scn.title", lang))
     st.caption(t("scn.intro", lang))
-    if before.params.network:  # street-network travel times: none yet for new points
-        st.info(t("scn.network", lang))
-        return
+    network = cached.network_stamp(before.params.mode) if before.params.network else ""
+    if network:  # new and moved offers: travel times on the same network
+        st.caption(t("scn.network", lang, by=trusted(t(f"cov.by.{before.params.mode}", lang))))
     removed = _controls(before, version, lang)
     _note(lang)
     listed = _scenario().with_removed(removed)  # what the user did, in the list of changes
@@ -345,7 +352,7 @@ def scenario_section(
     st.button(t("scn.reset", lang), key="gap_scn_reset", on_click=_reset)
     with st.spinner(t("gap.computing", lang)):
         sr = cached.coverage_scenario(
-            version, stamp, store_key, before.params, scenario, population_grid
+            version, stamp, store_key, before.params, scenario, population_grid, network
         )
     left, right = st.columns(2)
     _side(left, plain("scn.before", lang), sr.before, lang)

@@ -8,6 +8,11 @@ before and after, its change, and the people who gain or lose access (the rule o
 
 A moved or clicked offer stands exactly where the scenario puts it (precision ``address``); an
 offer from a file keeps the precision the importer gave it.
+
+On a street network (a network mode) the "after" run reads the cost table of the offers before
+with the rows of removed and moved offers dropped and the travel times to the added and moved
+offers (:func:`fresh_offers`, computed by the service on the same network) appended
+(:func:`after_travel`, :mod:`.scenario_costs`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from mapapp.analysis.coverage.scenario import (
     change,
     check_ids,
 )
+from mapapp.analysis.coverage.scenario_costs import fresh_ids, merge_costs, stale_ids
+from mapapp.analysis.network import TravelTimes
 from mapapp.config import CRS_METRIC
 from mapapp.model import COL_AGS, COL_KREIS_AGS, COL_NAME
 from mapapp.offers_model import category_label
@@ -138,6 +145,32 @@ def apply_scenario(offers: pd.DataFrame, scenario: Scenario) -> gpd.GeoDataFrame
     return gpd.GeoDataFrame(pd.concat([frame, added], ignore_index=True), crs=CRS_METRIC)
 
 
+def fresh_offers(offers: pd.DataFrame, scenario: Scenario) -> gpd.GeoDataFrame:
+    """The offers after ``scenario`` that need new travel times on a network: the added ones and
+    the moved ones at their new points (rows of :func:`apply_scenario`)."""
+    after = apply_scenario(offers, scenario)
+    wanted = fresh_ids(
+        [o.id for o in scenario.added], [m.id for m in scenario.moved], scenario.removed
+    )
+    keep = after["id"].astype(str).isin(wanted).to_numpy()
+    return gpd.GeoDataFrame(after[keep].reset_index(drop=True), crs=CRS_METRIC)
+
+
+def after_travel(before: TravelTimes, fresh: TravelTimes, scenario: Scenario) -> TravelTimes:
+    """The cost table after ``scenario``: ``before`` without removed and moved offers' rows, with
+    ``fresh`` (times to :func:`fresh_offers` on the same network) appended.
+
+    Raises
+    ------
+    ValueError
+        ``fresh`` was computed on another network, mode or search limit than ``before``.
+    """
+    if fresh.basis != before.basis:
+        raise ValueError("Reisezeiten nachher stammen aus einem anderen Netz als vorher")
+    stale = stale_ids(scenario.removed, [m.id for m in scenario.moved])
+    return TravelTimes(merge_costs(before.table, fresh.table, stale), before.basis)
+
+
 def run_scenario(
     grid: DemandGrid,
     offers: pd.DataFrame,
@@ -145,12 +178,24 @@ def run_scenario(
     scenario: Scenario,
     *,
     before: CoverageResult | None = None,
+    travel: TravelTimes | None = None,
+    fresh: TravelTimes | None = None,
 ) -> ScenarioResult:
     """Both runs with ``params`` (``before`` may be given: the page has it cached) and
-    :func:`compare`."""
+    :func:`compare`.
+
+    With a network mode ``travel`` is the cost table to ``offers`` (as for
+    :func:`~.result.run_coverage`) and ``fresh`` the one to :func:`fresh_offers`; both are
+    required then (``fresh`` may be empty when nothing is added or moved).
+    """
+    after_times = None
+    if params.network:
+        if travel is None or fresh is None:
+            raise ValueError("Netz-Modus: Reisezeiten vorher und zu neuen Angeboten nötig")
+        after_times = after_travel(travel, fresh, scenario)
     if before is None:
-        before = run_coverage(grid, offers, params)
-    after = run_coverage(grid, apply_scenario(offers, scenario), params)
+        before = run_coverage(grid, offers, params, travel=travel)
+    after = run_coverage(grid, apply_scenario(offers, scenario), params, travel=after_times)
     return compare(before, after, scenario)
 
 
@@ -220,7 +265,9 @@ def _units(
 __all__ = [
     "UNIT_COLUMNS",
     "ScenarioResult",
+    "after_travel",
     "apply_scenario",
     "compare",
+    "fresh_offers",
     "run_scenario",
 ]
