@@ -4,6 +4,11 @@ removing offers (CSV files in, ``id,before,after,change`` out).
 Like ``mapapp coverage`` on CSV files: numpy and scipy only (:mod:`.coverage_points`), pandas only
 for an unusual file or a cost table. The changes are :func:`mapapp.analysis.coverage.scenario.
 apply_to_points`; nothing is written anywhere but ``--out``.
+
+With ``--network`` the costs are travel minutes on a built street network
+(:func:`mapapp.services.network.travel_costs`, as ``mapapp network costs``): the table to the
+offers before, and for after the same table without removed and moved offers plus the times to
+the added and moved ones at their new points (:mod:`mapapp.analysis.coverage.scenario_costs`).
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ Eingaben wie bei 'mapapp coverage' (CSV mit Kopfzeile, x/y in Metern, EPSG:25832
   --remove ID,...  Angebote aus S.csv, die wegfallen
   --move ID:X,Y    ein Angebot aus S.csv an einen neuen Punkt (mehrfach möglich; nicht mit --cost)
   --cost C.csv     origin,destination,cost – auch für die ids aus --add (sonst unerreichbar)
+  --network DIR    Reisezeiten (Minuten) auf einem gebauten Straßennetz ('mapapp network build';
+                   Ordner oder walk/bike/car): Punkte werden wie bei 'mapapp network costs' an
+                   den nächsten Knoten angebunden; hinzugefügte und verschobene Angebote bekommen
+                   ihre Reisezeiten auf demselben Netz. --max-cost ist dann in Minuten; gesucht
+                   wird bis --max-minutes (Standard: --max-cost; eins von beiden ist Pflicht).
   capacity wird nur für 2sfca, e2sfca und capacity gelesen.
 
 Ausgabe --out: id,before,after,change für jede Nachfragezeile in Eingabereihenfolge; before und
@@ -52,13 +62,17 @@ after wie value bei 'mapapp coverage --method ...' (nearest: LEER ohne Angebot i
 --max-cost), change = after - before (LEER, wenn eine Seite leer ist).
 
 Zugang (auf stdout gezählt): eine Zeile hat Zugang, wenn ein Angebot innerhalb --max-cost liegt
-(ohne --max-cost, nur bei nearest: solange irgendein Angebot bleibt). Sie gewinnt Zugang, wenn sie
+(ohne --max-cost, nur bei nearest: solange irgendein Angebot bleibt; mit --network: eines
+innerhalb --max-minutes). Sie gewinnt Zugang, wenn sie
 vorher keinen hatte und nachher einen hat; sie verliert ihn umgekehrt.
 
 Beispiel:
   mapapp coverage scenario --demand zellen.csv --supply abh.csv --add neu.csv \\
       --remove ABH7 --move ABH3:412000,5712000 --method nearest --max-cost 10000 \\
       --out szenario.csv
+  mapapp coverage scenario --demand zellen.csv --supply abh.csv --add neu.csv \
+      --move ABH3:412000,5712000 --network walk --max-cost 30 --max-minutes 60 \
+      --method nearest --out szenario_fuss.csv
 """
 
 
@@ -93,7 +107,16 @@ def register_scenario(forms: Any) -> None:
     weights.add_argument(
         "--gaussian", type=positive_float, metavar="SIGMA", help="Gauß-Gewicht (e2sfca)"
     )
-    p.add_argument("--cost", type=Path, metavar="C.csv", help="Kostenmatrix (lang)")
+    costs = p.add_mutually_exclusive_group()
+    costs.add_argument("--cost", type=Path, metavar="C.csv", help="Kostenmatrix (lang)")
+    costs.add_argument(
+        "--network", metavar="ORDNER|MODUS",
+        help="Reisezeiten (Minuten) auf einem gebauten Straßennetz (Ordner oder walk/bike/car)",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-minutes", type=positive_float, metavar="M",
+        help="mit --network: so weit wird gesucht (Minuten; Standard --max-cost)",
+    )  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="OUT.csv")
     p.set_defaults(func=run_scenario, workers=1)
 
@@ -127,8 +150,12 @@ def run_scenario(args: argparse.Namespace) -> int:
     if args.method != "nearest" and args.max_cost is None:
         raise DataError(f"für --method {args.method} nötig", field="--max-cost")
     if args.move and args.cost is not None:
-        raise DataError("Verschieben braucht x,y; mit --cost nicht möglich", field="--move")
-    limit = args.max_cost if args.max_cost is not None else math.inf
+        raise DataError(
+            "Verschieben braucht x,y; mit --cost nicht möglich (mit --network schon)",
+            field="--move",
+        )
+    search = _search_minutes(args)
+    limit = args.max_cost if args.max_cost is not None else (search or math.inf)
     weight_fn = weights_for(args, limit)
     need_xy = args.cost is None
     value = None if args.method == "nearest" else "capacity"
@@ -137,9 +164,17 @@ def run_scenario(args: argparse.Namespace) -> int:
     add = _points(read_points(args.add, value, need_xy)) if args.add is not None else None
     after = apply_to_points(_points(supply), add=add, remove=args.remove, move=dict(args.move))
     after_arrays = PointArrays(ids=after.ids, xy=after.xy, value=after.value)
+    both: tuple[Pairs | None, Pairs | None] = (None, None)
+    if args.cost is not None:
+        both = (
+            cost_pairs(args.cost, demand, supply, limit),
+            cost_pairs(args.cost, demand, after_arrays, limit),
+        )
+    elif search is not None:
+        added = [] if add is None else add.ids
+        both = _network_pairs(args, demand, (supply, after_arrays), added, search, limit)
     runs = []
-    for offers in (supply, after_arrays):
-        pairs = cost_pairs(args.cost, demand, offers, limit) if args.cost is not None else None
+    for offers, pairs in zip((supply, after_arrays), both, strict=True):
         try:
             values = measure(args.method, demand, offers, pairs, limit, weight_fn, 1)
         except PairLimitError as exc:  # name the option to change
@@ -148,8 +183,77 @@ def run_scenario(args: argparse.Namespace) -> int:
     (before, access_before), (after_values, access_after) = runs
     columns = {"before": before, "after": after_values, "change": change(before, after_values)}
     args.out.write_text(result_csv(demand.ids, columns), encoding="utf-8", newline="")
-    print(_summary(access_flags(access_before, access_after), demand.value, args.max_cost))
+    reach = args.max_cost if args.max_cost is not None else search
+    print(_summary(access_flags(access_before, access_after), demand.value, reach))
     return 0
+
+
+def _search_minutes(args: argparse.Namespace) -> float | None:
+    """How far ``--network`` searches (``--max-minutes``, else ``--max-cost``); ``None``
+    without ``--network``.
+
+    Raises
+    ------
+    DataError
+        ``--max-minutes`` without ``--network``, neither limit with it, or a catchment beyond
+        the search (pairs past the search are never found).
+    """
+    if args.network is None:
+        if args.max_minutes is not None:
+            raise DataError("nur mit --network", field="--max-minutes")
+        return None
+    search = args.max_minutes if args.max_minutes is not None else args.max_cost
+    if search is None:
+        raise DataError("mit --network nötig (oder --max-cost)", field="--max-minutes")
+    if args.max_cost is not None and args.max_cost > search:
+        raise DataError(
+            f"--max-cost {args.max_cost:g} liegt über der Suche bis {search:g} Minuten",
+            field="--max-minutes",
+        )
+    return float(search)
+
+
+def _network_pairs(
+    args: argparse.Namespace,
+    demand: PointArrays,
+    offers: tuple[PointArrays, PointArrays],
+    added: list[str],
+    search: float,
+    limit: float,
+) -> tuple[Pairs, Pairs]:
+    """Travel-minute pairs before and after on the network ``args.network``: the table to the
+    offers before; for after without removed and moved offers, with the times to the ``added``
+    and moved ones at their points after (computed on the same network)."""
+    # The network, its cost tables and their merge use pandas; imported here so the
+    # straight-line case stays without it.
+    import pandas as pd
+
+    from mapapp.analysis.accessibility.costs import CostTable, table_pairs
+    from mapapp.analysis.coverage.scenario_costs import fresh_ids, merge_costs, stale_ids
+    from mapapp.config import get_settings
+    from mapapp.services import network
+
+    supply, after = offers
+    folder = network.resolve_network(get_settings(), args.network)
+
+    def times(points: PointArrays) -> pd.DataFrame:
+        if not points.ids:
+            return pd.DataFrame({"origin": [], "destination": [], "cost": []})
+        return network.travel_costs(folder, demand, points, search).frame()
+
+    old = CostTable(times(supply))
+    moved = [i for i, _ in args.move]
+    wanted = set(fresh_ids(added, moved, args.remove))
+    new_rows = [k for k, i in enumerate(after.ids) if i in wanted]
+    if after.xy is None:
+        raise RuntimeError("x,y wurden nicht gelesen")
+    fresh = times(PointArrays([after.ids[k] for k in new_rows], after.xy[new_rows], None))
+    merged = merge_costs(old, CostTable(fresh), stale_ids(args.remove, moved))
+    ids = pd.Index(demand.ids)
+    return (
+        table_pairs(old, ids, pd.Index(supply.ids), limit),
+        table_pairs(merged, ids, pd.Index(after.ids), limit),
+    )
 
 
 def _access(
