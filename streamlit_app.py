@@ -15,6 +15,7 @@ import streamlit as st
 
 from mapapp.ui import state
 from mapapp.ui.errors import configure_server_log, run_guarded
+from mapapp.ui.streamlit_texts import translate_streamlit
 from mapapp.ui.texts import t
 
 configure_server_log()  # logins and page errors (with tracebacks) go to the server log
@@ -49,4 +50,7 @@ pages = [
     ),
     st.Page(_page("datenpflege"), title=t("nav.datenpflege", lang), url_path="datenpflege"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+# Streamlit's own English (skip link, screen-reader labels, table toolbar, …) and the maps' names
+translate_streamlit(lang, page.title)
+page.run()

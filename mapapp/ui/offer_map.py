@@ -15,6 +15,7 @@ from mapapp.render.assets import localize_assets
 from mapapp.render.offers import MAP_NEARBY_ABOVE, offers_search_map
 from mapapp.ui import cached
 from mapapp.ui.map_tiles import tiles_toggle
+from mapapp.ui.streamlit_texts import map_container
 from mapapp.ui.texts import plain, t
 
 MAP_KEY = "angebote_map"
@@ -51,10 +52,11 @@ def offer_map(
     st.caption(t("of.search.hint", lang))
     if point is not None and len(shown) > MAP_NEARBY_ABOVE:
         st.caption(t("of.map.nearby", lang))
-    return st_folium(
-        fmap,
-        key=MAP_KEY,
-        height=560,
-        use_container_width=True,
-        returned_objects=["last_clicked"],
-    )
+    with map_container("angebote"):  # the iframe's title: "Karte: Angebote"
+        return st_folium(
+            fmap,
+            key=MAP_KEY,
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_clicked"],
+        )

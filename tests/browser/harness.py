@@ -33,7 +33,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: A streamlit-folium map: the component's URL (the page gives the iframe a readable title,
+#: "Karte: Angebote", see mapapp/ui/streamlit_texts.py).
+MAP_IFRAME = "iframe[src*='/component/streamlit_folium.st_folium/']"
 #: The current map iframe. streamlit-folium keys its component by a hash of the map's JS, so a new
 #: year selection mounts a new iframe; during the rerun the old one lingers, marked stale.
 CURRENT_MAP_IFRAME = f"[data-testid='stElementContainer'][data-stale='false'] {MAP_IFRAME}"

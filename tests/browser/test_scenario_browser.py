@@ -18,6 +18,7 @@ from mapapp.config import Settings
 from mapapp.projection import to_web
 from mapapp.services import coverage
 from tests.browser.conftest import AppPage
+from tests.browser.harness import MAP_IFRAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
 
@@ -83,7 +84,7 @@ def test_scenario_round_trip(
     cells = gain_table_cells(app)
     assert cells[0] == gemeinde and int(cells[2].replace(".", "")) > 0  # name, AGS, gain
     assert page.get_by_text("Unterschied nachher – vorher").is_visible()
-    expect(page.locator("iframe[title='streamlit_folium.st_folium']")).to_have_count(2)
+    expect(page.locator(MAP_IFRAME)).to_have_count(2)
 
     remove = page.locator("[data-testid='stMultiSelect']").filter(has_text="Angebote entfernen")
     remove.scroll_into_view_if_needed()

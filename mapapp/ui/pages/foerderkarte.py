@@ -26,6 +26,7 @@ from mapapp.ui.funding_controls import FundingChoice, funding_controls
 from mapapp.ui.funding_exports import funding_downloads, funding_tables
 from mapapp.ui.funding_panels import completeness_panel, counts_view, details
 from mapapp.ui.markdown import md
+from mapapp.ui.streamlit_texts import map_container
 from mapapp.ui.texts import t
 
 MAP_KEY = "foerderkarte_map"
@@ -85,13 +86,14 @@ def _show_map(
         f"{t('fk.map.counts', lang, **counts)}  \n"
         f"{md(completeness)}  \n" + t("fk.map.hint", lang)
     )
-    returned = st_folium(
-        m,
-        key=MAP_KEY,
-        height=620,
-        use_container_width=True,
-        feature_group_to_add=funding_feature_group(layers, lang=lang),
-        returned_objects=["last_active_drawing"],
-    )
+    with map_container("foerderkarte"):  # the iframe's title: "Karte: Förderung"
+        returned = st_folium(
+            m,
+            key=MAP_KEY,
+            height=620,
+            use_container_width=True,
+            feature_group_to_add=funding_feature_group(layers, lang=lang),
+            returned_objects=["last_active_drawing"],
+        )
     st.caption(t("fk.historic", lang, year=year))
     return clicked_feature_property(returned, "ags")
