@@ -47,7 +47,7 @@ def coverage_downloads(
 ) -> None:
     """Nine buttons in three rows: tables (three CSV, XLSX), GeoJSON, GeoPackage, the map sheet
     as PNG and PDF, the sources file."""
-    st.subheader(t("gap.downloads", lang))
+    st.header(t("gap.downloads", lang))
     buttons = _buttons(result, view, b, lookup, lang)
     columns = st.columns(3) + st.columns(3) + st.columns(3)
     for col, (caption, data, name, mime) in zip(columns, buttons, strict=True):

@@ -263,7 +263,7 @@ def _side(col: Any, title: str, result: CoverageResult, lang: str) -> None:
     minutes of the mode on a street network)."""
     h = result.headline
     params = result.params
-    col.markdown(f"#### {md(title)}")
+    col.markdown(f"### {md(title)}")
     col.metric(
         t("gap.metric.share.net", lang, reach=reach_text(h.threshold, h.mode, lang))
         if params.network
@@ -293,7 +293,7 @@ def _tables(sr: ScenarioResult, lang: str) -> None:
         sentence = top_names(sr, column, lang)
         if sentence:
             st.markdown(md(sentence))
-    st.markdown(f"##### {md(plain('scn.table', lang))}")
+    st.markdown(f"### {md(plain('scn.table', lang))}")
     value = plain(value_key(sr.after.params), lang)
     number_col = st.column_config.NumberColumn
     config = {
@@ -327,7 +327,7 @@ def scenario_section(
     """The whole panel below the page's tables; ``keys`` = (data version, population stamp,
     offer store key, population grid stamp) of the page's cached results."""
     version, stamp, store_key, population_grid = keys
-    st.subheader(t("scn.title", lang))
+    st.header(t("scn.title", lang))
     st.caption(t("scn.intro", lang))
     network = cached.network_stamp(before.params.mode) if before.params.network else ""
     if network:  # new and moved offers: travel times on the same network
@@ -344,7 +344,7 @@ def scenario_section(
         str(r["id"]): (str(r["name"]), str(r["category"])) for _, r in before.offers.iterrows()
     }
     known.update({o.id: (o.name, o.category) for o in listed.added})
-    st.markdown(f"##### {md(plain('scn.changes', lang))}")
+    st.markdown(f"### {md(plain('scn.changes', lang))}")
     show_table(
         change_rows(listed, known, lang),
         column_config={c: plain(f"scn.col.{c}", lang) for c in ("action", "offer", "category")},
@@ -357,7 +357,7 @@ def scenario_section(
     left, right = st.columns(2)
     _side(left, plain("scn.before", lang), sr.before, lang)
     _side(right, plain("scn.after", lang), sr.after, lang)
-    st.markdown(f"##### {md(plain('scn.diff_map', lang))}")
+    st.markdown(f"### {md(plain('scn.diff_map', lang))}")
     m = difference_map(sr, view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup, lang=lang)
     localize_assets(m)
     st_folium(m, key=MAP_KEY, height=520, use_container_width=True, returned_objects=[])

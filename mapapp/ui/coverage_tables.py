@@ -29,7 +29,7 @@ _COMPARISON_ORDER = [
 def ranking(result: CoverageResult, lang: str) -> None:
     """Two tabs (Gemeinden, Kreise), most people beyond the threshold first; the basis line and
     the rule of the row mark ("Standort des nächsten Angebots ungefähr") above them."""
-    st.subheader(t("gap.ranking", lang))
+    st.header(t("gap.ranking", lang))
     h = result.headline
     if result.params.network:  # whom the ranking counts: no offer within the travel time
         reach = reach_text(h.threshold, h.mode, lang)
@@ -56,7 +56,7 @@ def ranking(result: CoverageResult, lang: str) -> None:
 def distribution(result: CoverageResult, lang: str) -> None:
     """Per Kreis and NRW: weighted mean, median, 90th percentile and Gini of the measure, for the
     foreign and the whole population side by side (NRW first), with its basis line."""
-    st.subheader(t("gap.distribution", lang))
+    st.header(t("gap.distribution", lang))
     value = plain(value_key(result.params), lang)
     st.caption(t("gap.distribution.caption", lang, value=value))
     st.caption(md(basis_text(result.headline, lang)))

@@ -41,9 +41,9 @@ def table_headers(lang: str) -> dict[str, str]:
 
 def funding_tables(counts: pd.DataFrame, table: pd.DataFrame, lang: str) -> None:
     """Counts per type and year, then the funded units (:func:`analysis.funding.funded_table`)."""
-    st.subheader(t("fk.counts", lang))
+    st.header(t("fk.counts", lang))
     show_table(counts)
-    st.subheader(t("fk.table", lang))
+    st.header(t("fk.table", lang))
     headers = table_headers(lang)
     show_table(
         table,
@@ -72,7 +72,7 @@ def funding_downloads(
     """Table (CSV for Excel, XLSX), units (GeoPackage), sources (TXT), the interactive map (HTML)
     and the print map (PNG, PDF, SVG with ``note``); both maps carry ``completeness`` (the list's
     completeness line, :func:`mapapp.render.captions.funding_completeness`) under the title."""
-    st.subheader(t("fk.exports", lang))
+    st.header(t("fk.exports", lang))
     stem = f"komm-in_foerderkarte_{choice.replace('–', '-')}"
     labelled = funded_table_labelled(table, lang)
     sources = sources_lines(b.year, note, lang)

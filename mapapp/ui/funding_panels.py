@@ -26,7 +26,7 @@ _PROJECT_COLUMNS = [
 
 def details(ags: str | None, units: pd.DataFrame, registry: pd.DataFrame, lang: str) -> None:
     """The clicked unit (``ags`` from the map) with its projects, or a hint to click."""
-    st.subheader(t("fk.details", lang))
+    st.header(t("fk.details", lang))
     rows = units[units["ags"] == ags] if ags else units.iloc[:0]
     if rows.empty:
         st.info(t("fk.details.none", lang))

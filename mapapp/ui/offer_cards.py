@@ -43,7 +43,7 @@ def result_list(
     heading = t("of.results", lang, n=len(hits), place=_where(point, lang))
     if filters:
         heading += " – " + t("of.results.filters", lang, filters=filters)
-    st.subheader(heading)
+    st.header(heading)
     moment = now or dt.datetime.now(OFFER_TIMEZONE)
     for i, hit in enumerate(hits, start=1):
         offer_card(i, hit, lang, moment)

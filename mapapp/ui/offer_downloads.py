@@ -23,7 +23,7 @@ from mapapp.ui.texts import plain, t
 
 def offer_downloads(offers: list[Offer], lang: str) -> None:
     """Five buttons in two rows (file name ``of.download.stem``) and the sources as a caption."""
-    st.subheader(t("of.export", lang))
+    st.header(t("of.export", lang))
     stem = plain("of.download.stem", lang)
     row1, row2 = st.columns(3), st.columns(3)
     row1[0].download_button(

@@ -36,7 +36,7 @@ _PICK, _PICK_NEXT = "ed_pick", "ed_pick_next"  # the select box; what it shows a
 
 
 def render(account: Account, lang: str) -> None:
-    st.subheader(t("ed.title", lang))
+    st.header(t("ed.title", lang))
     version = state.require_data(lang)
     store = cached.offer_store(version)
     offers, versions = store.all(), store.versions()

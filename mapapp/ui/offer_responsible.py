@@ -38,7 +38,7 @@ def offer_responsible(
     status = cached.status(str(cached.settings().reference_dir))
     found = responsible_for(point, ctx, status, index.offers, lang)
     with st.container(key=SECTION_KEY):
-        st.subheader(t("of.resp.title", lang))
+        st.header(t("of.resp.title", lang))
         if not found:
             st.caption(t("of.resp.unknown", lang))
         else:

@@ -97,7 +97,7 @@ def test_no_serious_accessibility_violation(
     page = app.page
     expect(page.locator("h1").first).to_be_visible()
     if path.startswith("/angebote"):
-        expect(page.get_by_role("heading", level=3).filter(has_text="Bochum").first).to_be_visible()
+        expect(page.get_by_role("heading", level=2).filter(has_text="Bochum").first).to_be_visible()
         expect(app.map.locator(".leaflet-marker-icon").first).to_be_attached()
         # the filters too (multiselects, checkbox, slider)
         page.locator("[data-testid='stExpander'] summary").first.click()
@@ -133,7 +133,7 @@ def test_search_results_and_cards_by_keyboard_only(open_app: Callable[..., AppPa
     _tab_to(page, f"(el) => el.getAttribute('aria-label') === {label!r}", "the search box")
     page.keyboard.type("Bochum")
     page.keyboard.press("Enter")
-    heading = page.get_by_role("heading", level=3).filter(has_text=re.compile(r"Bochum"))
+    heading = page.get_by_role("heading", level=2).filter(has_text=re.compile(r"Bochum"))
     expect(heading.first).to_be_visible()
     settle(page)
     # the cards' folded details: reached by Tab, opened with Enter and with Space

@@ -65,7 +65,7 @@ def test_granted_location_in_bochum_is_searched(
     _click_locate(app, lang)
     expect(app.page).to_have_url(re.compile(r"[?&]ort=51\.48180(,|%2C)7\.21620"))
     point = "51.48180, 7.21620"
-    heading = app.page.get_by_role("heading", level=3).filter(has_text=NEAR[lang])
+    heading = app.page.get_by_role("heading", level=2).filter(has_text=NEAR[lang])
     expect(heading).to_have_count(1)
     # the point may stand in direction isolates (right-to-left); its digits stay in order
     expect(heading).to_contain_text(re.compile(r"51\.48180, 7\.21620"))
@@ -85,12 +85,12 @@ def test_refused_location_says_so_and_keeps_the_page(open_app: Callable[..., App
     _click_locate(app, lang)
     expect(app.page.get_by_text(t("of.geo.denied", lang))).to_be_visible()
     assert "ort" not in _query(app), app.page.url
-    expect(app.page.get_by_role("heading", level=3).filter(has_text=NEAR[lang])).to_have_count(0)
+    expect(app.page.get_by_role("heading", level=2).filter(has_text=NEAR[lang])).to_have_count(0)
     # the typed search still works afterwards, and the sentence goes with the next interaction
     box = app.page.get_by_label(t("of.search.label", lang), exact=True)
     box.fill("Bochum")
     box.press("Enter")
-    expect(app.page.get_by_role("heading", level=3).filter(has_text=NEAR[lang])).to_contain_text(
+    expect(app.page.get_by_role("heading", level=2).filter(has_text=NEAR[lang])).to_contain_text(
         "Bochum"
     )
     expect(app.page.get_by_text(t("of.geo.denied", lang))).to_have_count(0)
@@ -104,4 +104,4 @@ def test_location_outside_nrw_is_not_searched(open_app: Callable[..., AppPage]) 
         app.page.get_by_text(t("of.geo.outside", lang, point="52.52000, 13.40500"))
     ).to_be_visible()
     assert "ort" not in _query(app), app.page.url
-    expect(app.page.get_by_role("heading", level=3).filter(has_text=NEAR[lang])).to_have_count(0)
+    expect(app.page.get_by_role("heading", level=2).filter(has_text=NEAR[lang])).to_have_count(0)

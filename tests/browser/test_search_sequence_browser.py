@@ -138,7 +138,7 @@ class Searcher:
         )
         assert hits, (asked, self.flt)
         near = NEAR[self.device.lang]
-        heading = page.get_by_role("heading", level=3).filter(has_text=near)
+        heading = page.get_by_role("heading", level=2).filter(has_text=near)
         expect(heading).to_have_count(1)
         # (in Arabic the place and the names stand in invisible direction isolates)
         expect(heading).to_contain_text(

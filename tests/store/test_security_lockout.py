@@ -269,7 +269,7 @@ def test_right_password_refused_when_the_lock_came_from_elsewhere(data_dir: Path
         _fail(other, f"ip:10.9.9.{i}", 1)
     _login(at, PASSWORD)
     _lock_sentence(at)
-    assert not any("Förderliste" in s.value for s in at.subheader)  # not logged in
+    assert not any("Förderliste" in s.value for s in at.header)  # not logged in
     # the submitted password never reached a check: no success recorded
     assert "success" not in {o for _, _, o in other.history()}
 

@@ -68,14 +68,14 @@ def test_search_by_place_lists_the_nearest_seed_office_first(real_data_dir: Path
 
     at = run(ort="Münster")
     assert [t.value for t in at.title] == ["Angebote finden"]
-    assert any(s.value == "Zuständig für Ihren Wohnort" for s in at.subheader)
+    assert any(s.value == "Zuständig für Ihren Wohnort" for s in at.header)
     offices = _responsible(at)
     assert len(offices) == 2
     assert "Ausländeramt Münster" in offices[0] and "zuständig für Münster" in offices[0]
     assert "Kommunales Integrationszentrum Münster" in offices[1]
     assert "zuständig für Münster" in offices[1]
     assert any("Klemensstraße 10" in m.value for m in at.markdown)  # the KI's address
-    assert any("Angebote in der Nähe von Münster" in s.value for s in at.subheader)
+    assert any("Angebote in der Nähe von Münster" in s.value for s in at.header)
     cards = _cards(at)
     assert len(cards) == 10
     assert nearest["name"] in cards[0].replace("\\", "")
@@ -90,7 +90,7 @@ def test_category_filter_from_the_url(real_data_dir: Path) -> None:
     cards = _cards(at)
     assert len(cards) == 3
     assert all(c.split("\n")[1] == "Migrationsberatung für Erwachsene \\(MBE\\)" for c in cards)
-    assert any("Filter: Migrationsberatung für Erwachsene" in s.value for s in at.subheader)
+    assert any("Filter: Migrationsberatung für Erwachsene" in s.value for s in at.header)
 
 
 def test_auslaenderbehoerde_from_the_url_is_the_responsible_one(real_data_dir: Path) -> None:
@@ -115,4 +115,4 @@ def test_unknown_place_is_reported_not_raised(real_data_dir: Path) -> None:
 def test_arabic_interface(real_data_dir: Path) -> None:
     at = run(ort="Köln", lang="ar")
     assert [t.value for t in at.title] == ["العثور على الخدمات"]
-    assert any("بالقرب من" in s.value for s in at.subheader)
+    assert any("بالقرب من" in s.value for s in at.header)

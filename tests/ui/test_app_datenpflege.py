@@ -74,9 +74,10 @@ def test_editor_sees_both_sections_with_real_data(
     at.text_input(key="auth_password").input("s3cret")
     at.button[0].click().run()
     assert not at.exception
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "Förderliste des Ministeriums",
         "Integrationsangebote",
+        "Redaktion: einzelne Angebote",
     ]
     stored = [m.value for m in at.markdown if m.value.startswith("Gespeichert:")]
     assert (

@@ -122,7 +122,7 @@ def test_completeness_mentions_published_total(real_data_dir: Path) -> None:
 
 def test_details_panel_without_click(real_data_dir: Path) -> None:
     at = fresh_app()
-    assert "Details" in [s.value for s in at.subheader]
+    assert "Details" in [s.value for s in at.header]
     assert any(i.value == "Keine Fläche ausgewählt." for i in at.info)
 
 

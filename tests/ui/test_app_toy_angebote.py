@@ -67,9 +67,9 @@ def test_nearest_offers_to_betadorf(toy_data_dir: ToyData) -> None:
     for card, (name, _) in zip(shown, want, strict=True):
         assert name in card
     assert distances_km(at) == [round(km, 1) for _, km in want]
-    assert any("Betadorf" in s.value for s in at.subheader)
+    assert any("Betadorf" in s.value for s in at.header)
     # the responsible offices come first, apart from the list
-    assert any(s.value == "Zuständig für Ihren Wohnort" for s in at.subheader)
+    assert any(s.value == "Zuständig für Ihren Wohnort" for s in at.header)
     offices = responsible(at)
     assert len(offices) == 2
     assert "Ausländerbehörde Nordkreis" in offices[0] and "zuständig für Betadorf" in offices[0]

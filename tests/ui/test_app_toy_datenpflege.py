@@ -45,7 +45,7 @@ def editor(toy_data_dir: ToyData, monkeypatch: pytest.MonkeyPatch) -> ToyData:
 
 def test_editor_sees_the_toy_list_and_the_toy_offers(editor: ToyData) -> None:
     at = logged_in()
-    assert len(at.subheader) == 3  # the funding list, the offer lists, single offers
+    assert len(at.header) == 3  # the funding list, the offer lists, single offers
     texts = [m.value for m in at.markdown]
     active = next(t for t in texts if t.startswith("Aktiv:"))
     projects, kommunen = len(toy.FUNDING_ROWS), len({r[0] for r in toy.FUNDING_ROWS})
@@ -61,7 +61,7 @@ def test_without_password_nothing_is_editable(
     monkeypatch.delenv("MAPAPP_EDITOR_PASSWORD", raising=False)
     at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert len(at.text_input) == 0 and len(at.subheader) == 0
+    assert len(at.text_input) == 0 and len(at.header) == 0
     assert any("MAPAPP_EDITOR_PASSWORD" in w.value for w in at.warning)
 
 
@@ -88,7 +88,7 @@ def test_imported_list_becomes_active_and_reset_returns(editor: ToyData) -> None
 
 
 def _visible(at: AppTest) -> list[str]:
-    elements = [at.title, at.subheader, at.markdown, at.caption, at.button, at.checkbox]
+    elements = [at.title, at.header, at.markdown, at.caption, at.button, at.checkbox]
     return [str(getattr(e, "label", None) or e.value) for kind in elements for e in kind]
 
 
@@ -104,7 +104,7 @@ def test_the_page_speaks_the_ui_language(editor: ToyData, lang: str) -> None:
 
     at = logged_in(lang)
     assert [s.value for s in at.title] == [t("dp.title", lang)]
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         t("dp.funding.title", lang),
         t("dp.offers.title", lang),
         t("ed.title", lang),

@@ -49,7 +49,7 @@ def _button(at: AppTest, label: str):
 
 def test_editor_changes_in_scope_conflict_verify_and_revert(world: ToyData) -> None:
     at = _login("nord")
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "Integrationsangebote",
         "Redaktion: einzelne Angebote",
     ]
@@ -137,7 +137,7 @@ def test_a_form_with_a_bad_row_gets_the_importers_messages(world: ToyData) -> No
 
 def test_viewer_reads_only(world: ToyData) -> None:
     at = _login("leser")
-    assert [s.value for s in at.subheader] == ["Redaktion: einzelne Angebote"]
+    assert [s.value for s in at.header] == ["Redaktion: einzelne Angebote"]
     assert any("nur lesen" in i.value for i in at.info)
     oid, v = _offer("Migrationsberatung Betadorf")
     assert "__new__" not in at.selectbox(key="ed_pick").options

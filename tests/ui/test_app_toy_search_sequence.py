@@ -32,7 +32,7 @@ def _search(at: AppTest, place: str) -> None:
 def _shows(at: AppTest, place: str) -> None:
     assert at.text_input[0].value == place
     assert at.query_params.get("ort") == place, at.query_params
-    headings = [s.value for s in at.subheader if "in der Nähe von" in s.value]
+    headings = [s.value for s in at.header if "in der Nähe von" in s.value]
     assert len(headings) == 1 and f"von {place} " in headings[0], headings
 
 

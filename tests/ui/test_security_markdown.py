@@ -123,7 +123,7 @@ def test_t_escapes_parameters_by_default() -> None:
 # -- page level: /angebote?ort=<payload> ------------------------------------------------------
 
 TIMEOUT = 120
-_MARKDOWN_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success", "subheader")
+_MARKDOWN_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success", "header")
 
 
 def _angebote() -> None:

@@ -84,7 +84,7 @@ def _funding_status(lang: str) -> bool:
 
 
 def _funding_section(lang: str, account: Account) -> None:
-    st.subheader(t("dp.funding.title", lang))
+    st.header(t("dp.funding.title", lang))
     imported = _funding_status(lang)
     upload = st.file_uploader(
         plain("dp.funding.upload", lang), type=["csv", "txt", "xlsx"], key="funding_upload"
@@ -127,7 +127,7 @@ def _funding_section(lang: str, account: Account) -> None:
 
 
 def _offers_section(lang: str, account: Account) -> None:
-    st.subheader(t("dp.offers.title", lang))
+    st.header(t("dp.offers.title", lang))
     version = state.require_data(lang)
     store = cached.offer_store(version)
     n = store.count()

@@ -80,7 +80,7 @@ def _funding(
     lang: str,
 ) -> None:
     """Funded Kommunen against the others for the chosen programme years (key ``gap_years``)."""
-    st.subheader(t("gap.funding", lang))
+    st.header(t("gap.funding", lang))
     years_label = st.selectbox(
         t("gap.funding.years", lang),
         list(_YEARS),
