@@ -10,6 +10,7 @@ after each search, and Streamlit would drop every second input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,8 @@ LANGUAGES_KEY = "of_languages"
 GROUPS_KEY = "of_groups"
 BARRIER_FREE_KEY = "of_barrier_free"
 LIMIT_KEY = "of_limit"
+#: Session key of the option labels each multiselect showed last (:func:`_picker`).
+LABELS_SHOWN_KEY = "of_labels_shown"
 
 
 def widget_values(search: SearchState, languages: list[str]) -> dict[str, Any]:
@@ -72,28 +75,6 @@ def seed_from_url(languages: list[str]) -> None:
     st.session_state[URL_SEEN_KEY] = url
 
 
-def hold_selections(languages: list[str]) -> None:
-    """Keep what is picked in the multiselects when their option labels change.
-
-    Streamlit (1.67) knows a multiselect's choice by the labels shown, and the labels carry the
-    counts around the searched place ("Integration Point (1)"). The browser keeps the labels it
-    was given last and sends them back with every run: at a place where the label reads
-    "Integration Point (0)" the choice would match no option and be dropped without a word.
-    Before the widgets are drawn the choice still reads by the last run's labels; writing it back
-    by value (category, language code, target group) makes Streamlit hand the browser the choice
-    under the new labels. Runs after :func:`seed_from_url` (a deep link's filters win).
-    """
-    options: dict[str, dict[str, Any]] = {
-        CATEGORIES_KEY: {c.value: c for c in OfferCategory},
-        LANGUAGES_KEY: {code: code for code in languages},
-        GROUPS_KEY: {g.value: g for g in TargetGroup},
-    }
-    for key, by_value in options.items():
-        if key in st.session_state:
-            picked = st.session_state[key] or []
-            st.session_state[key] = [by_value[str(v)] for v in picked if str(v) in by_value]
-
-
 @dataclass(frozen=True)
 class OfferQuery:
     """What the page searches: the search (place text, filters, limit), the place as a point
@@ -111,7 +92,6 @@ def search_form(index: OfferIndex, ctx: GeoContext, lang: str) -> OfferQuery:
     around it; the URL seeds them (:func:`seed_from_url`)."""
     languages = index.languages
     seed_from_url(languages)
-    hold_selections(languages)
     with st.form("offer_search"):
         place = st.text_input(
             t("of.search.label", lang),
@@ -151,6 +131,39 @@ def _option(name: str, count: int, in_data: int, lang: str) -> str:
     return f"{name} ({count})"
 
 
+def _picker(
+    title: str, options: list[Any], fmt: Callable[[Any], str], key: str, lang: str
+) -> list[Any]:
+    """A multiselect of ``options`` labelled by ``fmt`` whose choice survives new labels.
+
+    Streamlit (1.67) knows a multiselect's choice by the labels shown, and the labels carry the
+    counts around the searched place ("Integration Point (1)"). The browser keeps the labels it
+    was given last and sends them back with every run: at a place where the label reads
+    "Integration Point (0)" the choice would match no option and be dropped without a word.
+    Before the widget is drawn the choice still reads by the last run's labels; when a picked
+    option's label changed, the choice is written back by value, and Streamlit hands the browser
+    the choice under the new labels. (Only then: a write on every run would close an open
+    option list at each rerun.)
+    """
+    labels = {str(o): fmt(o) for o in options}
+    shown = st.session_state.setdefault(LABELS_SHOWN_KEY, {})
+    picked = st.session_state.get(key) or []
+    before = shown.get(key)
+    if before is not None and any(before.get(str(v)) != labels.get(str(v)) for v in picked):
+        by_value = {str(o): o for o in options}
+        st.session_state[key] = [by_value[str(v)] for v in picked if str(v) in by_value]
+    shown[key] = labels
+    return st.multiselect(
+        title,
+        options,
+        format_func=fmt,
+        placeholder=plain("of.filter.placeholder", lang),
+        select_all=False,  # Streamlit's "Select all" option is English only
+        key=key,
+        disabled=not options,
+    )
+
+
 def _filters(
     place: str,
     languages: list[str],
@@ -172,44 +185,38 @@ def _filters(
             )
         else:
             st.caption(t("of.filter.counts_all", lang))
-        cats = st.multiselect(
+        cats = _picker(
             t("of.filter.category", lang),
             list(OfferCategory),
-            format_func=lambda c: _option(
+            lambda c: _option(
                 label("category", c, lang),
                 counts.categories.get(c.value, 0),
                 counts.in_data_categories.get(c.value, 0),
                 lang,
             ),
-            placeholder=plain("of.filter.placeholder", lang),
-            select_all=False,  # Streamlit's "Select all" option is English only
-            key=CATEGORIES_KEY,
+            CATEGORIES_KEY,
+            lang,
         )
-        langs = st.multiselect(
+        langs = _picker(
             t("of.filter.language", lang),
             languages,
-            format_func=lambda code: (
-                f"{language_name(code, lang)} ({code}) ({counts.languages.get(code, 0)})"
-            ),
-            placeholder=plain("of.filter.placeholder", lang),
-            select_all=False,  # Streamlit's "Select all" option is English only
-            key=LANGUAGES_KEY,
-            disabled=not languages,
+            lambda code: f"{language_name(code, lang)} ({code}) ({counts.languages.get(code, 0)})",
+            LANGUAGES_KEY,
+            lang,
         )
         if not languages:
             st.caption(t("of.filter.no_language_data", lang))
-        groups = st.multiselect(
+        groups = _picker(
             t("of.filter.target", lang),
             list(TargetGroup),
-            format_func=lambda g: _option(
+            lambda g: _option(
                 label("target_group", g, lang),
                 counts.target_groups.get(g.value, 0),
                 counts.in_data_target_groups.get(g.value, 0),
                 lang,
             ),
-            placeholder=plain("of.filter.placeholder", lang),
-            select_all=False,  # Streamlit's "Select all" option is English only
-            key=GROUPS_KEY,
+            GROUPS_KEY,
+            lang,
         )
         bf = st.checkbox(
             f"{plain('of.filter.barrierfree', lang)} ({counts.barrier_free})",
