@@ -3,8 +3,9 @@
 axe-core (npm, pinned in ``tests/browser/js/package-lock.json``, installed by
 ``scripts/install_browser.sh``) is injected into the page and into every frame (the maps are
 iframes) and run on the settled page; no violation of impact "serious" or "critical" may be left
-(contrast, names of buttons, links, iframes and form fields, landmarks, ``lang`` …). Moderate and
-minor findings are printed, not failed. Pages: Förderkarte, Angebote (with a search, filters
+(contrast, names of buttons, links, iframes and form fields, landmarks, ``lang`` …), and no
+heading may skip a level (``heading-order``: sections are h2 under the page's h1). Other moderate
+and minor findings are printed, not failed. Pages: Förderkarte, Angebote (with a search, filters
 open; German desktop and Arabic phone), Versorgungslücken, Datenpflege (the login a visitor sees).
 
 The keyboard test searches, reaches the results and opens two cards with Tab, Enter and Space
@@ -25,6 +26,7 @@ from playwright.sync_api import Page, expect
 from mapapp.config import REPO_ROOT
 from mapapp.text import t
 from tests.browser.conftest import AppPage
+from tests.browser.harness import MAP_IFRAME
 from tests.conftest import skip_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
@@ -32,6 +34,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.data, pytest.mark.web]
 AXE_JS = REPO_ROOT / "tests" / "browser" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 #: Impacts that fail the test.
 BLOCKING = ("serious", "critical")
+#: Rules of a lesser impact that fail the test too.
+BLOCKING_RULES = ("heading-order",)
 #: The page has settled: no element of an earlier run left (Streamlit fades those), nothing
 #: still loading.
 _IDLE = """() => !document.querySelector(
@@ -103,11 +107,14 @@ def test_no_serious_accessibility_violation(
         page.locator("[data-testid='stExpander'] summary").first.click()
         expect(page.locator("[data-testid='stMultiSelect']").first).to_be_visible()
     settle(page)
-    # the document speaks the page's language
+    # the document speaks the page's language, the maps have a name in it
     expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("[data-testid='stSkipToContent']")).to_have_text(t("st.skip", lang))
+    for title in page.locator(MAP_IFRAME).evaluate_all("els => els.map((f) => f.title)"):
+        assert title.startswith(t("map.frame.page", lang, page="")), title
     violations = axe_violations(page, axe_js)
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    others = [v for v in violations if v["impact"] not in BLOCKING]
+    blocking = [v for v in violations if v["impact"] in BLOCKING or v["id"] in BLOCKING_RULES]
+    others = [v for v in violations if v not in blocking]
     if others:
         print(f"axe, not blocking ({path}):\n{_report(others)}")
     assert not blocking, f"axe on {path}:\n{_report(blocking)}"

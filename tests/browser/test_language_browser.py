@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from mapapp.config import BKG_LICENCE, Settings
 from mapapp.services.offers import load_offers
@@ -242,8 +242,7 @@ def test_arabic_phone_reads_right_to_left(open_app: Callable[..., AppPage]) -> N
     page.locator("[data-testid='stExpander'] summary").first.click()
     select = page.locator("[data-testid='stMultiSelect']").first
     expect(select).to_be_visible()
-    select.locator("input").click()
-    expect(page.get_by_role("option").first).to_be_visible()
+    _open_list(select)
     shown = page.locator("[data-testid='stApp']").inner_text() + " ".join(
         page.locator("[placeholder]").evaluate_all("els => els.map(e => e.placeholder)")
     )
@@ -251,3 +250,110 @@ def test_arabic_phone_reads_right_to_left(open_app: Callable[..., AppPage]) -> N
     page.screenshot(path=str(ARTIFACTS / "angebote_ar_phone_filters.png"))
     assert [w for w in STREAMLIT_ENGLISH if w in shown] == []
     page.keyboard.press("Escape")
+
+
+#: Streamlit's own English (frame, screen-reader labels, select lists, table toolbar) that the
+#: page translates (mapapp/ui/streamlit_texts.py); matched as whole words.
+STREAMLIT_OWN_ENGLISH = (
+    "Skip to main content",
+    "App pages",
+    "Sidebar",
+    "Collapse sidebar",
+    "Expand sidebar",
+    "Link to heading",
+    "Open",
+    "Close",
+    "Dismiss",
+    "Clear all",
+    "Remove",
+    "Selected values",
+    "Help for",
+    "Download as CSV",
+    "Search",
+    "Fullscreen",
+    "Show/hide columns",
+    "No results",
+    "options available",
+    "option available",
+    "streamlit_folium",
+)
+#: Every aria-label, title and placeholder on the page.
+_LABELS = """() => [...document.querySelectorAll('[aria-label],[title],[placeholder]')]
+    .flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a)))
+    .filter((v) => v)"""
+
+
+def _open_list(select: Locator) -> None:
+    """Open a multiselect's list (a click during a rerun may only focus it: then the arrow key)."""
+    select.page.wait_for_function("() => !document.querySelector(\"[data-stale='true']\")")
+    select.locator("input").click()
+    option = select.page.get_by_role("option").first
+    try:
+        expect(option).to_be_visible(timeout=5000)
+    except AssertionError:
+        select.locator("input").press("ArrowDown")
+        expect(option).to_be_visible()
+
+
+def _english_left(texts: list[str], data: list[str]) -> list[str]:
+    rest = _without_data("\n".join(texts), data)
+    return [w for w in STREAMLIT_OWN_ENGLISH if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", rest)]
+
+
+@pytest.mark.parametrize("lang", ["ar", "uk"])
+def test_streamlit_own_texts_are_translated(
+    open_app: Callable[..., AppPage], data_values: list[str], lang: str
+) -> None:
+    """Arabic and Ukrainian: none of Streamlit's own English is left in the visible text or the
+    screen-reader labels, with the sidebar closed and opened again, a multiselect holding a
+    choice and its list open without a match; the map's iframe has a translated name."""
+    app = open_app(f"/angebote?lang={lang}&ort=K%C3%B6ln")
+    page = app.page
+    expect(page.get_by_role("heading", level=2).filter(has_text="Köln").first).to_be_visible()
+    expect(app.map_iframe).to_have_attribute("title", t("map.frame.angebote", lang))
+    expect(page.locator("[data-testid='stSkipToContent']")).to_have_text(t("st.skip", lang))
+    # the sidebar: closed and opened again by its translated buttons
+    page.locator("[data-testid='stSidebar']").hover()
+    page.get_by_role("button", name=t("st.sidebar.collapse", lang), exact=True).click()
+    expand = page.get_by_role("button", name=t("st.sidebar.expand", lang), exact=True)
+    labels = page.evaluate(_LABELS)  # while collapsed: the expand button's label
+    expand.click()
+    expect(page.locator("[data-testid='stSidebarNav']")).to_be_visible()
+    # a multiselect with a choice (its chip's "Remove …", "Clear all") and a search without match
+    page.locator("[data-testid='stExpander'] summary").first.click()
+    select = page.locator("[data-testid='stMultiSelect']").first
+    _open_list(select)
+    page.get_by_role("option").first.click()
+    expect(select.get_by_label(t("st.clear_all", lang), exact=True)).to_be_attached()
+    select = page.locator("[data-testid='stMultiSelect']").first  # after the rerun
+    _open_list(select)
+    page.keyboard.type("zzzz")
+    expect(page.get_by_text(t("st.no_results", lang), exact=True)).to_be_visible()
+    labels += page.evaluate(_LABELS)
+    assert any(v.startswith(t("st.remove", lang, value="")) for v in labels), labels
+    texts = [page.locator("body").inner_text(), *labels]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"angebote_{lang}_streamlit_texts.png"))
+    assert _english_left(texts, data_values) == []
+    page.keyboard.press("Escape")
+
+
+def test_table_toolbar_is_translated(open_app: Callable[..., AppPage]) -> None:
+    """A table's toolbar (Förderkarte, Ukrainian): buttons named and their tooltips worded in
+    the page's language."""
+    lang = "uk"
+    app = open_app(f"/?lang={lang}")
+    page = app.page
+    expect(app.map_iframe).to_have_attribute("title", t("map.frame.foerderkarte", lang))
+    table = page.locator("[data-testid='stDataFrame']:visible").first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    buttons = table.locator("[data-testid='stElementToolbar'] button")
+    expect(buttons.first).to_be_visible()
+    names = set(buttons.evaluate_all("els => els.map((b) => b.getAttribute('aria-label'))"))
+    assert names == {t(k, lang) for k in ("st.columns", "st.csv", "st.search", "st.fullscreen")}
+    buttons.first.hover()
+    tooltip = page.locator("[data-testid='stTooltipContent']")
+    expect(tooltip).to_have_text(t("st.columns", lang))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"foerderkarte_{lang}_table_toolbar.png"))
