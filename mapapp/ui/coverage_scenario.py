@@ -33,6 +33,7 @@ from mapapp.text.coverage_scenario import access_sentence, change_rows, scenario
 from mapapp.ui import cached, state
 from mapapp.ui.errors import data_error_text
 from mapapp.ui.markdown import md, trusted
+from mapapp.ui.streamlit_texts import map_container
 from mapapp.ui.tables import show_table
 from mapapp.ui.texts import plain, t
 
@@ -360,7 +361,8 @@ def scenario_section(
     st.markdown(f"### {md(plain('scn.diff_map', lang))}")
     m = difference_map(sr, view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup, lang=lang)
     localize_assets(m)
-    st_folium(m, key=MAP_KEY, height=520, use_container_width=True, returned_objects=[])
+    with map_container("scenario"):  # the iframe's title: "Karte: Szenario, …"
+        st_folium(m, key=MAP_KEY, height=520, use_container_width=True, returned_objects=[])
     _tables(sr, lang)
     with st.expander(t("scn.method", lang), expanded=False):
         st.markdown(scenario_rule(before.params, lang))

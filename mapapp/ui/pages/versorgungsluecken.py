@@ -17,6 +17,7 @@ from mapapp.ui.coverage_downloads import coverage_downloads
 from mapapp.ui.coverage_summary import data_warning, headline, method_panel
 from mapapp.ui.coverage_tables import distribution, funding_comparison, ranking
 from mapapp.ui.markdown import trusted
+from mapapp.ui.streamlit_texts import map_container
 from mapapp.ui.texts import plain, t
 
 MAP_KEY = "gap_map"
@@ -56,10 +57,11 @@ def render() -> None:
         result, choice.view, kreise=b.kreise, gemeinden=b.gemeinden, lookup=lookup, lang=lang
     )
     localize_assets(m)
-    returned = st_folium(
-        m, key=coverage_scenario.map_key(MAP_KEY), height=600, use_container_width=True,
-        returned_objects=coverage_scenario.map_returns(),
-    )  # fmt: skip
+    with map_container("luecken"):  # the iframe's title: "Karte: Versorgungslücken"
+        returned = st_folium(
+            m, key=coverage_scenario.map_key(MAP_KEY), height=600, use_container_width=True,
+            returned_objects=coverage_scenario.map_returns(),
+        )  # fmt: skip
     coverage_scenario.take_click(returned, version, lang)
     method_panel(result, lang)
     ranking(result, lang)
