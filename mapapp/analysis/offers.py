@@ -408,6 +408,26 @@ _LATLON_RE = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+
 _PLZ_RE = re.compile(r"\b(\d{5})\b\s*([^,\d][^,]*)?")
 
 
+#: Precisions whose point is only the centre of a Gemeinde (or of the Kreis seat): seen from a
+#: place in that same Gemeinde, the straight line to it measures nothing real.
+CENTRE_PRECISIONS = frozenset({Precision.GEMEINDE_CENTRE, Precision.KREIS_SEAT_CENTRE})
+
+
+def shown_distance_m(hit: NearestOffer, place_ags: str | None) -> float | None:
+    """The distance a page may show for ``hit`` seen from a place in the Gemeinde ``place_ags``.
+
+    ``None`` when the offer has no location, and when it stands only at the centre of the very
+    Gemeinde the place lies in: its real address there is not located, so "0,0 km" (or any other
+    figure) would be invented. Offers at a centre of another Gemeinde keep their distance (the
+    card says it is approximate)."""
+    if hit.distance_m is None:
+        return None
+    o = hit.offer
+    if o.precision in CENTRE_PRECISIONS and place_ags and o.ags == place_ags:
+        return None
+    return hit.distance_m
+
+
 @dataclass(frozen=True)
 class SearchPoint:
     """A searched place: WGS84 point, a label, and whether it is only the Gemeinde centre."""

@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from mapapp.analysis.offers import NearestOffer, SearchPoint
+from mapapp.analysis.offers import NearestOffer, SearchPoint, shown_distance_m
 from mapapp.ingest.hours import OFFER_TIMEZONE
 from mapapp.model import COL_AGS, COL_NAME
 from mapapp.offers_model import Offer, Precision, is_stale
@@ -46,7 +46,7 @@ def result_list(
     st.header(heading)
     moment = now or dt.datetime.now(OFFER_TIMEZONE)
     for i, hit in enumerate(hits, start=1):
-        offer_card(i, hit, lang, moment)
+        offer_card(i, hit, lang, moment, place_ags=point.ags)
 
 
 def _where(point: SearchPoint, lang: str) -> str:
@@ -73,18 +73,25 @@ def _value(line: CardLine) -> str:
     return text
 
 
-def offer_card(i: int, hit: NearestOffer, lang: str, now: dt.datetime) -> None:
+def offer_card(
+    i: int, hit: NearestOffer, lang: str, now: dt.datetime, place_ags: str | None = None
+) -> None:
     """Name, category, distance; address, phone, opening hours and the source's date at once;
-    everything else in the folded details."""
+    everything else in the folded details. ``place_ags``: the searched place's Gemeinde (an
+    offer placed only at that Gemeinde's centre gets no distance, :func:`shown_distance_m`)."""
     o: Offer = hit.offer
     card = card_content(o, now, lang)
     with st.container(border=True):
         name = isolate(md(o.name), lang)  # the number stays at the start in right-to-left
         st.markdown(f"**{i}\\. {name}**  \n{md(label('category', o.category, lang))}")
+        shown = shown_distance_m(hit, place_ags)
         if hit.distance_m is None:  # no location: never a distance
-            st.caption(t("of.kreis_unlocated", lang, kreis=_kreis_name(o.kreis_ags)))
+            st.caption(t("of.kreis_unlocated", lang, kreis=_unit_name(o.kreis_ags)))
+        elif shown is None:  # only at the centre of the searched place's own Gemeinde
+            where = o.city or _unit_name(o.ags)
+            st.caption(t("of.same_gemeinde", lang, gemeinde=isolate(md(where), lang)))
         else:
-            st.caption(t("of.distance", lang, km=number(hit.distance_m / 1000, lang, 1)))
+            st.caption(t("of.distance", lang, km=number(shown / 1000, lang, 1)))
         if o.precision is not Precision.ADDRESS and hit.distance_m is not None:
             st.warning(t("offer.location", lang, precision=label("precision", o.precision, lang)))
         _summary(o, card, lang)
@@ -128,10 +135,11 @@ def _freshness(o: Offer, lang: str) -> None:
         st.warning(t("of.card.stale", lang, date=when, months=months))
 
 
-def _kreis_name(kreis_ags: str | None) -> str:
-    """The Kreis's name from the status table (its AGS when the table does not know it)."""
-    if not kreis_ags:
+def _unit_name(ags: str | None) -> str:
+    """The name of a Kreis or Gemeinde from the status table (its AGS when the table does not
+    know it)."""
+    if not ags:
         return ""
     status = cached.status(str(cached.settings().reference_dir))
-    names = status.loc[status[COL_AGS] == kreis_ags, COL_NAME]
-    return str(names.iloc[0]) if len(names) else kreis_ags
+    names = status.loc[status[COL_AGS] == ags, COL_NAME]
+    return str(names.iloc[0]) if len(names) else ags

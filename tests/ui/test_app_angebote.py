@@ -116,3 +116,17 @@ def test_arabic_interface(real_data_dir: Path) -> None:
     at = run(ort="Köln", lang="ar")
     assert [t.value for t in at.title] == ["العثور على الخدمات"]
     assert any("بالقرب من" in s.value for s in at.header)
+
+
+def test_an_office_only_at_the_centre_of_the_searched_gemeinde_gets_no_distance(
+    real_data_dir: Path,
+) -> None:
+    """Bochum: offers of Bochum placed only at the Gemeinde centre (their street is not located)
+    say "Entfernung unbekannt" instead of "0,0 km"; located and other-town offers keep theirs."""
+    at = run(ort="Bochum")
+    captions = [c.value for c in at.caption]
+    unknown = [c for c in captions if "Entfernung unbekannt" in c]
+    assert unknown, captions
+    assert all("Bochum" in c for c in unknown)
+    assert not any(c.startswith("0,0 km") for c in captions), captions
+    assert any(c.endswith("km Luftlinie") for c in captions)  # other offers keep a distance
