@@ -89,7 +89,7 @@ def offer_card(
             st.caption(t("of.kreis_unlocated", lang, kreis=_unit_name(o.kreis_ags)))
         elif shown is None:  # only at the centre of the searched place's own Gemeinde
             where = o.city or _unit_name(o.ags)
-            st.caption(t("of.same_gemeinde", lang, gemeinde=isolate(md(where), lang)))
+            st.caption(t("of.same_gemeinde", lang, gemeinde=isolate(where, lang)))
         else:
             st.caption(t("of.distance", lang, km=number(shown / 1000, lang, 1)))
         if o.precision is not Precision.ADDRESS and hit.distance_m is not None:

@@ -128,5 +128,6 @@ def test_an_office_only_at_the_centre_of_the_searched_gemeinde_gets_no_distance(
     unknown = [c for c in captions if "Entfernung unbekannt" in c]
     assert unknown, captions
     assert all("Bochum" in c for c in unknown)
+    assert not any("\\\\" in c for c in unknown)  # the place is escaped once, not twice
     assert not any(c.startswith("0,0 km") for c in captions), captions
     assert any(c.endswith("km Luftlinie") for c in captions)  # other offers keep a distance
