@@ -15,7 +15,7 @@ from mapapp.analysis.funding import CLASS_FUNDED_KREIS, CLASS_FUNDED_STADT
 from mapapp.offers_model import Offer
 from mapapp.render.assets import standalone_html
 from mapapp.render.maps import base_map, web_features
-from mapapp.render.offers_labels import add_gemeinde_labels
+from mapapp.render.offers_labels import SearchLabel, add_gemeinde_labels
 from mapapp.render.offers_layer import add_offers_layer
 from mapapp.render.safe import RawHtml, TextTooltip, esc, with_tooltip
 from mapapp.render.style import FUNDING_STYLES
@@ -170,7 +170,8 @@ def offers_search_map(
         lang=lang,
     )
     if point is not None:
-        _search_marker(point, place, lang).add_to(fmap)
+        _search_marker(point).add_to(fmap)
+        fmap.add_child(SearchLabel(point, _search_text(place, lang)))
     for i, o in enumerate(hits, start=1):
         if o.lonlat is not None:  # an offer without a location is only in the list
             _hit_marker(i, o).add_to(fmap)
@@ -178,21 +179,22 @@ def offers_search_map(
     return fmap
 
 
-def _search_marker(point: tuple[float, float], place: str, lang: str) -> Any:
-    """The searched place: a yellow ring with a permanent "Suchort: <place>" label (text only)."""
-    text = t("map.search_point.place", lang, place=place) if place else t("map.search_point", lang)
-    return with_tooltip(
-        folium.CircleMarker(
-            location=list(point),
-            radius=8,
-            color="#000000",
-            weight=3,
-            fill=True,
-            fill_color="#FFD700",
-            fill_opacity=1.0,
-            class_name="mapapp-search-point",
-        ),
-        TextTooltip(text, permanent=True, direction="top", class_name="mapapp-search-label"),
+def _search_text(place: str, lang: str) -> str:
+    """ "Suchort: <place>" (plain text; shown with ``textContent``)."""
+    return t("map.search_point.place", lang, place=place) if place else t("map.search_point", lang)
+
+
+def _search_marker(point: tuple[float, float]) -> Any:
+    """The searched place: a yellow ring (its "Suchort: …" label is :class:`SearchLabel`)."""
+    return folium.CircleMarker(
+        location=list(point),
+        radius=8,
+        color="#000000",
+        weight=3,
+        fill=True,
+        fill_color="#FFD700",
+        fill_opacity=1.0,
+        class_name="mapapp-search-point",
     )
 
 

@@ -26,7 +26,12 @@ _CSS = (
     "<style>.mapapp-gemeinde-label{background:none;border:none;}"
     ".mapapp-gemeinde-label span{display:inline-block;transform:translate(-50%,-50%);"
     "white-space:nowrap;font:600 12px/1.2 sans-serif;color:#222;"
-    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}</style>"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}"
+    ".mapapp-search-label{background:none;border:none;}"
+    ".mapapp-search-label span{position:absolute;left:0;bottom:14px;transform:translateX(-50%);"
+    "white-space:nowrap;font:14px/1.3 sans-serif;color:#222;background:#fff;"
+    "border:1px solid #888;border-radius:4px;padding:3px 7px;"
+    "box-shadow:0 1px 3px rgba(0,0,0,.35);pointer-events:none}</style>"
 )
 
 
@@ -73,6 +78,32 @@ class GemeindeLabels(MacroElement):
         self._name = "GemeindeLabels"
         self.data_json = json_for_script(points, ensure_ascii=False)
         self.min_zoom = int(min_zoom)
+
+
+class SearchLabel(MacroElement):
+    """The searched place's name, always shown just above its point. A marker with a
+    ``divIcon`` (placed by Leaflet like every marker, so it follows every fit and zoom; a
+    permanent tooltip opened before the map was fitted stayed where the first view put it);
+    the text is set with ``textContent``."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, latlng, text) {
+            var span = document.createElement("span");
+            span.textContent = text;
+            L.marker(latlng, {
+                icon: L.divIcon({className: "mapapp-search-label", html: span, iconSize: null}),
+                interactive: false, keyboard: false, zIndexOffset: 1000
+            }).addTo(map);
+        })({{ this._parent.get_name() }}, {{ this.latlng_json }}, {{ this.text_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, latlng: tuple[float, float], text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SearchLabel"
+        self.latlng_json = json_for_script([float(latlng[0]), float(latlng[1])])
+        self.text_json = json_for_script(str(text), ensure_ascii=False)
 
 
 def add_gemeinde_labels(

@@ -54,9 +54,10 @@ def test_names_and_search_label_travel_as_json_text_only() -> None:
         and "{{7*7}}" not in html
         and "49" not in re.findall(r"Alpha[^\"]*", html)
     )
-    m = re.search(r'"Suchort: ([^"]*)", (\{[^}]*\})', html)
+    # the search label: a marker at the searched point whose text is set with textContent
+    m = re.search(r'\}\)\(\w+, (\[[^\]]*\]), "(Suchort: [^"]*)"\);', html)
     assert m is not None
-    assert json.loads(f'"{m.group(1)}"') == "Bochum<script>alert(1)</script>"
-    assert json.loads(m.group(2))["permanent"] is True
+    assert json.loads(f'"{m.group(2)}"') == "Suchort: Bochum<script>alert(1)</script>"
+    assert "span.textContent = text" in html and "mapapp-search-label" in html
     assert "<script>alert(1)" not in html
     assert "mapapp-search-point" in html
