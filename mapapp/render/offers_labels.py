@@ -28,7 +28,7 @@ _CSS = (
     "white-space:nowrap;font:600 12px/1.2 sans-serif;color:#222;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}"
     ".mapapp-search-label{background:none;border:none;}"
-    ".mapapp-search-label span{position:absolute;left:0;bottom:14px;transform:translateX(-50%);"
+    ".mapapp-search-label span{position:absolute;left:0;bottom:26px;transform:translateX(-50%);"
     "white-space:nowrap;font:14px/1.3 sans-serif;color:#222;background:#fff;"
     "border:1px solid #888;border-radius:4px;padding:3px 7px;"
     "box-shadow:0 1px 3px rgba(0,0,0,.35);pointer-events:none}</style>"
