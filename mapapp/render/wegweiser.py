@@ -63,12 +63,15 @@ class Office:
 @dataclass(frozen=True)
 class Entry:
     """One nearby offer on the sheet: its distance (``None`` = no location, never a distance),
-    the deep link its QR code opens, and the Kreis name for an offer located only by its Kreis."""
+    the deep link its QR code opens, and the Kreis name for an offer located only by its Kreis.
+    ``same_gemeinde``: the offer stands only at the centre of the searched place's own Gemeinde,
+    so no distance is printed (:func:`mapapp.analysis.offers.shown_distance_m`)."""
 
     offer: Offer
     distance_m: float | None
     link: str
     kreis_name: str = ""
+    same_gemeinde: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,8 @@ def _office(o: Office, lang: str, stand: date) -> dict[str, Any]:
 def _where(e: Entry, lang: str) -> str:
     if e.distance_m is None:
         return t("of.kreis_unlocated", lang, kreis=e.kreis_name or e.offer.kreis_ags or "")
+    if e.same_gemeinde:
+        return t("of.same_gemeinde", lang, gemeinde=e.offer.city or "")
     return t("of.distance", lang, km=number(e.distance_m / 1000, lang, 1))
 
 

@@ -25,7 +25,13 @@ from urllib.parse import urlencode
 import geopandas as gpd
 import pandas as pd
 
-from mapapp.analysis.offers import NearestOffer, OfferFilter, OfferIndex, SearchPoint
+from mapapp.analysis.offers import (
+    NearestOffer,
+    OfferFilter,
+    OfferIndex,
+    SearchPoint,
+    shown_distance_m,
+)
 from mapapp.analysis.responsibility import (
     TERRITORIAL,
     Responsible,
@@ -189,6 +195,7 @@ def wegweiser_content(
             distance_m=h.distance_m,
             link=card_link(base_url, h.offer, place, lang),
             kreis_name=kreise.get(h.offer.kreis_ags or "", h.offer.kreis_ags or ""),
+            same_gemeinde=h.distance_m is not None and shown_distance_m(h, point.ags) is None,
         )
         for h in hits
     )

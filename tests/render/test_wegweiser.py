@@ -170,3 +170,13 @@ def test_hostile_names_are_shown_literally():
             assert squash(p) in text, p
         for marker in MARKERS:
             assert marker not in pdf_text(result.data)
+
+
+def test_offer_only_at_the_centre_of_the_searched_gemeinde_has_no_distance() -> None:
+    """As on the cards: "in Betadorf – Entfernung unbekannt", never "1,0 km" measured from the
+    Gemeinde centre to the same centre."""
+    sheet = content(["SYNTHETIC Beratung", "SYNTHETIC ohne Ort"])
+    first = replace(sheet.entries[0], same_gemeinde=True)
+    html = wegweiser_html(replace(sheet, entries=(first, *sheet.entries[1:])))
+    assert "in Betadorf – Entfernung unbekannt" in html
+    assert "1,0 km Luftlinie" not in html
