@@ -172,24 +172,11 @@ class TextTooltip(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(
-        self,
-        text: str,
-        *,
-        sticky: bool = False,
-        direction: str = "auto",
-        permanent: bool = False,
-        class_name: str = "",
-    ) -> None:
+    def __init__(self, text: str, *, sticky: bool = False, direction: str = "auto") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TextTooltip"
         self.text_json = json_for_script(str(text))
-        opts: dict[str, Any] = {"sticky": sticky, "direction": direction}
-        if permanent:
-            opts["permanent"] = True
-        if class_name:
-            opts["className"] = class_name
-        self.opts_json = json_for_script(opts)
+        self.opts_json = json_for_script({"sticky": sticky, "direction": direction})
 
 
 class HtmlTooltip(TextTooltip):

@@ -80,8 +80,7 @@ def test_imported_hostile_name_stays_text(
     badge = app.map.locator(".mapapp-hit div").first
     expect(badge).to_be_attached()
     badge.hover()  # tooltip with the name
-    # (the searched place has its own, permanent "Suchort" label)
-    tip = app.map.locator(".leaflet-tooltip:not(.mapapp-search-label)")
+    tip = app.map.locator(".leaflet-tooltip")
     expect(tip).to_contain_text("<img src=x")
     assert app.page.evaluate("() => window.__xss") is None
     assert app.map_iframe.evaluate("el => el.contentWindow.__xss") is None

@@ -127,7 +127,7 @@ def test_public_page_has_no_german_ui_text(
     badges = frame.locator(".mapapp-hit div")
     expect(badges.first).to_be_attached()
     badges.first.hover(force=True)
-    tooltip = frame.locator(".leaflet-tooltip:not(.mapapp-search-label)").first
+    tooltip = frame.locator(".leaflet-tooltip").first
     expect(tooltip).to_be_attached()
     # read now: Leaflet removes the tooltip as soon as the mouse leaves the badge (expander click)
     tooltip_text = tooltip.inner_text()
