@@ -103,6 +103,12 @@ class _MetricScale(MacroElement):
           }
           setTimeout(lift, 0);  // after the attribution texts added later in this script
           m.on('layeradd layerremove resize', function () { setTimeout(lift, 0); });
+          // the attribution also wraps anew when its text or font changes (a web font loading
+          // late): follow its size, not only the map's events
+          if (window.ResizeObserver && m.attributionControl) {
+            new ResizeObserver(function () { lift(); })
+              .observe(m.attributionControl.getContainer());
+          }
         })({{ this._parent.get_name() }});
         {% endmacro %}"""
     )
