@@ -83,7 +83,7 @@ def no_exception(app: AppPage) -> None:
 
 def test_page_loads_with_map_and_screenshot(open_app: OpenApp) -> None:
     app = open_app()
-    expect(app.page.get_by_role("heading", name="Geförderte Kommunen")).to_be_visible()
+    expect(app.page.get_by_role("heading", name="Geförderte Kommunen", exact=True)).to_be_visible()
     app.wait_for_map(50)
     expect(app.map_iframe).to_be_visible()
     expect(app.map.locator(".mapapp-legend")).to_contain_text("Kreis (gefördert)")
